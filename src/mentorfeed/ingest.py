@@ -1,0 +1,147 @@
+"""Importing files into the store: detect the format, parse record by record, upsert in batches.
+
+Each batch is one transaction, so an interrupted import leaves the store consistent and running
+it again completes it; upserts are idempotent, so nothing is duplicated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from mentorfeed.errors import SourceError
+from mentorfeed.models import Author, Post
+from mentorfeed.sources import detect, get_format
+from mentorfeed.sources._reading import Issue
+from mentorfeed.store import Store
+
+
+class ImportProgress(Protocol):
+    def file_started(self, path: Path, size: int) -> None: ...
+    def advanced(self, nbytes: int, nposts: int) -> None: ...
+
+
+@dataclass(slots=True)
+class Problem:
+    """Something wrong at a place in a file; `skipped` says whether a record was lost to it."""
+
+    path: Path
+    line: int | None
+    reason: str
+    skipped: bool = True
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{where}: {self.reason}"
+
+
+@dataclass(slots=True)
+class ImportReport:
+    files: int = 0
+    posts: int = 0
+    new: int = 0
+    updated: int = 0
+    resolved: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> int:
+        return sum(p.skipped for p in self.problems)
+
+    @property
+    def ok(self) -> bool:
+        return self.skipped == 0
+
+
+class _Batch:
+    """Posts and authors waiting to be written, merged on identity."""
+
+    def __init__(self) -> None:
+        self.posts: dict[tuple[str, str], Post] = {}
+        self.authors: dict[tuple[str, str], Author] = {}
+
+    def add(self, posts: Iterable[Post], authors: Iterable[Author]) -> None:
+        for post in posts:
+            key = post.key
+            seen = self.posts.get(key)
+            if seen is None:
+                self.posts[key] = post
+                continue
+            origin = "match" if "match" in (seen.origin, post.origin) else seen.origin
+            if len(post.text) > len(seen.text):
+                seen, self.posts[key] = post, post
+            seen.origin = origin
+        for author in authors:
+            key = (author.platform, author.id)
+            known = self.authors.get(key)
+            if known is None:
+                self.authors[key] = author
+                continue
+            known.matched |= author.matched
+            known.name = author.name or known.name
+            known.bio = author.bio or known.bio
+            known.followers = author.followers if author.followers is not None \
+                else known.followers
+
+    def __len__(self) -> int:
+        return len(self.posts)
+
+
+def import_files(store: Store, paths: Sequence[Path], *, format_name: str | None = None,
+                 batch_size: int = 2000, progress: ImportProgress | None = None) -> ImportReport:
+    """Import every file; problems in one file never stop the others."""
+    report = ImportReport()
+    for path in paths:
+        try:
+            _import_file(store, path, format_name, batch_size, progress, report)
+        except SourceError as exc:
+            report.problems.append(Problem(path, None, str(exc).rstrip(".")))
+        except OSError as exc:
+            report.problems.append(Problem(path, None, f"cannot read it ({exc.strerror})"))
+        else:
+            report.files += 1
+    report.resolved = store.resolve_references()
+    return report
+
+
+def _import_file(store: Store, path: Path, format_name: str | None, batch_size: int,
+                 progress: ImportProgress | None, report: ImportReport) -> None:
+    fmt = get_format(format_name) if format_name else detect(path)
+    if progress:
+        progress.file_started(path, _size(path))
+    pending_bytes = 0
+
+    def on_bytes(n: int) -> None:
+        nonlocal pending_bytes
+        pending_bytes += n
+
+    batch = _Batch()
+
+    def flush() -> None:
+        nonlocal pending_bytes, batch
+        result = store.upsert(list(batch.posts.values()), list(batch.authors.values()),
+                              source=fmt.name)
+        report.new += result.new
+        report.updated += result.updated
+        if progress:
+            progress.advanced(pending_bytes, len(batch))
+        pending_bytes = 0
+        batch = _Batch()
+
+    for item in fmt.read(path, on_bytes):
+        if isinstance(item, Issue):
+            report.problems.append(Problem(path, item.line, item.reason, item.skipped))
+            continue
+        report.posts += len(item.posts)
+        batch.add(item.posts, item.authors)
+        if len(batch) >= batch_size:
+            flush()
+    flush()
+
+
+def _size(path: Path) -> int:
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return path.stat().st_size

@@ -1,0 +1,184 @@
+"""Reading JSON, JSONL and JavaScript-wrapped files record by record, with line numbers.
+
+Bad records never stop a file: each becomes an `Issue` with its line, and reading goes on.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+import orjson
+
+OnBytes = Callable[[int], None]
+
+
+@dataclass(slots=True)
+class Record:
+    line: int
+    value: Any
+
+
+@dataclass(slots=True)
+class Issue:
+    """A problem at a line of a file. A skipped record counts as an error; others are warnings."""
+
+    line: int | None
+    reason: str
+    skipped: bool = True
+
+
+def _ignore(_: int) -> None:
+    return None
+
+
+def decode(data: bytes) -> tuple[str, bool]:
+    """Bytes as text: honours UTF-8/UTF-16 byte-order marks; says whether bytes were replaced."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace"), False
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), False
+    except UnicodeDecodeError:
+        return data.decode("utf-8", errors="replace"), True
+
+
+def first_char(head: bytes) -> str:
+    text, _ = decode(head)
+    stripped = text.lstrip()
+    return stripped[:1]
+
+
+def iter_json_file(stream: IO[bytes], on_bytes: OnBytes = _ignore) -> Iterator[Record | Issue]:
+    """Every JSON value in a file: the elements of a top-level array, the lines of a JSONL file,
+    or the one document of a JSON file."""
+    head = stream.read(65536)
+    char = first_char(head)
+    if char not in ("[", "{"):
+        yield Issue(1, "not JSON: expected '{' or '[' at the start of the file")
+        return
+    if _looks_like_jsonl(head):
+        yield from iter_jsonl(head, stream, on_bytes)
+        return
+    data = head + stream.read()
+    on_bytes(len(data))
+    if char == "[":
+        yield from iter_json_array(data)
+    else:
+        yield from _one_document(data)
+
+
+def _looks_like_jsonl(head: bytes) -> bool:
+    """JSONL when the first line is a whole value, or any of the next few lines is an object."""
+    lines = [line for line in head.split(b"\n")[:-1] if line.strip()]
+    if not lines:
+        return head.lstrip().startswith(b"{")  # a single line with no newline
+    if _parses(lines[0]):
+        return True
+    return any(line.lstrip().startswith(b"{") and _parses(line) for line in lines[1:6])
+
+
+def _parses(line: bytes) -> bool:
+    try:
+        orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return False
+    return True
+
+
+def iter_jsonl(head: bytes, stream: IO[bytes], on_bytes: OnBytes) -> Iterator[Record | Issue]:
+    """One JSON value per line; a line that does not parse is reported and skipped."""
+    pending = head
+    lineno = 0
+    while True:
+        chunk = stream.read(1 << 20)
+        pending += chunk
+        if chunk:
+            *lines, pending = pending.split(b"\n")
+        else:
+            lines, pending = pending.split(b"\n"), b""
+        for raw in lines:
+            lineno += 1
+            on_bytes(len(raw) + 1)
+            if not raw.strip():
+                continue
+            yield from _jsonl_line(lineno, raw)
+        if not chunk:
+            return
+
+
+def _jsonl_line(lineno: int, raw: bytes) -> Iterator[Record | Issue]:
+    try:
+        yield Record(lineno, orjson.loads(raw))
+        return
+    except orjson.JSONDecodeError as exc:
+        message = str(exc)
+    text, replaced = decode(raw)
+    if replaced or text.startswith("\ufeff"):
+        try:
+            value = orjson.loads(text.lstrip("\ufeff"))
+        except orjson.JSONDecodeError:
+            pass
+        else:
+            if replaced:
+                yield Issue(lineno, "invalid UTF-8 replaced with U+FFFD", skipped=False)
+            yield Record(lineno, value)
+            return
+    yield Issue(lineno, f"not valid JSON ({_short(message)})")
+
+
+def _one_document(data: bytes) -> Iterator[Record | Issue]:
+    text, replaced = decode(data)
+    if replaced:
+        yield Issue(None, "invalid UTF-8 replaced with U+FFFD", skipped=False)
+    try:
+        yield Record(1, orjson.loads(text))
+    except orjson.JSONDecodeError as exc:
+        yield Issue(exc.lineno, f"not valid JSON ({_short(exc.msg)}); the file may be truncated")
+
+
+def iter_json_array(data: bytes, first_line: int = 1) -> Iterator[Record | Issue]:
+    """Elements of a JSON array one by one, so a truncated or broken file keeps its good part."""
+    text, replaced = decode(data)
+    if replaced:
+        yield Issue(None, "invalid UTF-8 replaced with U+FFFD", skipped=False)
+    decoder = json.JSONDecoder()
+    pos = text.index("[") + 1
+    line = first_line + text.count("\n", 0, pos)
+    end = len(text)
+    while True:
+        start = _skip(text, pos)
+        if start >= end:
+            yield Issue(line, "the JSON array is not closed; the file may be truncated")
+            return
+        if text[start] == "]":
+            return
+        line += text.count("\n", pos, start)
+        try:
+            value, after = decoder.raw_decode(text, start)
+        except json.JSONDecodeError as exc:
+            yield Issue(exc.lineno + first_line - 1,
+                        f"not valid JSON ({exc.msg}); the rest of the file was skipped")
+            return
+        yield Record(line, value)
+        line += text.count("\n", start, after)
+        pos = _skip(text, after)
+        if pos < end and text[pos] == ",":
+            pos += 1
+        elif pos < end and text[pos] != "]":
+            yield Issue(line, "expected ',' between array elements; the rest was skipped")
+            return
+
+
+def _skip(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\r\n":
+        pos += 1
+    return pos
+
+
+def _short(message: str) -> str:
+    return message.split(":", 1)[0] if len(message) > 80 else message

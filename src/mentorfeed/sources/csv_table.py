@@ -1,0 +1,184 @@
+"""CSV (or TSV) tables: our own columns, or twarc-csv's dotted columns.
+
+Columns (case-insensitive; the names after `|` are accepted too):
+
+| column | meaning |
+| --- | --- |
+| `platform` | `x`, `bluesky` or `mastodon`; default `x` |
+| `id` | the post's id on its platform (required) |
+| `text` | the post's text (required) |
+| `created_at` | ISO 8601, `Tue Mar 04 15:00:00 +0000 2025`, or Unix seconds (required) |
+| `url` | the post's address |
+| `author_id` \\| `author.id` | the author's id |
+| `author_handle` \\| `author.username` \\| `username` | the author's handle |
+| `author_name` \\| `author.name` | display name |
+| `author_bio` \\| `author.description` | bio |
+| `author_followers` \\| `author.public_metrics.followers_count` | follower count |
+| `lang` | language code |
+| `hashtags` \\| `entities.hashtags` | space- or comma-separated, or a JSON list |
+| `urls` \\| `entities.urls` | space-separated, or a JSON list of strings or url entities |
+| `reply_to` \\| `referenced_tweets.replied_to.id` | the id of the post replied to |
+| `quote_of` \\| `referenced_tweets.quoted.id` | the id of the post quoted |
+| `repost_of` \\| `referenced_tweets.retweeted.id` | the id of the post reposted |
+| `conversation_id` | thread id |
+| `likes`, `reposts`, `replies`, `quotes` \\| `public_metrics.like_count`, ... | counts |
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, cast
+
+import orjson
+
+from mentorfeed.models import PLATFORMS, Author, Platform, Post
+from mentorfeed.sources._common import (
+    RecordError,
+    as_int,
+    clean_optional,
+    clean_text,
+    hashtags_in,
+    language,
+    parse_any_date,
+    urls_in,
+)
+from mentorfeed.sources._reading import Issue, OnBytes, decode
+from mentorfeed.sources.base import Format, Parsed, Sample
+
+ALIASES: dict[str, tuple[str, ...]] = {
+    "author_id": ("author.id",),
+    "author_handle": ("author.username", "username", "author_username"),
+    "author_name": ("author.name",),
+    "author_bio": ("author.description",),
+    "author_followers": ("author.public_metrics.followers_count",),
+    "hashtags": ("entities.hashtags",),
+    "urls": ("entities.urls",),
+    "reply_to": ("referenced_tweets.replied_to.id", "in_reply_to_id"),
+    "quote_of": ("referenced_tweets.quoted.id",),
+    "repost_of": ("referenced_tweets.retweeted.id",),
+    "likes": ("public_metrics.like_count",),
+    "reposts": ("public_metrics.retweet_count",),
+    "replies": ("public_metrics.reply_count",),
+    "quotes": ("public_metrics.quote_count",),
+}
+_PROFILE_URLS = {"x": "https://x.com/{}", "bluesky": "https://bsky.app/profile/{}",
+                 "mastodon": ""}
+
+
+def sniff(sample: Sample) -> bool:
+    return sample.path.suffix.lower() in (".csv", ".tsv")
+
+
+def read(path: Path, on_bytes: OnBytes) -> Iterator[Parsed | Issue]:
+    data = path.read_bytes()
+    on_bytes(len(data))
+    text, replaced = decode(data)
+    if replaced:
+        yield Issue(None, "invalid UTF-8 replaced with U+FFFD", skipped=False)
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    columns = _columns(reader.fieldnames or [])
+    missing = [c for c in ("id", "text", "created_at") if c not in columns]
+    if missing:
+        yield Issue(1, f"missing column(s) {', '.join(missing)}; see `mentorfeed import --help`")
+        return
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield Issue(reader.line_num, f"unreadable CSV row ({exc}); the rest was skipped")
+            return
+        values = {ours: row.get(theirs) or "" for ours, theirs in columns.items()}
+        try:
+            posts, authors = parse_row(values, row)
+        except RecordError as exc:
+            yield Issue(reader.line_num, str(exc))
+        else:
+            yield Parsed(reader.line_num, posts, authors)
+
+
+def _columns(fieldnames: list[str]) -> dict[str, str]:
+    """Our column name -> the file's column name."""
+    by_lower = {name.strip().lower(): name for name in fieldnames if name}
+    columns: dict[str, str] = {}
+    for ours in ("platform", "id", "text", "created_at", "url", "lang", "conversation_id",
+                 *ALIASES):
+        for candidate in (ours, *ALIASES.get(ours, ())):
+            if candidate in by_lower:
+                columns[ours] = by_lower[candidate]
+                break
+    return columns
+
+
+def parse_row(values: dict[str, str], row: dict[str, Any]) -> tuple[list[Post], list[Author]]:
+    platform = (values.get("platform") or "x").strip().lower()
+    if platform not in PLATFORMS:
+        raise RecordError(f"unknown platform {platform!r} (use x, bluesky or mastodon)")
+    post_id = values["id"].strip()
+    if not post_id:
+        raise RecordError("empty id")
+    if not values.get("created_at", "").strip():
+        raise RecordError("empty created_at")
+    text = clean_text(values["text"])
+    author_id = values.get("author_id", "").strip() or None
+    handle = values.get("author_handle", "").strip().lstrip("@") or None
+    authors = []
+    if author_id or handle:
+        author_id = author_id or handle
+        authors.append(Author(
+            platform=cast(Platform, platform), id=cast(str, author_id), handle=handle or "",
+            name=clean_optional(values.get("author_name")),
+            bio=clean_optional(values.get("author_bio")),
+            followers=as_int(values.get("author_followers")),
+            url=_PROFILE_URLS[platform].format(handle) if handle else None,
+            matched=True,
+        ))
+    hashtags = _list(values.get("hashtags"), "tag") or hashtags_in(text)
+    repost_of = values.get("repost_of", "").strip() or None
+    post = Post(
+        platform=cast(Platform, platform),
+        id=post_id,
+        url=values.get("url", "").strip() or None,
+        author_id=author_id,
+        text="" if repost_of else text,
+        created_at=parse_any_date(values["created_at"]),
+        lang=language(values.get("lang", "").strip()),
+        hashtags=[] if repost_of else hashtags,
+        urls=_list(values.get("urls"), "expanded_url") or urls_in(text),
+        reply_to=values.get("reply_to", "").strip() or None,
+        quote_of=values.get("quote_of", "").strip() or None,
+        repost_of=repost_of,
+        conversation_id=values.get("conversation_id", "").strip() or None,
+        metrics={k: n for k in ("likes", "reposts", "replies", "quotes")
+                 if (n := as_int(values.get(k))) is not None},
+        raw={k: v for k, v in row.items() if k is not None},
+    )
+    return [post], authors
+
+
+def _list(value: str | None, key: str) -> list[str]:
+    """A JSON list (of strings or of entity objects) or a space/comma-separated list."""
+    value = (value or "").strip()
+    if not value:
+        return []
+    if value.startswith("["):
+        try:
+            items = orjson.loads(value)
+        except orjson.JSONDecodeError:
+            raise RecordError(f"cannot read the list {value[:40]!r}") from None
+        return [str(i.get(key) or i.get("url") or "") if isinstance(i, dict) else str(i)
+                for i in items if i]
+    return [part.lstrip("#") for part in value.replace(",", " ").split() if part.strip("#")]
+
+
+FORMAT = Format(
+    name="csv",
+    description="CSV/TSV tables with the documented columns (or twarc-csv output)",
+    sniff=sniff,
+    read=read,
+)

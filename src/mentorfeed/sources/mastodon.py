@@ -1,0 +1,145 @@
+"""Mastodon statuses: hashtag-timeline responses (a JSON array, or JSONL of statuses or pages).
+
+A status is identified by its global `uri`, because the numeric `id` is only unique on the server
+that was queried. A reply names its parent by that server's `id`; when the parent is not in the
+same import, the reference is kept as `local:<server>:<id>` and resolved once the parent arrives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from mentorfeed.models import Author, Mention, Origin, Post
+from mentorfeed.sources._common import (
+    RecordError,
+    as_int,
+    clean_optional,
+    clean_text,
+    language,
+    parse_iso,
+    require_str,
+    unique,
+)
+from mentorfeed.sources._html import html_to_text
+from mentorfeed.sources._reading import Issue, OnBytes, iter_json_file
+from mentorfeed.sources.base import Format, Parsed, Sample, parse_records
+
+LOCAL_PREFIX = "local:"
+_METRICS = {"replies_count": "replies", "reblogs_count": "reposts",
+            "favourites_count": "likes", "quotes_count": "quotes"}
+
+
+def sniff(sample: Sample) -> bool:
+    first = sample.first
+    return first is not None and "uri" in first and "account" in first and (
+        "content" in first or "reblog" in first)
+
+
+def read(path: Path, on_bytes: OnBytes) -> Iterator[Parsed | Issue]:
+    with path.open("rb") as stream:
+        yield from parse_records(iter_json_file(stream, on_bytes), parse_status)
+
+
+def parse_status(status: Any) -> tuple[list[Post], list[Author]]:
+    if not isinstance(status, dict):
+        raise RecordError("expected a status object")
+    authors: dict[str, Author] = {}
+    posts = _status(status, "match", authors)
+    return posts, list(authors.values())
+
+
+def local_ref(server: str, status_id: str) -> str:
+    return f"{server}:{status_id}"
+
+
+def _status(status: dict[str, Any], origin: Origin, authors: dict[str, Author]) -> list[Post]:
+    uri = require_str(status, "uri")
+    author = parse_account(status.get("account") or {})
+    author.matched = origin == "match"
+    if author.id in authors:
+        authors[author.id].matched |= author.matched
+    else:
+        authors[author.id] = author
+    server = _queried_server(status, author)
+    posts: list[Post] = []
+    reblog = status.get("reblog")
+    repost_of = None
+    if isinstance(reblog, dict):
+        posts.extend(_status(reblog, "reposted", authors))
+        repost_of = posts[0].id
+    quote_of = None
+    quote = status.get("quote")
+    if isinstance(quote, dict) and isinstance(quote.get("quoted_status"), dict):
+        quoted = _status(quote["quoted_status"], "quoted", authors)
+        posts.extend(quoted)
+        quote_of = quoted[0].id
+    body = html_to_text(status.get("content") or "")
+    text = body.text
+    if status.get("spoiler_text"):
+        text = f"{status['spoiler_text']}\n\n{text}".strip()
+    hashtags = body.hashtags or [t["name"] for t in status.get("tags") or () if t.get("name")]
+    card = status.get("card")
+    urls = body.links + ([card["url"]] if isinstance(card, dict) and card.get("url") else [])
+    parent = status.get("in_reply_to_id")
+    post = Post(
+        platform="mastodon",
+        id=uri,
+        url=status.get("url") or uri,
+        author_id=author.id,
+        text="" if repost_of else clean_text(text),
+        created_at=parse_iso(status.get("created_at")),
+        lang=language(status.get("language")),
+        hashtags=[] if repost_of else unique(hashtags),
+        mentions=[Mention(m.get("acct"), m.get("url")) for m in status.get("mentions") or ()],
+        urls=[] if repost_of else unique(urls),
+        reply_to=f"{LOCAL_PREFIX}{local_ref(server, str(parent))}" if parent and server else None,
+        quote_of=quote_of,
+        repost_of=repost_of,
+        metrics={_METRICS[k]: v for k, v in status.items()
+                 if k in _METRICS and isinstance(v, int)},
+        origin=origin,
+        raw=status,
+        local_ref=local_ref(server, str(status["id"])) if server and status.get("id") else None,
+    )
+    return [post, *posts]
+
+
+def _queried_server(status: dict[str, Any], author: Author) -> str | None:
+    """The server whose local ids this status carries: tag links point to it."""
+    for tag in status.get("tags") or ():
+        host = urlsplit(str(tag.get("url") or "")).hostname
+        if host:
+            return host
+    account = status.get("account") or {}
+    if "@" not in str(account.get("acct", "@")):
+        return urlsplit(author.url or "").hostname
+    return None
+
+
+def parse_account(account: dict[str, Any]) -> Author:
+    url = account.get("url") or None
+    host = urlsplit(url).hostname if url else None
+    acct = require_str(account, "acct")
+    handle = acct if "@" in acct or not host else f"{acct}@{host}"
+    note = html_to_text(account.get("note") or "").text
+    return Author(
+        platform="mastodon",
+        id=account.get("uri") or url or handle,
+        handle=handle,
+        name=clean_optional(account.get("display_name")),
+        bio=clean_optional(note),
+        followers=as_int(account.get("followers_count")),
+        url=url,
+        raw=account,
+    )
+
+
+FORMAT = Format(
+    name="mastodon",
+    description="Mastodon statuses: tag-timeline JSON arrays, or JSONL of statuses or pages",
+    sniff=sniff,
+    read=read,
+)

@@ -1,0 +1,133 @@
+"""X API v1.1 tweet objects: JSONL or a JSON array, as in older research datasets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from mentorfeed.models import Author, Mention, Origin, Post
+from mentorfeed.sources._common import (
+    as_int,
+    clean_optional,
+    clean_text,
+    language,
+    parse_twitter_date,
+    require_str,
+    unescape,
+)
+from mentorfeed.sources._reading import Issue, OnBytes, iter_json_file
+from mentorfeed.sources.base import Format, Parsed, Sample, parse_records
+
+
+def sniff(sample: Sample) -> bool:
+    first = sample.first
+    return first is not None and "id_str" in first and (
+        "user" in first or "full_text" in first or "text" in first)
+
+
+def read(path: Path, on_bytes: OnBytes) -> Iterator[Parsed | Issue]:
+    with path.open("rb") as stream:
+        yield from parse_records(iter_json_file(stream, on_bytes), parse_status)
+
+
+def parse_status(status: Any) -> tuple[list[Post], list[Author]]:
+    """One v1.1 tweet, with its retweeted and quoted originals as context posts."""
+    if not isinstance(status, dict):
+        raise ValueError("expected a JSON object")
+    authors: dict[str, Author] = {}
+    posts = [_tweet(status, "match", authors)]
+    for key, origin in (("retweeted_status", "reposted"), ("quoted_status", "quoted")):
+        nested = status.get(key)
+        if isinstance(nested, dict):
+            posts.append(_tweet(nested, origin, authors))  # type: ignore[arg-type]
+    return posts, list(authors.values())
+
+
+def _tweet(status: dict[str, Any], origin: Origin, authors: dict[str, Author]) -> Post:
+    tweet_id = require_str(status, "id_str")
+    user = status.get("user")
+    author = parse_user(user) if isinstance(user, dict) and user.get("id_str") else None
+    if author:
+        author.matched = origin == "match"
+        authors.setdefault(author.id, author)
+    extended = status.get("extended_tweet")
+    if isinstance(extended, dict) and extended.get("full_text"):
+        text, entities = extended["full_text"], extended.get("entities") or {}
+    else:
+        text = status.get("full_text") or status.get("text") or ""
+        entities = status.get("entities") or {}
+    retweeted = status.get("retweeted_status")
+    repost_of = retweeted.get("id_str") if isinstance(retweeted, dict) else None
+    post = build_post(
+        tweet_id, text, entities, status, origin,
+        author_id=author.id if author else None,
+        handle=author.handle if author else None,
+        created_at=status.get("created_at"),
+    )
+    post.repost_of = repost_of
+    post.quote_of = status.get("quoted_status_id_str")
+    if repost_of:
+        post.text, post.hashtags, post.mentions, post.urls = "", [], [], []
+    return post
+
+
+def build_post(tweet_id: str, text: str, entities: dict[str, Any], status: dict[str, Any],
+               origin: Origin, *, author_id: str | None, handle: str | None,
+               created_at: Any) -> Post:
+    """The fields v1.1 tweets and archive tweets share."""
+    urls: list[str] = []
+    for entity in entities.get("urls") or ():
+        short = entity.get("url")
+        unwound = entity.get("unwound")
+        full = (unwound.get("url") if isinstance(unwound, dict) else None) or \
+            entity.get("expanded_url") or short
+        if full:
+            urls.append(full)
+            if short and short != full:
+                text = text.replace(short, full)
+    return Post(
+        platform="x",
+        id=tweet_id,
+        url=f"https://x.com/{handle or 'i/web'}/status/{tweet_id}",
+        author_id=author_id,
+        text=clean_text(unescape(text)),
+        created_at=parse_twitter_date(created_at),
+        lang=language(status.get("lang")),
+        hashtags=[h["text"] for h in entities.get("hashtags") or () if h.get("text")],
+        mentions=[Mention(m.get("screen_name"), m.get("id_str"))
+                  for m in entities.get("user_mentions") or ()],
+        urls=urls,
+        reply_to=status.get("in_reply_to_status_id_str"),
+        reply_to_author=status.get("in_reply_to_user_id_str"),
+        metrics={k: v for k, v in (
+            ("reposts", as_int(status.get("retweet_count"))),
+            ("likes", as_int(status.get("favorite_count"))),
+            ("replies", as_int(status.get("reply_count"))),
+            ("quotes", as_int(status.get("quote_count"))),
+        ) if v is not None},
+        origin=origin,
+        raw=status,
+    )
+
+
+def parse_user(user: dict[str, Any]) -> Author:
+    handle = require_str(user, "screen_name")
+    return Author(
+        platform="x",
+        id=require_str(user, "id_str"),
+        handle=handle,
+        name=clean_optional(user.get("name")),
+        bio=clean_optional(user.get("description")),
+        followers=as_int(user.get("followers_count")),
+        url=f"https://x.com/{handle}",
+        raw=user,
+    )
+
+
+FORMAT = Format(
+    name="x-v1",
+    description="X API v1.1 tweets: JSONL or a JSON array (older research datasets)",
+    sniff=sniff,
+    read=read,
+)

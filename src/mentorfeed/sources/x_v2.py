@@ -1,0 +1,178 @@
+"""X API v2 search responses (one JSON page, or JSONL of pages as twarc2 writes them).
+
+Also reads flattened twarc2 lines (one tweet per line with its `author` inlined) and the
+2026 `post` spellings of the field names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from mentorfeed.models import Author, Mention, Origin, Post
+from mentorfeed.sources._common import (
+    as_int,
+    clean_optional,
+    clean_text,
+    language,
+    parse_iso,
+    require_str,
+    unescape,
+)
+from mentorfeed.sources._reading import Issue, OnBytes, iter_json_file
+from mentorfeed.sources.base import Format, Parsed, Sample, parse_records
+
+_METRICS = {
+    "retweet_count": "reposts", "repost_count": "reposts", "reply_count": "replies",
+    "like_count": "likes", "quote_count": "quotes", "bookmark_count": "bookmarks",
+    "impression_count": "impressions",
+}
+_ORIGINS: dict[str, Origin] = {"replied_to": "replied_to", "quoted": "quoted",
+                                "retweeted": "reposted", "reposted": "reposted"}
+
+
+def sniff(sample: Sample) -> bool:
+    first = sample.first
+    if first is None:
+        return False
+    if "__twarc" in first or ("data" in first and ("includes" in first or "meta" in first)):
+        return True
+    return "text" in first and ("author_id" in first or "edit_history_tweet_ids" in first)
+
+
+def read(path: Path, on_bytes: OnBytes) -> Iterator[Parsed | Issue]:
+    with path.open("rb") as stream:
+        yield from parse_records(iter_json_file(stream, on_bytes), parse_page)
+
+
+def parse_page(page: Any) -> tuple[list[Post], list[Author]]:
+    """One response page (or one flattened tweet) into posts and authors."""
+    if not isinstance(page, dict):
+        raise ValueError("expected a JSON object")
+    if "data" not in page and "text" in page:
+        return _parse_flat(page)
+    data = page.get("data") or []
+    if isinstance(data, dict):  # a single-tweet lookup response
+        data = [data]
+    includes = page.get("includes") or {}
+    users = {u["id"]: parse_user(u) for u in includes.get("users") or () if u.get("id")}
+    context = includes.get("tweets") or includes.get("posts") or ()
+    posts = [parse_tweet(t, users, "match") for t in data]
+    origins: dict[str, Origin] = {}
+    for tweet in data:
+        for ref in _references(tweet):
+            origins.setdefault(str(ref.get("id")), _ORIGINS.get(ref.get("type", ""), "context"))
+    posts.extend(parse_tweet(t, users, origins.get(str(t.get("id")), "context")) for t in context)
+    for post in posts:
+        if post.matched and post.author_id in users:
+            users[post.author_id].matched = True
+    return posts, list(users.values())
+
+
+def _parse_flat(tweet: dict[str, Any]) -> tuple[list[Post], list[Author]]:
+    users: dict[str, Author] = {}
+    author = tweet.get("author")
+    if isinstance(author, dict) and author.get("id"):
+        users[author["id"]] = parse_user(author)
+        users[author["id"]].matched = True
+    posts = [parse_tweet(tweet, users, "match")]
+    for ref in _references(tweet):
+        if "text" in ref:
+            ref_author = ref.get("author")
+            if isinstance(ref_author, dict) and ref_author.get("id"):
+                users.setdefault(ref_author["id"], parse_user(ref_author))
+            posts.append(parse_tweet(ref, users, _ORIGINS.get(ref.get("type", ""), "context")))
+    return posts, list(users.values())
+
+
+def _references(tweet: dict[str, Any]) -> list[dict[str, Any]]:
+    refs = tweet.get("referenced_tweets") or tweet.get("referenced_posts") or []
+    return [r for r in refs if isinstance(r, dict)]
+
+
+def parse_user(user: dict[str, Any]) -> Author:
+    handle = require_str(user, "username")
+    metrics = user.get("public_metrics") or {}
+    return Author(
+        platform="x",
+        id=require_str(user, "id"),
+        handle=handle,
+        name=clean_optional(user.get("name")),
+        bio=clean_optional(user.get("description")),
+        followers=as_int(metrics.get("followers_count")),
+        url=f"https://x.com/{handle}",
+        raw=user,
+    )
+
+
+def parse_tweet(tweet: dict[str, Any], users: dict[str, Author], origin: Origin) -> Post:
+    tweet_id = require_str(tweet, "id")
+    note = tweet.get("note_tweet") or tweet.get("note_post")
+    long_form = isinstance(note, dict) and note.get("text")
+    text = note["text"] if long_form else tweet.get("text") or ""
+    entities = (note.get("entities") if long_form else tweet.get("entities")) or {}
+    reply_to = quote_of = repost_of = None
+    for ref in _references(tweet):
+        kind, ref_id = ref.get("type"), ref.get("id")
+        if ref_id is None:
+            continue
+        if kind == "replied_to":
+            reply_to = str(ref_id)
+        elif kind == "quoted":
+            quote_of = str(ref_id)
+        elif kind in ("retweeted", "reposted"):
+            repost_of = str(ref_id)
+    author_id = tweet.get("author_id")
+    author = users.get(author_id) if author_id else None
+    urls: list[str] = []
+    for entity in entities.get("urls") or ():
+        short = entity.get("url")
+        full = entity.get("unwound_url") or entity.get("expanded_url") or short
+        if full:
+            urls.append(full)
+            if short and short != full:
+                text = text.replace(short, full)
+    if repost_of:
+        text, urls, hashtags, mentions = "", [], [], []
+    else:
+        text = clean_text(unescape(text))
+        hashtags = [h["tag"] for h in entities.get("hashtags") or () if h.get("tag")]
+        mentions = [Mention(m.get("username"), m.get("id"))
+                    for m in entities.get("mentions") or ()]
+    handle = author.handle if author else None
+    return Post(
+        platform="x",
+        id=tweet_id,
+        url=f"https://x.com/{handle or 'i/web'}/status/{tweet_id}",
+        author_id=str(author_id) if author_id else None,
+        text=text,
+        created_at=parse_iso(tweet.get("created_at")),
+        lang=language(tweet.get("lang")),
+        hashtags=hashtags,
+        mentions=mentions,
+        urls=urls,
+        reply_to=reply_to,
+        reply_to_author=tweet.get("in_reply_to_user_id"),
+        quote_of=quote_of,
+        repost_of=repost_of,
+        conversation_id=tweet.get("conversation_id"),
+        metrics=metrics(tweet.get("public_metrics")),
+        origin=origin,
+        raw=tweet,
+    )
+
+
+def metrics(public: Any) -> dict[str, int]:
+    if not isinstance(public, dict):
+        return {}
+    return {_METRICS[k]: int(v) for k, v in public.items()
+            if k in _METRICS and isinstance(v, int | str) and str(v).isdigit()}
+
+
+FORMAT = Format(
+    name="x-v2",
+    description="X API v2 search responses: a JSON page, or JSONL pages as twarc2 writes them",
+    sniff=sniff,
+    read=read,
+)

@@ -1,0 +1,83 @@
+"""The tables, as the running code sees them. Migrations in `migrations/` create them."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+metadata = MetaData()
+Json = JSON().with_variant(JSONB(), "postgresql")
+Timestamp = DateTime(timezone=True)
+Key = BigInteger().with_variant(Integer(), "sqlite")  # SQLite needs INTEGER for the rowid alias
+
+authors = Table(
+    "authors", metadata,
+    Column("pk", Key, primary_key=True, autoincrement=True),
+    Column("platform", String(16), nullable=False),
+    Column("author_id", Text, nullable=False),
+    Column("handle", Text, nullable=False),
+    Column("name", Text),
+    Column("bio", Text),
+    Column("followers", Integer),
+    Column("url", Text),
+    Column("matched", Boolean, nullable=False, default=False),
+    Column("raw", Json),
+    Column("updated_at", Timestamp, nullable=False),
+    UniqueConstraint("platform", "author_id", name="uq_authors_platform_id"),
+    Index("ix_authors_handle", "platform", "handle"),
+)
+
+posts = Table(
+    "posts", metadata,
+    Column("pk", Key, primary_key=True, autoincrement=True),
+    Column("platform", String(16), nullable=False),
+    Column("post_id", Text, nullable=False),
+    Column("url", Text),
+    Column("author_id", Text),
+    Column("text", Text, nullable=False),
+    Column("created_at", Timestamp, nullable=False),
+    Column("lang", String(16)),
+    Column("hashtags", Json, nullable=False),
+    Column("mentions", Json, nullable=False),
+    Column("urls", Json, nullable=False),
+    Column("reply_to", Text),
+    Column("reply_to_author", Text),
+    Column("quote_of", Text),
+    Column("repost_of", Text),
+    Column("conversation_id", Text),
+    Column("local_ref", Text),
+    Column("metrics", Json),
+    Column("origin", String(16), nullable=False),
+    Column("source", String(32), nullable=False),
+    Column("raw", Json, nullable=False),
+    Column("imported_at", Timestamp, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
+    UniqueConstraint("platform", "post_id", name="uq_posts_platform_id"),
+    Index("ix_posts_created_at", "created_at"),
+    Index("ix_posts_author", "platform", "author_id"),
+    Index("ix_posts_conversation", "platform", "conversation_id"),
+    Index("ix_posts_reply_to", "platform", "reply_to"),
+    Index("ix_posts_local_ref", "local_ref"),
+)
+
+post_hashtags = Table(
+    "post_hashtags", metadata,
+    Column("post_pk", Key, ForeignKey("posts.pk", ondelete="CASCADE"), primary_key=True),
+    Column("tag", Text, primary_key=True),  # normalised: NFC, case-folded, no '#'
+    Column("display", Text, nullable=False),  # the spelling used in the post
+    Index("ix_post_hashtags_tag", "tag"),
+)

@@ -1,0 +1,377 @@
+"""The store: posts and authors in SQLite or PostgreSQL, behind a few methods that say what they do."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    and_,
+    bindparam,
+    case,
+    create_engine,
+    event,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+
+from mentorfeed.config import redact
+from mentorfeed.errors import StoreError
+from mentorfeed.models import Author, Mention, Post, normalize_tag
+from mentorfeed.sources.mastodon import LOCAL_PREFIX
+from mentorfeed.store import migrate, search
+from mentorfeed.store.schema import authors, post_hashtags, posts
+
+
+@dataclass(slots=True)
+class UpsertResult:
+    new: int = 0
+    updated: int = 0
+
+
+@dataclass(slots=True)
+class Stats:
+    """The shape of the store. Counts are of posts that matched a collection unless named."""
+
+    posts: int = 0
+    context_posts: int = 0
+    reposts: int = 0
+    authors: int = 0
+    first: datetime | None = None
+    last: datetime | None = None
+    by_platform: dict[str, int] = field(default_factory=dict)
+    by_month: dict[str, int] = field(default_factory=dict)
+    top_hashtags: list[tuple[str, int]] = field(default_factory=list)
+    top_authors: list[tuple[str, str, int]] = field(default_factory=list)
+
+
+def _dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+def _engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(parsed, json_serializer=_dumps, json_deserializer=orjson.loads)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON",
+                   "busy_timeout=10000", "cache_size=-65536", "temp_store=MEMORY"):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+class Store:
+    """Posts and authors, upserted idempotently on (platform, id)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        try:
+            self.engine = _engine(url)
+            migrate.upgrade(self.engine)
+        except NoSuchModuleError:
+            raise StoreError("PostgreSQL needs an extra: pip install 'mentorfeed[postgres]'.") \
+                from None
+        except ModuleNotFoundError as exc:
+            raise StoreError(f"The database driver {exc.name!r} is missing: "
+                             "pip install 'mentorfeed[postgres]'.") from None
+        except (ArgumentError, OperationalError, DBAPIError) as exc:
+            reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+            raise StoreError(f"Cannot open the database {redact(url)} ({reason}); check "
+                             "--db or MENTORFEED_DATABASE_URL.") from None
+        self.dialect = self.engine.dialect.name
+        self._insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def upsert(self, new_posts: Sequence[Post], new_authors: Sequence[Author],
+               source: str) -> UpsertResult:
+        """Insert or refresh posts and authors in one transaction. Duplicates must be merged
+        by the caller; re-upserting refreshes metrics and never duplicates."""
+        now = datetime.now(UTC)
+        result = UpsertResult()
+        with self.engine.begin() as conn:
+            if new_authors:
+                conn.execute(self._author_upsert(), [_author_row(a, now) for a in new_authors])
+            if new_posts:
+                existing = self._existing_keys(conn, new_posts)
+                conn.execute(self._post_upsert(),
+                             [_post_row(p, source, now) for p in new_posts])
+                fresh = [p for p in new_posts if p.key not in existing]
+                self._add_hashtags(conn, fresh)
+                result.new = len(fresh)
+                result.updated = len(new_posts) - len(fresh)
+        return result
+
+    def _existing_keys(self, conn: Connection, batch: Sequence[Post]) -> set[tuple[str, str]]:
+        found: set[tuple[str, str]] = set()
+        by_platform: dict[str, list[str]] = {}
+        for post in batch:
+            by_platform.setdefault(post.platform, []).append(post.id)
+        for platform, ids in by_platform.items():
+            query = select(posts.c.post_id).where(
+                posts.c.platform == platform, posts.c.post_id.in_(bindparam("ids", expanding=True)))
+            found.update((platform, i) for (i,) in conn.execute(query, {"ids": ids}))
+        return found
+
+    def _add_hashtags(self, conn: Connection, fresh: Sequence[Post]) -> None:
+        tagged = [p for p in fresh if p.hashtags]
+        if not tagged:
+            return
+        by_platform: dict[str, list[Post]] = {}
+        for post in tagged:
+            by_platform.setdefault(post.platform, []).append(post)
+        rows = []
+        for platform, group in by_platform.items():
+            query = select(posts.c.post_id, posts.c.pk).where(
+                posts.c.platform == platform, posts.c.post_id.in_(bindparam("ids", expanding=True)))
+            pks = {i: pk for i, pk in conn.execute(query, {"ids": [p.id for p in group]})}
+            for post in group:
+                seen: set[str] = set()
+                for tag in post.hashtags:
+                    norm = normalize_tag(tag)
+                    if norm and norm not in seen:
+                        seen.add(norm)
+                        rows.append({"post_pk": pks[post.id], "tag": norm, "display": tag})
+        if rows:
+            conn.execute(self._insert(post_hashtags).on_conflict_do_nothing(), rows)
+
+    def _author_upsert(self) -> Any:
+        stmt = self._insert(authors)
+        new = stmt.excluded
+        return stmt.on_conflict_do_update(
+            index_elements=[authors.c.platform, authors.c.author_id],
+            set_={
+                "handle": new.handle,
+                "name": func.coalesce(new.name, authors.c.name),
+                "bio": func.coalesce(new.bio, authors.c.bio),
+                "followers": func.coalesce(new.followers, authors.c.followers),
+                "url": func.coalesce(new.url, authors.c.url),
+                "matched": or_(authors.c.matched, new.matched),
+                "raw": func.coalesce(new.raw, authors.c.raw),
+                "updated_at": new.updated_at,
+            },
+        )
+
+    def _post_upsert(self) -> Any:
+        stmt = self._insert(posts)
+        new = stmt.excluded
+        longer = func.length(new.text) > func.length(posts.c.text)
+
+        def newer_if_longer(column: str) -> Any:
+            return case((longer, getattr(new, column)), else_=getattr(posts.c, column))
+
+        def keep_or_fill(column: str) -> Any:
+            return func.coalesce(getattr(posts.c, column), getattr(new, column))
+
+        return stmt.on_conflict_do_update(
+            index_elements=[posts.c.platform, posts.c.post_id],
+            set_={
+                "text": newer_if_longer("text"),
+                "raw": newer_if_longer("raw"),
+                "hashtags": newer_if_longer("hashtags"),
+                "mentions": newer_if_longer("mentions"),
+                "urls": newer_if_longer("urls"),
+                "url": case((new.url.like("%/i/web/%"), func.coalesce(posts.c.url, new.url)),
+                            else_=func.coalesce(new.url, posts.c.url)),
+                "author_id": keep_or_fill("author_id"),
+                "lang": keep_or_fill("lang"),
+                "reply_to": case(
+                    (or_(new.reply_to.is_(None),
+                         and_(new.reply_to.like(f"{LOCAL_PREFIX}%"),
+                              posts.c.reply_to.is_not(None))), posts.c.reply_to),
+                    else_=new.reply_to),
+                "reply_to_author": keep_or_fill("reply_to_author"),
+                "quote_of": keep_or_fill("quote_of"),
+                "repost_of": keep_or_fill("repost_of"),
+                "conversation_id": keep_or_fill("conversation_id"),
+                "local_ref": keep_or_fill("local_ref"),
+                "metrics": func.coalesce(new.metrics, posts.c.metrics),
+                "origin": case((new.origin == "match", "match"), else_=posts.c.origin),
+                "updated_at": new.updated_at,
+            },
+        )
+
+    def resolve_references(self) -> int:
+        """Point Mastodon replies at their parent's URI once the parent is stored."""
+        parent = posts.alias("parent")
+        target = (select(parent.c.post_id)
+                  .where(parent.c.platform == "mastodon",
+                         parent.c.local_ref == func.substr(posts.c.reply_to,
+                                                           len(LOCAL_PREFIX) + 1))
+                  .scalar_subquery())
+        statement = (update(posts)
+                     .where(posts.c.platform == "mastodon",
+                            posts.c.reply_to.like(f"{LOCAL_PREFIX}%"),
+                            target.is_not(None))
+                     .values(reply_to=target))
+        with self.engine.begin() as conn:
+            return conn.execute(statement).rowcount
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def get_post(self, platform: str, post_id: str) -> Post | None:
+        query = _posts_with_authors().where(posts.c.platform == platform,
+                                            posts.c.post_id == post_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return _to_post(row) if row else None
+
+    def get_author(self, platform: str, author_id: str) -> Author | None:
+        query = select(authors).where(authors.c.platform == platform,
+                                      authors.c.author_id == author_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return _to_author(row._mapping) if row else None
+
+    def count_posts(self, *, include_context: bool = False) -> int:
+        query = select(func.count()).select_from(posts)
+        if not include_context:
+            query = query.where(posts.c.origin == "match")
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def search(self, query: str | None = None, *, platform: str | None = None,
+               hashtag: str | None = None, author: str | None = None,
+               since: datetime | None = None, until: datetime | None = None,
+               include_context: bool = False, limit: int = 20) -> list[Post]:
+        """Posts matching a full-text query and filters, best matches (or newest) first."""
+        statement = _posts_with_authors()
+        if not include_context:
+            statement = statement.where(posts.c.origin == "match")
+        if platform:
+            statement = statement.where(posts.c.platform == platform)
+        if since:
+            statement = statement.where(posts.c.created_at >= since)
+        if until:
+            statement = statement.where(posts.c.created_at < until)
+        if author:
+            statement = statement.where(func.lower(authors.c.handle) ==
+                                        author.lstrip("@").lower())
+        if hashtag:
+            tagged = select(post_hashtags.c.post_pk).where(
+                post_hashtags.c.tag == normalize_tag(hashtag))
+            statement = statement.where(posts.c.pk.in_(tagged))
+        if query and query.strip():
+            statement = search.apply(statement, self.dialect, query)
+        else:
+            statement = statement.order_by(posts.c.created_at.desc())
+        with self.engine.connect() as conn:
+            return [_to_post(row) for row in conn.execute(statement.limit(limit))]
+
+    def stats(self, top: int = 10) -> Stats:
+        matched = posts.c.origin == "match"
+        month = (func.to_char(func.timezone("UTC", posts.c.created_at), "YYYY-MM")
+                 if self.dialect == "postgresql" else func.strftime("%Y-%m", posts.c.created_at))
+        stats = Stats()
+        with self.engine.connect() as conn:
+            summary = conn.execute(select(
+                func.count().filter(matched), func.count().filter(~matched),
+                func.count().filter(and_(matched, posts.c.repost_of.is_not(None))),
+                func.min(posts.c.created_at).filter(matched),
+                func.max(posts.c.created_at).filter(matched))).one()
+            stats.posts, stats.context_posts, stats.reposts = summary[0], summary[1], summary[2]
+            stats.first, stats.last = _utc(summary[3]), _utc(summary[4])
+            stats.authors = conn.execute(
+                select(func.count()).select_from(authors).where(authors.c.matched)).scalar_one()
+            stats.by_platform = {str(k): int(n) for k, n in conn.execute(
+                select(posts.c.platform, func.count()).where(matched)
+                .group_by(posts.c.platform).order_by(func.count().desc()))}
+            stats.by_month = {str(k): int(n) for k, n in conn.execute(
+                select(month, func.count()).where(matched).group_by(month).order_by(month))}
+            stats.top_hashtags = [(str(t), int(n)) for t, n in conn.execute(
+                select(func.min(post_hashtags.c.display), func.count())
+                .join(posts, posts.c.pk == post_hashtags.c.post_pk).where(matched)
+                .group_by(post_hashtags.c.tag)
+                .order_by(func.count().desc(), post_hashtags.c.tag).limit(top))]
+            stats.top_authors = [(str(h), str(p), int(n)) for h, p, n in conn.execute(
+                select(authors.c.handle, authors.c.platform, func.count())
+                .join(authors, and_(authors.c.platform == posts.c.platform,
+                                    authors.c.author_id == posts.c.author_id))
+                .where(matched).group_by(authors.c.handle, authors.c.platform)
+                .order_by(func.count().desc(), authors.c.handle).limit(top))]
+        return stats
+
+
+def _author_row(author: Author, now: datetime) -> dict[str, Any]:
+    return {"platform": author.platform, "author_id": author.id, "handle": author.handle,
+            "name": author.name, "bio": author.bio, "followers": author.followers,
+            "url": author.url, "matched": author.matched, "raw": author.raw, "updated_at": now}
+
+
+def _post_row(post: Post, source: str, now: datetime) -> dict[str, Any]:
+    return {
+        "platform": post.platform, "post_id": post.id, "url": post.url,
+        "author_id": post.author_id, "text": post.text, "created_at": post.created_at,
+        "lang": post.lang, "hashtags": post.hashtags,
+        "mentions": [{"handle": m.handle, "id": m.id} for m in post.mentions],
+        "urls": post.urls, "reply_to": post.reply_to, "reply_to_author": post.reply_to_author,
+        "quote_of": post.quote_of, "repost_of": post.repost_of,
+        "conversation_id": post.conversation_id, "local_ref": post.local_ref,
+        "metrics": post.metrics or None, "origin": post.origin, "source": source,
+        "raw": post.raw, "imported_at": now, "updated_at": now,
+    }
+
+
+def _posts_with_authors() -> Any:
+    return select(posts, *[c.label(f"author_{c.name}") for c in authors.c]).outerjoin(
+        authors, and_(authors.c.platform == posts.c.platform,
+                      authors.c.author_id == posts.c.author_id))
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _to_author(row: Any, prefix: str = "") -> Author:
+    return Author(
+        platform=row[f"{prefix}platform"], id=row[f"{prefix}author_id"],
+        handle=row[f"{prefix}handle"], name=row[f"{prefix}name"], bio=row[f"{prefix}bio"],
+        followers=row[f"{prefix}followers"], url=row[f"{prefix}url"],
+        matched=bool(row[f"{prefix}matched"]), raw=row[f"{prefix}raw"])
+
+
+def _to_post(row: Row[Any]) -> Post:
+    m = row._mapping
+    created = _utc(m["created_at"])
+    assert created is not None
+    return Post(
+        platform=m["platform"], id=m["post_id"], url=m["url"], author_id=m["author_id"],
+        text=m["text"], created_at=created, lang=m["lang"], hashtags=m["hashtags"],
+        mentions=[Mention(x["handle"], x["id"]) for x in m["mentions"]], urls=m["urls"],
+        reply_to=m["reply_to"], reply_to_author=m["reply_to_author"], quote_of=m["quote_of"],
+        repost_of=m["repost_of"], conversation_id=m["conversation_id"],
+        metrics=m["metrics"] or {}, origin=m["origin"], raw=m["raw"], local_ref=m["local_ref"],
+        author=_to_author(m, "author_") if m["author_pk"] is not None else None,
+    )
