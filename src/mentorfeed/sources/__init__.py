@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO
 
 from mentorfeed.errors import SourceError, UnknownFormatError
 from mentorfeed.sources import bluesky, csv_table, mastodon, x_archive, x_v1, x_v2
@@ -27,32 +28,36 @@ def get_format(name: str) -> Format:
 def detect(path: Path) -> Format:
     """The format of a file, from its name and its first JSON object."""
     if not path.exists():
-        raise SourceError(f"{path} does not exist.")
+        raise SourceError("it does not exist.")
     head = b""
-    first = None
+    firsts: list[dict[str, object] | None] = [None]
     if path.is_file():
         try:
             with path.open("rb") as stream:
                 head = stream.read(4096)
                 if head.lstrip()[:1] in (b"{", b"[") or head.startswith(b"\xef\xbb\xbf"):
                     stream.seek(0)
-                    first = _first_object(stream)
+                    firsts = _first_objects(stream) or [None]
         except OSError as exc:
-            raise SourceError(f"Cannot read {path}: {exc.strerror}.") from None
-    sample = Sample(path, head, first)
-    for fmt in FORMATS.values():
-        if fmt.sniff(sample):
-            return fmt
+            raise SourceError(f"cannot read it ({exc.strerror}).") from None
+    for first in firsts:
+        sample = Sample(path, head, first)
+        for fmt in FORMATS.values():
+            if fmt.sniff(sample):
+                return fmt
     raise UnknownFormatError(
-        f"{path} is not a format mentorfeed knows; name one with --format "
-        f"({', '.join(FORMATS)}).")
+        f"not a format mentorfeed knows; name one with --format ({', '.join(FORMATS)}).")
 
 
-def _first_object(stream: object) -> dict[str, object] | None:
-    for record in iter_json_file(stream):  # type: ignore[arg-type]
+def _first_objects(stream: BinaryIO, count: int = 5) -> list[dict[str, object] | None]:
+    """The first few JSON objects, so that one odd record does not hide the format."""
+    found: list[dict[str, object] | None] = []
+    for record in iter_json_file(stream):
         if isinstance(record, Record):
             value = record.value
             while isinstance(value, list) and value:
                 value = value[0]
-            return value if isinstance(value, dict) else None
-    return None
+            found.append(value if isinstance(value, dict) else None)
+            if len(found) == count:
+                break
+    return found

@@ -121,8 +121,8 @@ def _jsonl_line(lineno: int, raw: bytes) -> Iterator[Record | Issue]:
     if replaced or text.startswith("\ufeff"):
         try:
             value = orjson.loads(text.lstrip("\ufeff"))
-        except orjson.JSONDecodeError:
-            pass
+        except orjson.JSONDecodeError as exc:
+            message = str(exc)
         else:
             if replaced:
                 yield Issue(lineno, "invalid UTF-8 replaced with U+FFFD", skipped=False)

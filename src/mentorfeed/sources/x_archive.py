@@ -45,7 +45,7 @@ def read(path: Path, on_bytes: OnBytes) -> Iterator[Parsed | Issue]:
         try:
             archive = zipfile.ZipFile(path)
         except zipfile.BadZipFile:
-            raise SourceError(f"{path} is not a readable ZIP file.") from None
+            raise SourceError("not a readable ZIP file.") from None
         with archive:
             members = {Path(n).name: _zip_reader(archive, n) for n in archive.namelist()
                        if n.endswith(".js") and "/." not in n}

@@ -36,7 +36,7 @@ def sniff(sample: Sample) -> bool:
     first = sample.first
     if first is None:
         return False
-    if "__twarc" in first or ("data" in first and ("includes" in first or "meta" in first)):
+    if "__twarc" in first or isinstance(first.get("data"), list | dict):
         return True
     return "text" in first and ("author_id" in first or "edit_history_tweet_ids" in first)
 

@@ -58,7 +58,20 @@ class Stats:
 
 
 def _dumps(value: Any) -> str:
-    return orjson.dumps(value).decode()
+    data = orjson.dumps(value)
+    if b"\\u0000" in data:  # PostgreSQL's jsonb refuses NUL; a hostile payload keeps the rest
+        data = orjson.dumps(_without_nul(value))
+    return data.decode()
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    return value
 
 
 def _engine(url: str) -> Engine:
@@ -95,6 +108,9 @@ class Store:
         except ModuleNotFoundError as exc:
             raise StoreError(f"The database driver {exc.name!r} is missing: "
                              "pip install 'mentorfeed[postgres]'.") from None
+        except OSError as exc:
+            raise StoreError(f"Cannot open the database {redact(url)} ({exc.strerror}); check "
+                             "--db or MENTORFEED_DATABASE_URL.") from None
         except (ArgumentError, OperationalError, DBAPIError) as exc:
             reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
             raise StoreError(f"Cannot open the database {redact(url)} ({reason}); check "

@@ -1,0 +1,21 @@
+"""mentorfeed: find mentorship opportunities for dermatology trainees in public social media."""
+
+from mentorfeed.api import build_demo, import_files, open_store, search, stats
+from mentorfeed.config import Settings
+from mentorfeed.errors import MentorfeedError
+from mentorfeed.models import Author, Mention, Post
+from mentorfeed.store import Store
+
+__all__ = [
+    "Author",
+    "MentorfeedError",
+    "Mention",
+    "Post",
+    "Settings",
+    "Store",
+    "build_demo",
+    "import_files",
+    "open_store",
+    "search",
+    "stats",
+]

@@ -1,0 +1,3 @@
+from mentorfeed.cli import main
+
+main()

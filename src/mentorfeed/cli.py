@@ -1,0 +1,283 @@
+"""The command line: argument parsing and output formatting over the library API."""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import orjson
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from mentorfeed import api
+from mentorfeed.config import Settings
+from mentorfeed.errors import MentorfeedError
+from mentorfeed.ingest import ImportReport
+from mentorfeed.sources import FORMATS
+from mentorfeed.store import Stats
+
+console = Console(highlight=False)
+errors = Console(stderr=True, highlight=False)
+app = typer.Typer(
+    help="Find mentorship opportunities for dermatology trainees in public social media.",
+    no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode="rich")
+
+FormatName = Enum("FormatName", {name.replace("-", "_"): name for name in FORMATS}, type=str)  # type: ignore[misc]
+Platform = Enum("Platform", {"x": "x", "bluesky": "bluesky", "mastodon": "mastodon"}, type=str)  # type: ignore[misc]
+
+
+@dataclass(slots=True)
+class State:
+    settings: Settings
+
+
+@app.callback()
+def options(
+    ctx: typer.Context,
+    db: Annotated[str | None, typer.Option(
+        "--db", help="Database: a SQLAlchemy URL (sqlite:///x.db, postgresql://...) or a path. "
+        "Default: MENTORFEED_DATABASE_URL, else a SQLite file in your data folder.")] = None,
+    debug: Annotated[bool, typer.Option(
+        "--debug", help="Show full tracebacks instead of one-line errors.")] = False,
+) -> None:
+    """mentorfeed: collect, store and search public posts of the dermatology community."""
+    ctx.obj = State(Settings.load(db))
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    state: State = ctx.obj
+    return state.settings
+
+
+class _PostsRate(ProgressColumn):
+    """Posts so far and posts per second."""
+
+    def render(self, task: Task) -> Text:
+        posts = int(task.fields.get("posts", 0))
+        elapsed = task.elapsed or 0
+        rate = posts / elapsed if elapsed > 0.2 else 0
+        return Text(f"{posts:,} posts · {rate:,.0f}/s", style="cyan")
+
+
+class _RichImportProgress:
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task: Any = None
+        self.posts = 0
+
+    def file_started(self, path: Path, size: int) -> None:
+        if self.task is not None:  # the byte count of the last batch may fall short
+            self.progress.update(self.task, completed=self.progress.tasks[-1].total)
+        self.posts = 0
+        self.task = self.progress.add_task(path.name, total=size or None, posts=0)
+
+    def advanced(self, nbytes: int, nposts: int) -> None:
+        self.posts += nposts
+        self.progress.update(self.task, advance=nbytes, posts=self.posts)
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(
+        help="Files or archive folders: X API v2 pages or twarc2 JSONL, X v1.1 JSON/JSONL, "
+        "an X archive (ZIP, folder or tweets.js), Bluesky searchPosts/getProfiles JSON or "
+        "postView JSONL, Mastodon status arrays, or CSV (columns: platform, id, text, "
+        "created_at, url, author_id, author_handle, author_name, author_bio, "
+        "author_followers, lang, hashtags, urls, reply_to, quote_of, repost_of, "
+        "conversation_id, likes, reposts, replies, quotes; twarc-csv columns work too).",
+        show_default=False)],
+    format_name: Annotated[FormatName | None, typer.Option(
+        "--format", help="Skip detection and read every file as this format.")] = None,
+) -> None:
+    """Import posts from exported or collected files into the store."""
+    settings = _settings(ctx)
+    started = time.perf_counter()
+    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), _PostsRate(),
+               TimeElapsedColumn())
+    try:
+        with Progress(*columns, console=errors, transient=False) as progress:
+            report = api.import_files(settings, files,
+                                      format_name=format_name.value if format_name else None,
+                                      progress=_RichImportProgress(progress))
+    except KeyboardInterrupt:
+        errors.print("Interrupted. Everything imported so far is kept; run the same command "
+                     "again to finish.")
+        raise typer.Exit(130) from None
+    _print_import_report(report, time.perf_counter() - started)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _print_import_report(report: ImportReport, seconds: float) -> None:
+    shown = 0
+    for problem in report.problems:
+        if shown == 25:
+            errors.print(f"... and {len(report.problems) - shown} more problems")
+            break
+        style = "red" if problem.skipped else "yellow"
+        errors.print(Text(str(problem), style=style), soft_wrap=True)
+        shown += 1
+    warnings = len(report.problems) - report.skipped
+    rate = report.posts / seconds if seconds > 0 else 0
+    console.print(
+        f"Imported {report.files} file(s): {report.posts:,} posts read "
+        f"([green]{report.new:,} new[/], {report.updated:,} updated), "
+        f"[{'red' if report.skipped else 'green'}]{report.skipped} skipped[/], "
+        f"{warnings} warning(s) in {seconds:.1f}s ({rate:,.0f} posts/s).")
+    if report.resolved:
+        console.print(f"Linked {report.resolved} Mastodon replies to their parents.")
+
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    top: Annotated[int, typer.Option(help="How many hashtags and authors to list.")] = 10,
+) -> None:
+    """Counts by platform, hashtag, month, and the most active authors."""
+    result = api.stats(_settings(ctx), top=top)
+    if as_json:
+        sys.stdout.write(orjson.dumps(_stats_json(result), option=orjson.OPT_INDENT_2).decode()
+                         + "\n")
+        return
+    _print_stats(result)
+
+
+def _stats_json(result: Stats) -> dict[str, Any]:
+    data = asdict(result)
+    data["top_hashtags"] = [{"tag": t, "posts": n} for t, n in result.top_hashtags]
+    data["top_authors"] = [{"handle": h, "platform": p, "posts": n}
+                           for h, p, n in result.top_authors]
+    return data
+
+
+def _print_stats(result: Stats) -> None:
+    if not result.posts:
+        console.print("The store is empty: run [bold]mentorfeed import FILE[/] first "
+                      "(or [bold]mentorfeed demo[/]).")
+        return
+    span = f"{result.first:%Y-%m-%d} to {result.last:%Y-%m-%d}" if result.first and \
+        result.last else ""
+    console.print(f"[bold]{result.posts:,}[/] posts by [bold]{result.authors:,}[/] authors, "
+                  f"{span}; {result.reposts:,} of them reposts, plus "
+                  f"{result.context_posts:,} context posts (replied to or quoted).")
+    tables = [("Platform", "Posts", list(result.by_platform.items())),
+              ("Hashtag", "Posts", [(f"#{t}", n) for t, n in result.top_hashtags]),
+              ("Author", "Posts", [(f"@{h} ({p})", n) for h, p, n in result.top_authors])]
+    for name, count, rows in tables:
+        table = Table(show_header=True, header_style="bold")
+        table.add_column(name)
+        table.add_column(count, justify="right")
+        for key, value in rows:
+            table.add_row(escape(str(key)), f"{value:,}")
+        console.print(table)
+    months = Table(show_header=True, header_style="bold", title="Posts by month")
+    months.add_column("Month")
+    months.add_column("Posts", justify="right")
+    months.add_column("")
+    peak = max(result.by_month.values())
+    for month, n in result.by_month.items():
+        months.add_row(month, f"{n:,}", "█" * max(1, round(30 * n / peak)))
+    console.print(months)
+
+
+def _day(value: str | None, option: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.combine(date.fromisoformat(value), datetime.min.time(), UTC)
+    except ValueError:
+        raise MentorfeedError(f"{option} takes a date like 2024-03-15, not {value!r}.") from None
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    query: Annotated[str | None, typer.Argument(
+        help='Words to find (all must match); "a phrase", OR, -exclude, prefix*. '
+        "Leave out to list the newest posts.")] = None,
+    platform: Annotated[Platform | None, typer.Option(help="Only this platform.")] = None,
+    hashtag: Annotated[str | None, typer.Option(help="Only posts with this hashtag.")] = None,
+    author: Annotated[str | None, typer.Option(help="Only posts by this handle.")] = None,
+    since: Annotated[str | None, typer.Option(help="From this date (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Before this date (YYYY-MM-DD).")] = None,
+    limit: Annotated[int, typer.Option(help="How many posts to show.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+) -> None:
+    """Full-text search over the stored posts, with filters."""
+    found = api.search(_settings(ctx), query, platform=platform.value if platform else None,
+                       hashtag=hashtag, author=author, since=_day(since, "--since"),
+                       until=_day(until, "--until"), limit=limit)
+    if as_json:
+        for post in found:
+            sys.stdout.write(orjson.dumps(api.post_summary(post)).decode() + "\n")
+        return
+    if not found:
+        console.print("No posts match; try fewer words or filters.")
+        return
+    for post in found:
+        handle = f"@{post.author.handle}" if post.author else "unknown author"
+        console.print(Text.assemble(
+            (f"{post.created_at:%Y-%m-%d %H:%M} ", "dim"), (f"{post.platform:<8} ", "magenta"),
+            (handle, "bold")))
+        body = post.text if len(post.text) <= 400 else post.text[:400] + "…"
+        console.print(Text(body or "(repost)"))
+        if post.url:
+            console.print(Text(post.url, style="blue"))
+        console.print()
+
+
+@app.command()
+def demo(ctx: typer.Context) -> None:
+    """Build a fresh demo store from the bundled sample community and show it."""
+    started = time.perf_counter()
+    with Progress(TextColumn("{task.description}"), BarColumn(), _PostsRate(),
+                  TimeElapsedColumn(), console=errors, transient=True) as progress:
+        path, report = api.build_demo(progress=_RichImportProgress(progress))
+    _print_import_report(report, time.perf_counter() - started)
+    settings = Settings.load(str(path))
+    _print_stats(api.stats(settings, top=8))
+    console.print("\n[bold]Newest posts[/]")
+    for post in api.search(settings, None, limit=5):
+        handle = f"@{post.author.handle}" if post.author else "?"
+        console.print(Text.assemble((f"{post.created_at:%Y-%m-%d} {post.platform} {handle}: ",
+                                     "dim"), post.text[:160] or "(repost)"))
+    console.print(f"\nThe demo store is {path}. Try:\n"
+                  f"  mentorfeed --db {path} search mentor --hashtag DermTwitter\n"
+                  f"  mentorfeed --db {path} stats")
+
+
+def main() -> None:
+    """Entry point: one clear sentence for known errors; tracebacks only with --debug."""
+    debug = "--debug" in sys.argv
+    try:
+        app()  # standalone: Typer handles --help, usage errors and exit codes
+    except MentorfeedError as exc:
+        if debug:
+            raise
+        errors.print(Text(f"Error: {exc}", style="red"))
+        sys.exit(1)
+    except Exception as exc:
+        if debug:
+            raise
+        errors.print(Text(f"Unexpected error: {type(exc).__name__}: {exc}. Run again with "
+                          "--debug for the traceback, and please report it.", style="red"))
+        sys.exit(1)

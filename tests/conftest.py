@@ -1,0 +1,77 @@
+"""Shared fixtures: a fresh store on each backend, the shared example payloads, a CLI runner."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mentorfeed.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+FORMATS = ROOT.parent / "shared" / "formats"
+DATA = Path(__file__).resolve().parent / "data"
+PG_ADMIN = os.environ.get("MENTORFEED_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture
+def formats() -> Path:
+    if not FORMATS.is_dir():
+        pytest.skip(f"the shared example payloads are not at {FORMATS}")
+    return FORMATS
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Iterator[Store]:
+    with Store(f"sqlite:///{tmp_path / 'store.db'}") as store:
+        yield store
+
+
+def _postgres_unavailable(reason: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"PostgreSQL is required in CI but {reason}")
+    pytest.skip(f"PostgreSQL not reachable ({reason}); set it up on 127.0.0.1:5432 to run these")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    try:
+        import psycopg
+    except ImportError:
+        _postgres_unavailable("psycopg is not installed (pip install 'mentorfeed[postgres]')")
+    try:
+        with psycopg.connect(PG_ADMIN.replace("postgresql://", "postgresql://", 1),
+                             connect_timeout=3):
+            pass
+    except psycopg.OperationalError as exc:
+        _postgres_unavailable(str(exc).strip().splitlines()[0])
+    return PG_ADMIN
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> Iterator[str]:
+    """A database of its own, created for one test and dropped after it."""
+    import psycopg
+
+    name = f"mentorfeed_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield postgres_server.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(postgres_server, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """The same store contract, on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'store.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    with Store(url) as opened:
+        yield opened
