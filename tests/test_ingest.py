@@ -66,7 +66,7 @@ def test_an_interrupted_import_completes_when_run_again(tmp_path: Path, formats:
         import_files(store, [big, formats / "x_v1_1_tweet.json"], batch_size=2,
                      progress=Interrupt())
     partial = store.count_posts(include_context=True)
-    assert 0 < partial
+    assert partial > 0
     report = import_files(store, [big, formats / "x_v1_1_tweet.json"], batch_size=2)
     complete = Store(f"sqlite:///{tmp_path / 'fresh.db'}")
     import_files(complete, [big, formats / "x_v1_1_tweet.json"])

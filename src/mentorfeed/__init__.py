@@ -8,8 +8,8 @@ from mentorfeed.store import Store
 
 __all__ = [
     "Author",
-    "MentorfeedError",
     "Mention",
+    "MentorfeedError",
     "Post",
     "Settings",
     "Store",

@@ -30,6 +30,7 @@ from mentorfeed import api
 from mentorfeed.config import Settings
 from mentorfeed.errors import MentorfeedError
 from mentorfeed.ingest import ImportReport
+from mentorfeed.models import PLATFORMS
 from mentorfeed.sources import FORMATS
 from mentorfeed.store import Stats
 
@@ -39,8 +40,8 @@ app = typer.Typer(
     help="Find mentorship opportunities for dermatology trainees in public social media.",
     no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode="rich")
 
-FormatName = Enum("FormatName", {name.replace("-", "_"): name for name in FORMATS}, type=str)  # type: ignore[misc]
-Platform = Enum("Platform", {"x": "x", "bluesky": "bluesky", "mastodon": "mastodon"}, type=str)  # type: ignore[misc]
+FormatName = Enum("FormatName", {n.replace("-", "_"): n for n in FORMATS}, type=str)  # type: ignore[misc]
+Platform = Enum("Platform", {p: p for p in PLATFORMS}, type=str)  # type: ignore[misc]
 
 
 @dataclass(slots=True)
@@ -127,14 +128,12 @@ def import_(
 
 
 def _print_import_report(report: ImportReport, seconds: float) -> None:
-    shown = 0
-    for problem in report.problems:
+    for shown, problem in enumerate(report.problems):
         if shown == 25:
             errors.print(f"... and {len(report.problems) - shown} more problems")
             break
         style = "red" if problem.skipped else "yellow"
         errors.print(Text(str(problem), style=style), soft_wrap=True)
-        shown += 1
     warnings = len(report.problems) - report.skipped
     rate = report.posts / seconds if seconds > 0 else 0
     console.print(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,7 @@ def test_each_example_is_detected_and_read(formats: Path, name: str, fmt: str,
     assert not [i for i in issues if i.skipped]
     assert sum(p.matched for p in posts) == matched
     for post in posts:
-        assert post.created_at.tzinfo is not None and post.created_at.utcoffset().total_seconds() == 0
+        assert post.created_at.utcoffset() == timedelta(0)
         assert not any("t.co/" in u for u in post.urls)
         assert "https://t.co/" not in post.text
 

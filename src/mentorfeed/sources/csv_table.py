@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -102,7 +102,7 @@ def read(path: Path, on_bytes: OnBytes) -> Iterator[Parsed | Issue]:
             yield Parsed(reader.line_num, posts, authors)
 
 
-def _columns(fieldnames: list[str]) -> dict[str, str]:
+def _columns(fieldnames: Sequence[str]) -> dict[str, str]:
     """Our column name -> the file's column name."""
     by_lower = {name.strip().lower(): name for name in fieldnames if name}
     columns: dict[str, str] = {}
@@ -116,9 +116,10 @@ def _columns(fieldnames: list[str]) -> dict[str, str]:
 
 
 def parse_row(values: dict[str, str], row: dict[str, Any]) -> tuple[list[Post], list[Author]]:
-    platform = (values.get("platform") or "x").strip().lower()
-    if platform not in PLATFORMS:
-        raise RecordError(f"unknown platform {platform!r} (use x, bluesky or mastodon)")
+    name = (values.get("platform") or "x").strip().lower()
+    if name not in PLATFORMS:
+        raise RecordError(f"unknown platform {name!r} (use x, bluesky or mastodon)")
+    platform: Platform = name
     post_id = values["id"].strip()
     if not post_id:
         raise RecordError("empty id")
@@ -131,7 +132,7 @@ def parse_row(values: dict[str, str], row: dict[str, Any]) -> tuple[list[Post], 
     if author_id or handle:
         author_id = author_id or handle
         authors.append(Author(
-            platform=cast(Platform, platform), id=cast(str, author_id), handle=handle or "",
+            platform=platform, id=cast(str, author_id), handle=handle or "",
             name=clean_optional(values.get("author_name")),
             bio=clean_optional(values.get("author_bio")),
             followers=as_int(values.get("author_followers")),
@@ -141,7 +142,7 @@ def parse_row(values: dict[str, str], row: dict[str, Any]) -> tuple[list[Post], 
     hashtags = _list(values.get("hashtags"), "tag") or hashtags_in(text)
     repost_of = values.get("repost_of", "").strip() or None
     post = Post(
-        platform=cast(Platform, platform),
+        platform=platform,
         id=post_id,
         url=values.get("url", "").strip() or None,
         author_id=author_id,

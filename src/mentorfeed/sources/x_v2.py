@@ -109,9 +109,10 @@ def parse_user(user: dict[str, Any]) -> Author:
 def parse_tweet(tweet: dict[str, Any], users: dict[str, Author], origin: Origin) -> Post:
     tweet_id = require_str(tweet, "id")
     note = tweet.get("note_tweet") or tweet.get("note_post")
-    long_form = isinstance(note, dict) and note.get("text")
-    text = note["text"] if long_form else tweet.get("text") or ""
-    entities = (note.get("entities") if long_form else tweet.get("entities")) or {}
+    if isinstance(note, dict) and note.get("text"):
+        text, entities = note["text"], note.get("entities") or {}
+    else:
+        text, entities = tweet.get("text") or "", tweet.get("entities") or {}
     reply_to = quote_of = repost_of = None
     for ref in _references(tweet):
         kind, ref_id = ref.get("type"), ref.get("id")

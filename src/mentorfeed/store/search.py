@@ -81,7 +81,7 @@ def to_fts5(query: str) -> str:
 def to_tsquery(query: str) -> ColumnElement[Any]:
     """The same query as a PostgreSQL tsquery expression (english stemming, as the index)."""
     parsed = parse(query)
-    english = literal_column("'english'")
+    english: ColumnElement[str] = literal_column("'english'")
 
     def render(term: Term) -> ColumnElement[Any]:
         if term.prefix:

@@ -1,4 +1,5 @@
-"""The store: posts and authors in SQLite or PostgreSQL, behind a few methods that say what they do."""
+"""The store: posts and authors in SQLite or PostgreSQL, behind a few methods that say what
+they do."""
 
 from __future__ import annotations
 
@@ -139,7 +140,7 @@ class Store:
             if new_authors:
                 conn.execute(self._author_upsert(), [_author_row(a, now) for a in new_authors])
             if new_posts:
-                existing = self._existing_keys(conn, new_posts)
+                existing = self._pks(conn, new_posts)
                 conn.execute(self._post_upsert(),
                              [_post_row(p, source, now) for p in new_posts])
                 fresh = [p for p in new_posts if p.key not in existing]
@@ -148,36 +149,30 @@ class Store:
                 result.updated = len(new_posts) - len(fresh)
         return result
 
-    def _existing_keys(self, conn: Connection, batch: Sequence[Post]) -> set[tuple[str, str]]:
-        found: set[tuple[str, str]] = set()
+    def _pks(self, conn: Connection, batch: Sequence[Post]) -> dict[tuple[str, str], int]:
+        """The primary keys of those posts of `batch` that are stored."""
         by_platform: dict[str, list[str]] = {}
         for post in batch:
             by_platform.setdefault(post.platform, []).append(post.id)
+        found: dict[tuple[str, str], int] = {}
         for platform, ids in by_platform.items():
-            query = select(posts.c.post_id).where(
-                posts.c.platform == platform, posts.c.post_id.in_(bindparam("ids", expanding=True)))
-            found.update((platform, i) for (i,) in conn.execute(query, {"ids": ids}))
+            query = select(posts.c.post_id, posts.c.pk).where(
+                posts.c.platform == platform,
+                posts.c.post_id.in_(bindparam("ids", expanding=True)))
+            found.update(((platform, i), pk) for i, pk in conn.execute(query, {"ids": ids}))
         return found
 
     def _add_hashtags(self, conn: Connection, fresh: Sequence[Post]) -> None:
         tagged = [p for p in fresh if p.hashtags]
-        if not tagged:
-            return
-        by_platform: dict[str, list[Post]] = {}
-        for post in tagged:
-            by_platform.setdefault(post.platform, []).append(post)
+        pks = self._pks(conn, tagged) if tagged else {}
         rows = []
-        for platform, group in by_platform.items():
-            query = select(posts.c.post_id, posts.c.pk).where(
-                posts.c.platform == platform, posts.c.post_id.in_(bindparam("ids", expanding=True)))
-            pks = {i: pk for i, pk in conn.execute(query, {"ids": [p.id for p in group]})}
-            for post in group:
-                seen: set[str] = set()
-                for tag in post.hashtags:
-                    norm = normalize_tag(tag)
-                    if norm and norm not in seen:
-                        seen.add(norm)
-                        rows.append({"post_pk": pks[post.id], "tag": norm, "display": tag})
+        for post in tagged:
+            seen: set[str] = set()
+            for tag in post.hashtags:
+                norm = normalize_tag(tag)
+                if norm and norm not in seen:
+                    seen.add(norm)
+                    rows.append({"post_pk": pks[post.key], "tag": norm, "display": tag})
         if rows:
             conn.execute(self._insert(post_hashtags).on_conflict_do_nothing(), rows)
 
