@@ -16,12 +16,11 @@ from sqlalchemy import (
     Row,
     and_,
     bindparam,
-    case,
     create_engine,
     event,
     func,
-    or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -32,7 +31,7 @@ from mentorfeed.config import redact
 from mentorfeed.errors import StoreError
 from mentorfeed.models import Author, Mention, Post, normalize_tag
 from mentorfeed.sources.mastodon import LOCAL_PREFIX
-from mentorfeed.store import migrate, search
+from mentorfeed.store import migrate, search, upserts
 from mentorfeed.store.schema import authors, post_hashtags, posts
 
 
@@ -58,30 +57,13 @@ class Stats:
     top_authors: list[tuple[str, str, int]] = field(default_factory=list)
 
 
-def _dumps(value: Any) -> str:
-    data = orjson.dumps(value)
-    if b"\\u0000" in data:  # PostgreSQL's jsonb refuses NUL; a hostile payload keeps the rest
-        data = orjson.dumps(_without_nul(value))
-    return data.decode()
-
-
-def _without_nul(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.replace("\x00", "\ufffd")
-    if isinstance(value, dict):
-        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_without_nul(v) for v in value]
-    return value
-
-
 def _engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(parsed, json_serializer=_dumps, json_deserializer=orjson.loads)
+    engine = create_engine(parsed, json_serializer=upserts.dumps, json_deserializer=orjson.loads)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -90,7 +72,8 @@ def _engine(url: str) -> Engine:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON",
-                   "busy_timeout=10000", "cache_size=-65536", "temp_store=MEMORY"):
+                   "busy_timeout=10000", "cache_size=-65536", "temp_store=MEMORY",
+                   "wal_autocheckpoint=16384"):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
 
@@ -118,6 +101,15 @@ class Store:
                              "--db or MENTORFEED_DATABASE_URL.") from None
         self.dialect = self.engine.dialect.name
         self._insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+        self._author_upsert = upserts.author_upsert(self._insert)
+        self._post_upsert = upserts.post_upsert(self._insert)
+        self._sql: dict[tuple[str, ...], str] = {}
+        for statement, keys in ((self._author_upsert, upserts.AUTHOR_KEYS),
+                                (self._post_upsert, upserts.POST_KEYS)):
+            compiled = statement.compile(dialect=self.engine.dialect, column_keys=list(keys))
+            if self.dialect == "sqlite":
+                assert tuple(compiled.positiontup or ()) == keys, "row order must match"
+            self._sql[keys] = str(compiled)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -134,20 +126,36 @@ class Store:
                source: str) -> UpsertResult:
         """Insert or refresh posts and authors in one transaction. Duplicates must be merged
         by the caller; re-upserting refreshes metrics and never duplicates."""
-        now = datetime.now(UTC)
+        sqlite = self.dialect == "sqlite"
+        enc = upserts.SQLITE if sqlite else upserts.PYTHON
+        now = enc.timestamp(datetime.now(UTC))
         result = UpsertResult()
         with self.engine.begin() as conn:
             if new_authors:
-                conn.execute(self._author_upsert(), [_author_row(a, now) for a in new_authors])
+                self._write(conn, self._author_upsert, upserts.AUTHOR_KEYS,
+                            [upserts.author_values(a, now, enc) for a in new_authors])
             if new_posts:
                 existing = self._pks(conn, new_posts)
-                conn.execute(self._post_upsert(),
-                             [_post_row(p, source, now) for p in new_posts])
+                last_pk = conn.execute(select(func.max(posts.c.pk))).scalar() or 0
+                self._write(conn, self._post_upsert, upserts.POST_KEYS,
+                            [upserts.post_values(p, source, now, enc) for p in new_posts])
+                if sqlite:  # index the new rows in one statement: far faster than a trigger
+                    conn.execute(text("INSERT INTO posts_fts(rowid, text) SELECT pk, text "
+                                      "FROM posts WHERE pk > :last"), {"last": last_pk})
                 fresh = [p for p in new_posts if p.key not in existing]
                 self._add_hashtags(conn, fresh)
                 result.new = len(fresh)
                 result.updated = len(new_posts) - len(fresh)
         return result
+
+    def _write(self, conn: Connection, statement: Any, keys: tuple[str, ...],
+               rows: list[tuple[Any, ...]]) -> None:
+        if self.dialect == "sqlite":
+            driver = conn.connection.driver_connection
+            assert driver is not None
+            driver.executemany(self._sql[keys], rows)
+        else:
+            conn.execute(statement, [dict(zip(keys, row, strict=True)) for row in rows])
 
     def _pks(self, conn: Connection, batch: Sequence[Post]) -> dict[tuple[str, str], int]:
         """The primary keys of those posts of `batch` that are stored."""
@@ -175,62 +183,6 @@ class Store:
                     rows.append({"post_pk": pks[post.key], "tag": norm, "display": tag})
         if rows:
             conn.execute(self._insert(post_hashtags).on_conflict_do_nothing(), rows)
-
-    def _author_upsert(self) -> Any:
-        stmt = self._insert(authors)
-        new = stmt.excluded
-        return stmt.on_conflict_do_update(
-            index_elements=[authors.c.platform, authors.c.author_id],
-            set_={
-                "handle": new.handle,
-                "name": func.coalesce(new.name, authors.c.name),
-                "bio": func.coalesce(new.bio, authors.c.bio),
-                "followers": func.coalesce(new.followers, authors.c.followers),
-                "url": func.coalesce(new.url, authors.c.url),
-                "matched": or_(authors.c.matched, new.matched),
-                "raw": func.coalesce(new.raw, authors.c.raw),
-                "updated_at": new.updated_at,
-            },
-        )
-
-    def _post_upsert(self) -> Any:
-        stmt = self._insert(posts)
-        new = stmt.excluded
-        longer = func.length(new.text) > func.length(posts.c.text)
-
-        def newer_if_longer(column: str) -> Any:
-            return case((longer, getattr(new, column)), else_=getattr(posts.c, column))
-
-        def keep_or_fill(column: str) -> Any:
-            return func.coalesce(getattr(posts.c, column), getattr(new, column))
-
-        return stmt.on_conflict_do_update(
-            index_elements=[posts.c.platform, posts.c.post_id],
-            set_={
-                "text": newer_if_longer("text"),
-                "raw": newer_if_longer("raw"),
-                "hashtags": newer_if_longer("hashtags"),
-                "mentions": newer_if_longer("mentions"),
-                "urls": newer_if_longer("urls"),
-                "url": case((new.url.like("%/i/web/%"), func.coalesce(posts.c.url, new.url)),
-                            else_=func.coalesce(new.url, posts.c.url)),
-                "author_id": keep_or_fill("author_id"),
-                "lang": keep_or_fill("lang"),
-                "reply_to": case(
-                    (or_(new.reply_to.is_(None),
-                         and_(new.reply_to.like(f"{LOCAL_PREFIX}%"),
-                              posts.c.reply_to.is_not(None))), posts.c.reply_to),
-                    else_=new.reply_to),
-                "reply_to_author": keep_or_fill("reply_to_author"),
-                "quote_of": keep_or_fill("quote_of"),
-                "repost_of": keep_or_fill("repost_of"),
-                "conversation_id": keep_or_fill("conversation_id"),
-                "local_ref": keep_or_fill("local_ref"),
-                "metrics": func.coalesce(new.metrics, posts.c.metrics),
-                "origin": case((new.origin == "match", "match"), else_=posts.c.origin),
-                "updated_at": new.updated_at,
-            },
-        )
 
     def resolve_references(self) -> int:
         """Point Mastodon replies at their parent's URI once the parent is stored."""
@@ -331,26 +283,6 @@ class Store:
                 .where(matched).group_by(authors.c.handle, authors.c.platform)
                 .order_by(func.count().desc(), authors.c.handle).limit(top))]
         return stats
-
-
-def _author_row(author: Author, now: datetime) -> dict[str, Any]:
-    return {"platform": author.platform, "author_id": author.id, "handle": author.handle,
-            "name": author.name, "bio": author.bio, "followers": author.followers,
-            "url": author.url, "matched": author.matched, "raw": author.raw, "updated_at": now}
-
-
-def _post_row(post: Post, source: str, now: datetime) -> dict[str, Any]:
-    return {
-        "platform": post.platform, "post_id": post.id, "url": post.url,
-        "author_id": post.author_id, "text": post.text, "created_at": post.created_at,
-        "lang": post.lang, "hashtags": post.hashtags,
-        "mentions": [{"handle": m.handle, "id": m.id} for m in post.mentions],
-        "urls": post.urls, "reply_to": post.reply_to, "reply_to_author": post.reply_to_author,
-        "quote_of": post.quote_of, "repost_of": post.repost_of,
-        "conversation_id": post.conversation_id, "local_ref": post.local_ref,
-        "metrics": post.metrics or None, "origin": post.origin, "source": source,
-        "raw": post.raw, "imported_at": now, "updated_at": now,
-    }
 
 
 def _posts_with_authors() -> Any:

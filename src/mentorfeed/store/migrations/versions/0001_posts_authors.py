@@ -13,7 +13,7 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
-Json = sa.JSON().with_variant(JSONB(), "postgresql")
+Json = sa.JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 Key = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 Timestamp = sa.DateTime(timezone=True)
 
@@ -82,8 +82,8 @@ def upgrade() -> None:
     else:
         op.execute("CREATE VIRTUAL TABLE posts_fts USING fts5(text, content='posts', "
                    "content_rowid='pk', tokenize='porter unicode61 remove_diacritics 2')")
-        op.execute("CREATE TRIGGER posts_fts_insert AFTER INSERT ON posts BEGIN "
-                   "INSERT INTO posts_fts(rowid, text) VALUES (new.pk, new.text); END")
+        # New rows are indexed by Store.upsert in one INSERT ... SELECT per batch, which is
+        # several times faster than a row trigger; updates and deletes keep it in step here.
         op.execute("CREATE TRIGGER posts_fts_delete AFTER DELETE ON posts BEGIN "
                    "INSERT INTO posts_fts(posts_fts, rowid, text) "
                    "VALUES ('delete', old.pk, old.text); END")
