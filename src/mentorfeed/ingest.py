@@ -93,9 +93,11 @@ def import_files(store: Store, paths: Sequence[Path], *, format_name: str | None
                  batch_size: int = 2000, progress: ImportProgress | None = None) -> ImportReport:
     """Import every file; problems in one file never stop the others."""
     report = ImportReport()
+    written_authors: dict[tuple[str, str], int] = {}
     for path in paths:
         try:
-            _import_file(store, path, format_name, batch_size, progress, report)
+            _import_file(store, path, format_name, batch_size, progress, report,
+                         written_authors)
         except SourceError as exc:
             report.problems.append(Problem(path, None, str(exc).rstrip(".")))
         except OSError as exc:
@@ -107,7 +109,8 @@ def import_files(store: Store, paths: Sequence[Path], *, format_name: str | None
 
 
 def _import_file(store: Store, path: Path, format_name: str | None, batch_size: int,
-                 progress: ImportProgress | None, report: ImportReport) -> None:
+                 progress: ImportProgress | None, report: ImportReport,
+                 written_authors: dict[tuple[str, str], int]) -> None:
     fmt = get_format(format_name) if format_name else detect(path)
     if progress:
         progress.file_started(path, _size(path))
@@ -121,8 +124,8 @@ def _import_file(store: Store, path: Path, format_name: str | None, batch_size: 
 
     def flush() -> None:
         nonlocal pending_bytes, batch
-        result = store.upsert(list(batch.posts.values()), list(batch.authors.values()),
-                              source=fmt.name)
+        result = store.upsert(list(batch.posts.values()),
+                              _changed_authors(batch.authors, written_authors), source=fmt.name)
         report.new += result.new
         report.updated += result.updated
         if progress:
@@ -139,6 +142,22 @@ def _import_file(store: Store, path: Path, format_name: str | None, batch_size: 
         if len(batch) >= batch_size:
             flush()
     flush()
+
+
+def _changed_authors(batch: dict[tuple[str, str], Author],
+                     written: dict[tuple[str, str], int]) -> list[Author]:
+    """Authors not already written with the same details during this import: the same
+    accounts come back on every page of a collection."""
+    if len(written) > 200_000:  # keep memory flat on huge imports
+        written.clear()
+    changed = []
+    for key, author in batch.items():
+        signature = hash((author.handle, author.name, author.bio, author.followers,
+                          author.url, author.matched))
+        if written.get(key) != signature:
+            written[key] = signature
+            changed.append(author)
+    return changed
 
 
 def _size(path: Path) -> int:

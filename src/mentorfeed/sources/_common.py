@@ -10,6 +10,7 @@ from typing import Any
 # C0 and C1 control characters except tab and newline; NUL breaks PostgreSQL text columns.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\r]")
 _HASHTAG = re.compile(r"(?<![\w#&/])#(\w*[^\W\d_]\w*)")
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
@@ -22,6 +23,8 @@ def clean_text(text: str | None) -> str:
     """Text safe to store and show: no control characters, no lone surrogates, CRLF as LF."""
     if not text:
         return ""
+    if not _UNSAFE.search(text):
+        return text
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _CONTROL.search(text):

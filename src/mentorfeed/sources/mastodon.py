@@ -24,7 +24,7 @@ from mentorfeed.sources._common import (
     unique,
 )
 from mentorfeed.sources._html import html_to_text
-from mentorfeed.sources._reading import Issue, OnBytes, iter_json_file
+from mentorfeed.sources._reading import Issue, OnBytes, Record, iter_json_file
 from mentorfeed.sources.base import Format, Parsed, Sample, parse_records
 
 LOCAL_PREFIX = "local:"
@@ -39,15 +39,40 @@ def sniff(sample: Sample) -> bool:
 
 
 def read(path: Path, on_bytes: OnBytes) -> Iterator[Parsed | Issue]:
+    """Statuses in file order. A file holds one server's responses, so the server learnt from
+    one status (its tag links) names the local ids of those that carry no tags."""
+    server: str | None = None
+    waiting: list[Record | Issue] = []
+
+    def parse(status: Any) -> tuple[list[Post], list[Author]]:
+        return parse_status(status, server)
+
     with path.open("rb") as stream:
-        yield from parse_records(iter_json_file(stream, on_bytes), parse_status)
+        for record in iter_json_file(stream, on_bytes):
+            if server is None and isinstance(record, Record):
+                server = _server_in(record.value)
+            waiting.append(record)
+            if server is not None or len(waiting) >= 1000:
+                yield from parse_records(iter(waiting), parse)
+                waiting = []
+    yield from parse_records(iter(waiting), parse)
 
 
-def parse_status(status: Any) -> tuple[list[Post], list[Author]]:
+def _server_in(value: Any) -> str | None:
+    for status in value if isinstance(value, list) else [value]:
+        if isinstance(status, dict) and isinstance(status.get("account"), dict):
+            server = _queried_server(status, parse_account(status["account"]))
+            if server:
+                return server
+    return None
+
+
+def parse_status(status: Any, server: str | None = None) -> tuple[list[Post], list[Author]]:
+    """One status; `server` is the queried server when the status itself does not say."""
     if not isinstance(status, dict):
         raise RecordError("expected a status object")
     authors: dict[str, Author] = {}
-    posts = _status(status, "match", authors)
+    posts = _status(status, "match", authors, server)
     return posts, list(authors.values())
 
 
@@ -55,7 +80,8 @@ def local_ref(server: str, status_id: str) -> str:
     return f"{server}:{status_id}"
 
 
-def _status(status: dict[str, Any], origin: Origin, authors: dict[str, Author]) -> list[Post]:
+def _status(status: dict[str, Any], origin: Origin, authors: dict[str, Author],
+            server_hint: str | None) -> list[Post]:
     uri = require_str(status, "uri")
     author = parse_account(status.get("account") or {})
     author.matched = origin == "match"
@@ -63,17 +89,17 @@ def _status(status: dict[str, Any], origin: Origin, authors: dict[str, Author]) 
         authors[author.id].matched |= author.matched
     else:
         authors[author.id] = author
-    server = _queried_server(status, author)
+    server = _queried_server(status, author) or server_hint
     posts: list[Post] = []
     reblog = status.get("reblog")
     repost_of = None
     if isinstance(reblog, dict):
-        posts.extend(_status(reblog, "reposted", authors))
+        posts.extend(_status(reblog, "reposted", authors, server))
         repost_of = posts[0].id
     quote_of = None
     quote = status.get("quote")
     if isinstance(quote, dict) and isinstance(quote.get("quoted_status"), dict):
-        quoted = _status(quote["quoted_status"], "quoted", authors)
+        quoted = _status(quote["quoted_status"], "quoted", authors, server)
         posts.extend(quoted)
         quote_of = quoted[0].id
     body = html_to_text(status.get("content") or "")

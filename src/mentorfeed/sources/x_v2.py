@@ -167,8 +167,7 @@ def parse_tweet(tweet: dict[str, Any], users: dict[str, Author], origin: Origin)
 def metrics(public: Any) -> dict[str, int]:
     if not isinstance(public, dict):
         return {}
-    return {_METRICS[k]: int(v) for k, v in public.items()
-            if k in _METRICS and isinstance(v, int | str) and str(v).isdigit()}
+    return {_METRICS[k]: v for k, v in public.items() if type(v) is int and k in _METRICS}
 
 
 FORMAT = Format(
