@@ -182,7 +182,10 @@ def manifest(corpus: Corpus, sessions: list[Json], files: list[str]) -> Json:
         "queried_mastodon_server": QUERIED_SERVER,
         "counts": {
             "posts": {**{k: posts[k] for k in records.PLATFORMS}, "total": len(corpus.posts)},
-            "authors": {**{k: authors[k] for k in records.PLATFORMS}, "total": len(corpus.authors)},
+            "authors": {
+                **{k: authors[k] for k in records.PLATFORMS},
+                "total": len(corpus.authors),
+            },
             "labels": {k: labels[k] for k in records.LABELS},
             "kinds": dict(sorted(kinds.items())),
             "sessions": len(sessions),

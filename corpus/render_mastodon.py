@@ -90,7 +90,9 @@ class MastodonRenderer:
             ):
                 return text
         acct = (
-            parent.handle if parent.instance == a.instance else f"{parent.handle}@{parent.instance}"
+            parent.handle
+            if parent.instance == a.instance
+            else f"{parent.handle}@{parent.instance}"
         )
         return f"@{acct} {text}"
 
@@ -109,7 +111,9 @@ class MastodonRenderer:
                 html.append(link_html(span.value, local))
                 links.append(span.value)
             elif span.kind == "hashtag":
-                rel = 'rel="tag"' if local else 'rel="nofollow noopener noreferrer" target="_blank"'
+                rel = (
+                    'rel="tag"' if local else 'rel="nofollow noopener noreferrer" target="_blank"'
+                )
                 html.append(
                     f'<a href="https://{a.instance}/tags/{quote(span.value)}" '
                     f'class="mention hashtag" {rel}>#<span>{escape(span.value)}</span></a>'

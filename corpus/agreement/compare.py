@@ -105,16 +105,16 @@ def load_jsonl(path: Path) -> list[dict]:
 
 def kappa(a: list[bool], b: list[bool]) -> float:
     n = len(a)
-    po = sum(x == y for x, y in zip(a, b)) / n
+    po = sum(x == y for x, y in zip(a, b, strict=False)) / n
     pa, pb = sum(a) / n, sum(b) / n
     pe = pa * pb + (1 - pa) * (1 - pb)
     return 1.0 if pe == 1 else (po - pe) / (1 - pe)
 
 
 def prf(gold: list[bool], pred: list[bool]) -> tuple[float, float, float, int, int, int]:
-    tp = sum(g and p for g, p in zip(gold, pred))
-    fp = sum(p and not g for g, p in zip(gold, pred))
-    fn = sum(g and not p for g, p in zip(gold, pred))
+    tp = sum(g and p for g, p in zip(gold, pred, strict=False))
+    fp = sum(p and not g for g, p in zip(gold, pred, strict=False))
+    fn = sum(g and not p for g, p in zip(gold, pred, strict=False))
     prec = tp / (tp + fp) if tp + fp else 0.0
     rec = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
@@ -128,7 +128,7 @@ def jaccard(a: set, b: set) -> float:
 def fmt_extract(ex: dict) -> str:
     parts = []
     for k in ("deadline", "audience", "contact"):
-        if k in ex and ex[k]:
+        if ex.get(k):
             v = ex[k]
             parts.append(f"{k}={','.join(v) if isinstance(v, list) else v}")
     return "; ".join(parts) or "-"
@@ -146,8 +146,10 @@ def main() -> None:
     s_sets = {k: set(sec[k]["labels"]) for k in keys}
     n = len(keys)
 
-    print(f"posts compared: {n} (gold opportunities {sum(bool(g_sets[k]) for k in keys)}, "
-          f"second annotator's {sum(bool(s_sets[k]) for k in keys)})")
+    print(
+        f"posts compared: {n} (gold opportunities {sum(bool(g_sets[k]) for k in keys)}, "
+        f"second annotator's {sum(bool(s_sets[k]) for k in keys)})"
+    )
     print()
     print(f"{'label':24} {'gold':>4} {'2nd':>4} {'kappa':>6} {'P':>5} {'R':>5} {'F1':>5}")
     for lab in LABELS:
@@ -159,38 +161,58 @@ def main() -> None:
     g_all = [lab in g_sets[k] for k in keys for lab in LABELS]
     s_all = [lab in s_sets[k] for k in keys for lab in LABELS]
     p, r, f1, *_ = prf(g_all, s_all)
-    print(f"{'(micro over labels)':24} {sum(g_all):4d} {sum(s_all):4d} {'':6} {p:5.2f} {r:5.2f} {f1:5.2f}")
+    print(
+        f"{'(micro over labels)':24} {sum(g_all):4d} {sum(s_all):4d} {'':6} {p:5.2f} {r:5.2f} {f1:5.2f}"
+    )
     print()
 
     g_opp = [bool(g_sets[k]) for k in keys]
     s_opp = [bool(s_sets[k]) for k in keys]
-    agree_opp = sum(a == b for a, b in zip(g_opp, s_opp))
-    print(f"opportunity vs not: kappa {kappa(g_opp, s_opp):.3f}, "
-          f"raw agreement {agree_opp}/{n} ({agree_opp / n:.1%})")
+    agree_opp = sum(a == b for a, b in zip(g_opp, s_opp, strict=False))
+    print(
+        f"opportunity vs not: kappa {kappa(g_opp, s_opp):.3f}, "
+        f"raw agreement {agree_opp}/{n} ({agree_opp / n:.1%})"
+    )
     exact = sum(g_sets[k] == s_sets[k] for k in keys)
     both_opp = [k for k in keys if g_sets[k] and s_sets[k]]
     exact_opp = sum(g_sets[k] == s_sets[k] for k in both_opp)
-    print(f"exact label-set match: {exact}/{n} ({exact / n:.1%}); among posts both call "
-          f"opportunities: {exact_opp}/{len(both_opp)} ({exact_opp / max(len(both_opp), 1):.1%})")
+    print(
+        f"exact label-set match: {exact}/{n} ({exact / n:.1%}); among posts both call "
+        f"opportunities: {exact_opp}/{len(both_opp)} ({exact_opp / max(len(both_opp), 1):.1%})"
+    )
     print()
 
     def ex(k: str, who: str) -> dict:
         return (gold[k].get("extract") or {}) if who == "gold" else (sec[k].get("extract") or {})
 
-    both_dl = [k for k in both_opp if ex(k, "gold").get("deadline") and ex(k, "2nd").get("deadline")]
-    same_dl = [k for k in both_dl if str(ex(k, "gold")["deadline"]) == str(ex(k, "2nd")["deadline"])]
-    only_gold = [k for k in both_opp if ex(k, "gold").get("deadline") and not ex(k, "2nd").get("deadline")]
-    only_2nd = [k for k in both_opp if ex(k, "2nd").get("deadline") and not ex(k, "gold").get("deadline")]
-    print(f"deadline: same ISO date in {len(same_dl)}/{len(both_dl)} posts where both give one"
-          f"{f' ({len(same_dl) / len(both_dl):.1%})' if both_dl else ''}; "
-          f"only gold gives one: {len(only_gold)}, only second: {len(only_2nd)} "
-          f"(over {len(both_opp)} posts both call opportunities)")
+    both_dl = [
+        k for k in both_opp if ex(k, "gold").get("deadline") and ex(k, "2nd").get("deadline")
+    ]
+    same_dl = [
+        k for k in both_dl if str(ex(k, "gold")["deadline"]) == str(ex(k, "2nd")["deadline"])
+    ]
+    only_gold = [
+        k for k in both_opp if ex(k, "gold").get("deadline") and not ex(k, "2nd").get("deadline")
+    ]
+    only_2nd = [
+        k for k in both_opp if ex(k, "2nd").get("deadline") and not ex(k, "gold").get("deadline")
+    ]
+    print(
+        f"deadline: same ISO date in {len(same_dl)}/{len(both_dl)} posts where both give one"
+        f"{f' ({len(same_dl) / len(both_dl):.1%})' if both_dl else ''}; "
+        f"only gold gives one: {len(only_gold)}, only second: {len(only_2nd)} "
+        f"(over {len(both_opp)} posts both call opportunities)"
+    )
     for field in ("audience", "contact"):
-        js = [jaccard(set(ex(k, "gold").get(field) or []), set(ex(k, "2nd").get(field) or []))
-              for k in both_opp]
+        js = [
+            jaccard(set(ex(k, "gold").get(field) or []), set(ex(k, "2nd").get(field) or []))
+            for k in both_opp
+        ]
         exact_f = sum(j == 1.0 for j in js)
-        print(f"{field}: mean Jaccard {sum(js) / len(js):.3f} over {len(js)} posts both call "
-              f"opportunities; identical sets in {exact_f}")
+        print(
+            f"{field}: mean Jaccard {sum(js) / len(js):.3f} over {len(js)} posts both call "
+            f"opportunities; identical sets in {exact_f}"
+        )
 
     # ---- disagreements.md
     label_dis = [k for k in keys if g_sets[k] != s_sets[k]]
@@ -264,8 +286,10 @@ def main() -> None:
         ]
     (HERE / "disagreements.md").write_text("\n".join(out), encoding="utf-8")
     print()
-    print(f"wrote corpus/agreement/disagreements.md: {len(label_dis)} label-set disagreements, "
-          f"{len(dl_dis)} deadline disagreements")
+    print(
+        f"wrote corpus/agreement/disagreements.md: {len(label_dis)} label-set disagreements, "
+        f"{len(dl_dis)} deadline disagreements"
+    )
 
 
 if __name__ == "__main__":

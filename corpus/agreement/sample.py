@@ -61,8 +61,10 @@ def main() -> None:
                 "reply_to_text": parent["text"] if parent else None,
             }
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-    print(f"wrote {out.relative_to(CORPUS.parent)}: {len(chosen)} posts "
-          f"(from {len(opp)} opportunities, {len(other)} non-opportunities)")
+    print(
+        f"wrote {out.relative_to(CORPUS.parent)}: {len(chosen)} posts "
+        f"(from {len(opp)} opportunities, {len(other)} non-opportunities)"
+    )
 
 
 if __name__ == "__main__":

@@ -168,7 +168,7 @@ def _stats_json(result: Stats) -> dict[str, Any]:
     return data
 
 
-def _print_stats(result: Stats) -> None:
+def _print_stats(result: Stats, *, by_year: bool = False) -> None:
     if not result.posts:
         console.print("The store is empty: run [bold]mentorfeed import FILE[/] first "
                       "(or [bold]mentorfeed demo[/]).")
@@ -188,14 +188,19 @@ def _print_stats(result: Stats) -> None:
         for key, value in rows:
             table.add_row(escape(str(key)), f"{value:,}")
         console.print(table)
-    months = Table(show_header=True, header_style="bold", title="Posts by month")
-    months.add_column("Month")
-    months.add_column("Posts", justify="right")
-    months.add_column("")
-    peak = max(result.by_month.values())
+    periods: dict[str, int] = {}
     for month, n in result.by_month.items():
-        months.add_row(month, f"{n:,}", "█" * max(1, round(30 * n / peak)))
-    console.print(months)
+        period = month[:4] if by_year else month
+        periods[period] = periods.get(period, 0) + n
+    unit = "Year" if by_year else "Month"
+    chart = Table(show_header=True, header_style="bold", title=f"Posts by {unit.lower()}")
+    chart.add_column(unit)
+    chart.add_column("Posts", justify="right")
+    chart.add_column("")
+    peak = max(periods.values())
+    for period, n in periods.items():
+        chart.add_row(period, f"{n:,}", "█" * max(1, round(30 * n / peak)))
+    console.print(chart)
 
 
 def _day(value: str | None, option: str) -> datetime | None:
@@ -253,7 +258,7 @@ def demo(ctx: typer.Context) -> None:
         path, report = api.build_demo(progress=_RichImportProgress(progress))
     _print_import_report(report, time.perf_counter() - started)
     settings = Settings.load(str(path))
-    _print_stats(api.stats(settings, top=8))
+    _print_stats(api.stats(settings, top=8), by_year=True)
     console.print("\n[bold]Newest posts[/]")
     for post in api.search(settings, None, limit=5):
         handle = f"@{post.author.handle}" if post.author else "?"
