@@ -6,6 +6,8 @@ from mentorfeed.errors import MentorfeedError
 from mentorfeed.models import Author, Mention, Post
 from mentorfeed.store import Store
 
+__version__ = "0.1.0"
+
 __all__ = [
     "Author",
     "Mention",
@@ -13,6 +15,7 @@ __all__ = [
     "Post",
     "Settings",
     "Store",
+    "__version__",
     "build_demo",
     "import_files",
     "open_store",

@@ -1,0 +1,1 @@
+"""Classifying posts: rules, model, field extraction and evaluation."""

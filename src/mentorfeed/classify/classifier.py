@@ -1,0 +1,113 @@
+"""Labels, scores, extracted fields and a reason for each post: the model, the rules and the
+extraction together."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mentorfeed.classify.extract import extract
+from mentorfeed.classify.features import Features, PostInput, featurize
+from mentorfeed.classify.labels import LABELS
+from mentorfeed.classify.model import Model
+from mentorfeed.config import data_dir
+
+
+@dataclass(slots=True)
+class Result:
+    """What the classifier says about one post."""
+
+    id: str
+    labels: list[str]
+    scores: dict[str, float]
+    extract: dict[str, Any] = field(default_factory=dict)
+    links: list[dict[str, str]] = field(default_factory=list)
+    why: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "labels": self.labels, "scores": self.scores,
+                "extract": self.extract, "links": self.links, "why": self.why}
+
+
+def user_model_dir() -> Path:
+    """Where `mentorfeed train` writes a model; it takes precedence over the shipped one."""
+    return data_dir() / "model"
+
+
+def shipped_model_dir() -> Path:
+    return Path(str(resources.files("mentorfeed") / "data" / "model"))
+
+
+class Classifier:
+    """Classifies posts in batches; load once, call `classify` many times."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+
+    @property
+    def version(self) -> str:
+        return self.model.version
+
+    @classmethod
+    def load(cls, folder: Path | None = None) -> Classifier:
+        if folder is None:
+            folder = user_model_dir()
+            if not (folder / "model.json").exists():
+                folder = shipped_model_dir()
+        return cls(Model.load(folder))
+
+    def classify(self, posts: Sequence[PostInput]) -> list[Result]:
+        if not posts:
+            return []
+        features = [featurize(p) for p in posts]
+        matrix = self.model.vectorize(features)
+        scores = self.model.scores(matrix)
+        decided = self.model.decide(scores)
+        results = []
+        for i, post in enumerate(posts):
+            row_scores = {name: round(float(scores[i, j]), 3) for j, name in enumerate(LABELS)}
+            if post.is_repost or not post.text.strip():
+                why = ("a repost: the original post carries the labels" if post.is_repost
+                       else "no text to classify")
+                results.append(Result(post.id, [], row_scores, why=why))
+                continue
+            chosen = decided[i]
+            labels = [LABELS[j] for j in chosen]
+            result = Result(post.id, labels, row_scores)
+            if labels:
+                found = extract(post.text, posted_at=post.created_at, urls=post.urls,
+                                hashtags=post.hashtags, bio=post.bio)
+                result.extract = found.to_json()
+                result.links = [{"url": link.url, "kind": link.kind} for link in found.links]
+            result.why = self._why(features[i], matrix, i, chosen, row_scores)
+            results.append(result)
+        return results
+
+    def _why(self, features: Features, matrix: Any, row: int, chosen: list[int],
+             scores: dict[str, float]) -> str:
+        negatives = [c.says for c in features.cues if c.name.startswith("neg:")]
+        if not chosen:
+            best = max(scores, key=lambda name: scores[name])
+            reason = "; ".join(negatives) if negatives else "no offer a trainee could act on"
+            return f"not an opportunity: {reason} (highest score {best} {scores[best]:.2f})"
+        offers = [c.says for c in features.cues if not c.name.startswith(("neg:", "aud:"))]
+        parts = []
+        for j in chosen:
+            name = LABELS[j]
+            words = [_readable(f) for f in self.model.top_features(matrix, row, j)]
+            parts.append(f"{name} {scores[name]:.2f} ({', '.join(words)})" if words
+                         else f"{name} {scores[name]:.2f}")
+        cues = f"; cues: {', '.join(dict.fromkeys(offers))}" if offers else ""
+        return "; ".join(parts) + cues
+
+
+def _readable(feature: str) -> str:
+    """A feature name as a person reads it: words quoted, context tokens described."""
+    for prefix, meaning in (("cue_", "rule "), ("tag_", "#"), ("bio_", "author bio: "),
+                            ("link_", "link: "), ("ctx_", "")):
+        if feature.startswith(prefix):
+            return meaning + feature[len(prefix):].replace("_", " ")
+    return f"'{feature}'"

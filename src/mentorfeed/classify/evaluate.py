@@ -1,0 +1,149 @@
+"""Measuring the classifier: cross-validation on the train split, the untouched test split, and
+fresh posts written apart from the corpus, each beside a keyword baseline."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from mentorfeed.classify.classifier import Classifier
+from mentorfeed.classify.corpus import Example, load_corpus, load_jsonl
+from mentorfeed.classify.extract import extract
+from mentorfeed.classify.features import PostInput, featurize
+from mentorfeed.classify.labels import LABELS
+from mentorfeed.classify.model import best_thresholds, decide, out_of_fold_scores
+from mentorfeed.classify.training import train_split
+
+HARD_NEGATIVES = {"thanks_mentor", "mentorship_opinion", "new_research", "sunscreen_application",
+                  "case_quiz", "paper_promotion", "match_day", "attending_job_ad", "brand_ad",
+                  "conference_chatter", "closed_call", "jc_answer"}
+_COMMUNITY = re.compile(r"#(derm\w*|medtwitter|medstudenttwitter|medsky|blackinderm|"
+                        r"skinofcolor|medmastodon)\b", re.I)
+_OPPORTUNITY_WORDS = re.compile(r"\b(mentor\w*|research|opportunit\w*|apply|applications?|"
+                                r"students?|residents?)\b", re.I)
+_BASELINE_LABELS = {
+    "urim_outreach": re.compile(r"\b(urim|urm|snma|lmsa|diversity|under-?represented)\b", re.I),
+    "research_collaboration": re.compile(r"\bresearch\b", re.I),
+    "specialty_information": re.compile(r"\b(questions?|ama|webinar|advice)\b", re.I),
+    "peer_mentorship": re.compile(r"\b(spreadsheet|peers?|study group|tips)\b", re.I),
+    "program_application": re.compile(r"\b(apply|scholarship|award|clerkship|grant)\b", re.I),
+    "journal_club": re.compile(r"(journal club|#dermjc|\b[qt]1\b)", re.I),
+}
+
+
+def keyword_baseline(post: PostInput) -> set[str]:
+    """The naive filter: a community hashtag plus words like mentor, research, apply."""
+    hashtags = " ".join(f"#{t}" for t in post.hashtags)
+    if not (_COMMUNITY.search(hashtags) and _OPPORTUNITY_WORDS.search(post.text)):
+        return set()
+    labels = {name for name, pattern in _BASELINE_LABELS.items() if pattern.search(post.text)}
+    return labels or {"specialty_information"}
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3)}
+
+
+def label_metrics(examples: Sequence[Example], predicted: Sequence[set[str]]) -> dict[str, Any]:
+    """Per-label and averaged scores, opportunity-vs-not, hard negatives, label confusion."""
+    per_label: dict[str, Any] = {}
+    totals = [0, 0, 0]
+    for name in LABELS:
+        tp = sum(name in e.labels and name in p for e, p in zip(examples, predicted, strict=True))
+        fp = sum(name not in e.labels and name in p
+                 for e, p in zip(examples, predicted, strict=True))
+        fn = sum(name in e.labels and name not in p
+                 for e, p in zip(examples, predicted, strict=True))
+        per_label[name] = _prf(tp, fp, fn) | {"support": tp + fn}
+        totals = [totals[0] + tp, totals[1] + fp, totals[2] + fn]
+    pairs = list(zip(examples, predicted, strict=True))
+    opp = _prf(sum(bool(e.labels) and bool(p) for e, p in pairs),
+               sum(not e.labels and bool(p) for e, p in pairs),
+               sum(bool(e.labels) and not p for e, p in pairs))
+    hard = [p for e, p in pairs if e.kind in HARD_NEGATIVES]
+    confusion = {gold: {name: sum(gold in e.labels and name in p for e, p in pairs)
+                        for name in (*LABELS, "none")
+                        if (name != "none" and name != gold) or name == "none"}
+                 for gold in LABELS}
+    for gold in LABELS:
+        confusion[gold]["none"] = sum(gold in e.labels and not p for e, p in pairs)
+    return {
+        "posts": len(examples), "opportunities": sum(bool(e.labels) for e in examples),
+        "labels": per_label,
+        "micro": _prf(*totals),
+        "macro_f1": round(sum(v["f1"] for v in per_label.values()) / len(LABELS), 3),
+        "opportunity": opp,
+        "hard_negatives": {"posts": len(hard), "labelled_opportunity": sum(bool(p) for p in hard),
+                           "rate": round(sum(bool(p) for p in hard) / max(1, len(hard)), 3)},
+        "confusion": confusion,
+    }
+
+
+def _set_f1(gold: Sequence[set[str]], found: Sequence[set[str]]) -> dict[str, float]:
+    tp = sum(len(g & f) for g, f in zip(gold, found, strict=True))
+    fp = sum(len(f - g) for g, f in zip(gold, found, strict=True))
+    fn = sum(len(g - f) for g, f in zip(gold, found, strict=True))
+    return _prf(tp, fp, fn)
+
+
+def extraction_metrics(examples: Sequence[Example]) -> dict[str, Any]:
+    """Field accuracy on the gold opportunities (extraction judged apart from classification)."""
+    gold = [e for e in examples if e.labels]
+    found = [extract(e.post.text, posted_at=e.post.created_at, urls=e.post.urls,
+                     hashtags=e.post.hashtags, bio=e.post.bio).to_json() for e in gold]
+    stated = [(e, f) for e, f in zip(gold, found, strict=True) if e.extract.get("deadline")]
+    exact = sum(e.extract.get("deadline") == f.get("deadline")
+                for e, f in zip(gold, found, strict=True))
+    result: dict[str, Any] = {
+        "opportunities": len(gold),
+        "deadline": {"exact_match": round(exact / max(1, len(gold)), 3),
+                     "with_a_deadline": len(stated),
+                     "found_when_stated": round(sum(e.extract["deadline"] == f.get("deadline")
+                                                    for e, f in stated) / max(1, len(stated)), 3),
+                     "invented": sum(bool(f.get("deadline")) and not e.extract.get("deadline")
+                                     for e, f in zip(gold, found, strict=True))},
+    }
+    for name in ("audience", "contact", "topics"):
+        result[name] = _set_f1([set(e.extract.get(name) or ()) for e in gold],
+                               [set(f.get(name) or ()) for f in found])
+    return result
+
+
+def _side_by_side(examples: Sequence[Example],
+                  predict: Callable[[Sequence[Example]], list[set[str]]]) -> dict[str, Any]:
+    return {"model": label_metrics(examples, predict(examples)),
+            "keyword_baseline": label_metrics(examples, [keyword_baseline(e.post)
+                                                         for e in examples]),
+            "extraction": extraction_metrics(examples)}
+
+
+def evaluate(classifier: Classifier, fresh: Path | None = None) -> dict[str, Any]:
+    """Cross-validation on the train split, the test split, and the fresh posts if given."""
+    examples = load_corpus()
+    training = train_split(examples)
+    features = [featurize(e.post) for e in training]
+    scores = out_of_fold_scores(features, [e.labels for e in training])
+    thresholds = best_thresholds(scores, [e.labels for e in training])
+
+    def cross_validated(_: Sequence[Example]) -> list[set[str]]:
+        return [{LABELS[j] for j in chosen}
+                for chosen in decide(scores, np.asarray(thresholds, dtype=np.float32))]
+
+    def with_model(subset: Sequence[Example]) -> list[set[str]]:
+        return [set(r.labels) for r in classifier.classify([e.post for e in subset])]
+
+    report: dict[str, Any] = {
+        "model": classifier.version,
+        "cross_validation": _side_by_side(training, cross_validated),
+        "test": _side_by_side([e for e in examples if e.split == "test"], with_model),
+    }
+    if fresh is not None:
+        report["fresh"] = _side_by_side(load_jsonl(fresh), with_model)
+    return report

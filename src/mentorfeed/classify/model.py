@@ -1,0 +1,231 @@
+"""The statistical model: TF-IDF words and bigrams, word stems cut to four letters (robust to
+inflections and typos, and far cheaper than character n-grams) and context tokens; one logistic
+regression for "is this an opportunity at all" and one per label; thresholds chosen by
+cross-validation.
+
+A post is an opportunity when the opportunity head clears its threshold; it then gets every label
+that clears its own threshold, or its best label if none does.
+
+A trained model is plain data: a JSON file (parameters, vocabularies, thresholds) and a NumPy
+`.npz` of weights loaded with `allow_pickle=False`, so loading never runs code from the file.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+from mentorfeed.classify.features import Features
+from mentorfeed.classify.labels import LABELS
+from mentorfeed.errors import ModelError
+
+FORMAT = 1
+PARAMS: dict[str, Any] = {"C": 16.0, "min_df": 2, "max_features": 50_000, "prefix": 4,
+                          "folds": 5, "seed": 2026}
+HEADS = (*LABELS, "opportunity")
+OPPORTUNITY = len(LABELS)
+_WORDS = r"(?u)\b\w[\w']*\b"
+
+
+def _word_vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
+    return TfidfVectorizer(ngram_range=(1, 2), min_df=PARAMS["min_df"] if vocabulary is None
+                           else 1, max_features=PARAMS["max_features"], sublinear_tf=True,
+                           token_pattern=_WORDS, vocabulary=vocabulary, dtype=np.float32)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _prefixes(text: str) -> list[str]:
+    size = PARAMS["prefix"]
+    return [word[:size] for word in _WORD.findall(text) if len(word) > size]
+
+
+def _prefix_vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
+    return TfidfVectorizer(analyzer=_prefixes, sublinear_tf=True,
+                           min_df=PARAMS["min_df"] if vocabulary is None else 1,
+                           vocabulary=vocabulary, dtype=np.float32)
+
+
+def _context_vectorizer(vocabulary: dict[str, int] | None = None) -> CountVectorizer:
+    return CountVectorizer(token_pattern=r"\S+", lowercase=False, binary=True,
+                           vocabulary=vocabulary, dtype=np.float32)
+
+
+@dataclass
+class Model:
+    """A trained model: vectorizers, one weight vector per label, and per-label thresholds."""
+
+    version: str
+    words: TfidfVectorizer
+    prefixes: TfidfVectorizer
+    context: CountVectorizer
+    coef: np.ndarray[Any, np.dtype[np.float32]]
+    intercept: np.ndarray[Any, np.dtype[np.float32]]
+    thresholds: np.ndarray[Any, np.dtype[np.float32]]
+    info: dict[str, Any]
+
+    @functools.cached_property
+    def feature_names(self) -> list[str]:
+        return [*self.words.get_feature_names_out(),
+                *(f"{p}..." for p in self.prefixes.get_feature_names_out()),
+                *self.context.get_feature_names_out()]
+
+    def vectorize(self, features: Sequence[Features]) -> sp.csr_matrix:
+        texts = [f.words for f in features]
+        return sp.hstack([self.words.transform(texts), self.prefixes.transform(texts),
+                          self.context.transform([f.context for f in features])],
+                         format="csr")
+
+    def scores(self, matrix: sp.csr_matrix) -> np.ndarray[Any, np.dtype[np.float32]]:
+        """One column per head: the six labels, then "opportunity"."""
+        logits = matrix @ self.coef.T + self.intercept
+        return np.asarray(1.0 / (1.0 + np.exp(-logits)), dtype=np.float32)
+
+    def decide(self, scores: np.ndarray[Any, np.dtype[np.float32]]) -> list[list[int]]:
+        """The label indices of each post."""
+        return decide(scores, self.thresholds)
+
+    def top_features(self, matrix: sp.csr_matrix, row: int, label: int,
+                     count: int = 3) -> list[str]:
+        """The features of one post (a row of `matrix`) that pushed hardest towards `label`."""
+        start, end = matrix.indptr[row], matrix.indptr[row + 1]
+        indices = matrix.indices[start:end]
+        weights = matrix.data[start:end] * self.coef[label, indices]
+        order = np.argsort(-weights)[:count]
+        names = self.feature_names
+        return [names[indices[i]] for i in order if weights[i] > 0]
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        meta = {
+            "format": FORMAT, "version": self.version, "labels": list(LABELS),
+            "word_vocabulary": {k: int(v) for k, v in self.words.vocabulary_.items()},
+            "prefix_vocabulary": {k: int(v) for k, v in self.prefixes.vocabulary_.items()},
+            "context_vocabulary": {k: int(v) for k, v in self.context.vocabulary_.items()},
+            "info": self.info,
+        }
+        (folder / "model.json").write_text(json.dumps(meta, sort_keys=True, indent=0),
+                                           encoding="utf-8")
+        with (folder / "weights.npz").open("wb") as handle:
+            np.savez(handle, coef=self.coef, intercept=self.intercept,
+                     thresholds=self.thresholds, idf=self.words.idf_.astype(np.float32),
+                     prefix_idf=self.prefixes.idf_.astype(np.float32))
+
+    @classmethod
+    def load(cls, folder: Path) -> Model:
+        try:
+            meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+            with np.load(folder / "weights.npz", allow_pickle=False) as arrays:
+                coef, intercept = arrays["coef"], arrays["intercept"]
+                thresholds, idf = arrays["thresholds"], arrays["idf"]
+                prefix_idf = arrays["prefix_idf"]
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelError(f"Cannot load the model in {folder} ({exc}); run "
+                             "`mentorfeed train` to make a new one.") from None
+        if meta.get("format") != FORMAT or meta.get("labels") != list(LABELS):
+            raise ModelError(f"The model in {folder} was made by another version of mentorfeed;"
+                             " run `mentorfeed train`.")
+        words = _word_vectorizer(meta["word_vocabulary"])
+        words.idf_ = idf
+        prefixes = _prefix_vectorizer(meta["prefix_vocabulary"])
+        prefixes.idf_ = prefix_idf
+        context = _context_vectorizer(meta["context_vocabulary"])
+        context.fit([])  # a fixed vocabulary needs no fitting; this only marks it ready
+        return cls(meta["version"], words, prefixes, context, coef, intercept, thresholds,
+                   meta["info"])
+
+
+def decide(scores: np.ndarray[Any, np.dtype[np.float32]],
+           thresholds: np.ndarray[Any, np.dtype[np.float32]]) -> list[list[int]]:
+    decided: list[list[int]] = []
+    for row in scores:
+        if row[OPPORTUNITY] < thresholds[OPPORTUNITY]:
+            decided.append([])
+            continue
+        chosen = [j for j in range(len(LABELS)) if row[j] >= thresholds[j]]
+        decided.append(chosen or [int(np.argmax(row[:OPPORTUNITY]))])
+    return decided
+
+
+def _targets(labels: Sequence[set[str]]) -> np.ndarray[Any, np.dtype[np.int8]]:
+    rows = [[name in gold for name in LABELS] + [bool(gold)] for gold in labels]
+    return np.array(rows, dtype=np.int8)
+
+
+def fit(features: Sequence[Features], labels: Sequence[set[str]],
+        thresholds: Sequence[float] | None = None, version: str = "untrained") -> Model:
+    """Fit vectorizers and one logistic regression per label."""
+    texts = [f.words for f in features]
+    model = Model(version, _word_vectorizer().fit(texts), _prefix_vectorizer().fit(texts),
+                  _context_vectorizer().fit([f.context for f in features]),
+                  np.zeros((0, 0), np.float32), np.zeros(0, np.float32),
+                  np.full(len(HEADS), 0.5, np.float32), {})
+    matrix = model.vectorize(features)
+    y = _targets(labels)
+    coefs, intercepts = [], []
+    for column in range(len(HEADS)):
+        regression = LogisticRegression(C=PARAMS["C"], class_weight="balanced", max_iter=2000,
+                                        solver="liblinear", random_state=PARAMS["seed"])
+        regression.fit(matrix, y[:, column])
+        coefs.append(regression.coef_[0])
+        intercepts.append(regression.intercept_[0])
+    model.coef = np.asarray(coefs, dtype=np.float32)
+    model.intercept = np.asarray(intercepts, dtype=np.float32)
+    if thresholds is not None:
+        model.thresholds = np.asarray(thresholds, dtype=np.float32)
+    return model
+
+
+def out_of_fold_scores(features: Sequence[Features], labels: Sequence[set[str]]) -> np.ndarray[
+        Any, np.dtype[np.float32]]:
+    """Scores for every example from a model that never saw it (k-fold)."""
+    y = _targets(labels)
+    scores = np.zeros(y.shape, dtype=np.float32)
+    folds = StratifiedKFold(n_splits=PARAMS["folds"], shuffle=True, random_state=PARAMS["seed"])
+    strata = y[:, OPPORTUNITY]
+    for train_idx, test_idx in folds.split(np.zeros(len(y)), strata):
+        model = fit([features[i] for i in train_idx], [labels[i] for i in train_idx])
+        scores[test_idx] = model.scores(model.vectorize([features[i] for i in test_idx]))
+    return scores
+
+
+def best_thresholds(scores: np.ndarray[Any, np.dtype[np.float32]],
+                    labels: Sequence[set[str]]) -> list[float]:
+    """The opportunity threshold with the best F1 on out-of-fold scores; then, among the posts
+    it lets through, the best threshold for each label."""
+    y = _targets(labels)
+    gate = _best(scores[:, OPPORTUNITY], y[:, OPPORTUNITY])
+    passed = scores[:, OPPORTUNITY] >= gate
+    chosen = [_best(scores[passed, j], y[passed, j]) for j in range(len(LABELS))]
+    return [*chosen, gate]
+
+
+def _best(scores: np.ndarray[Any, Any], truth: np.ndarray[Any, Any]) -> float:
+    best = (-1.0, 0.5)
+    for threshold in np.arange(0.1, 0.9, 0.025):
+        predicted = scores >= threshold
+        tp = int((predicted & (truth == 1)).sum())
+        f1 = 2 * tp / max(1, int(predicted.sum()) + int(truth.sum()))
+        if f1 > best[0] + 1e-9:
+            best = (f1, float(threshold))
+    return round(best[1], 3)
+
+
+def fingerprint(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part)
+    return digest.hexdigest()[:12]
