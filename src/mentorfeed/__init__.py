@@ -1,12 +1,14 @@
 """mentorfeed: find mentorship opportunities for dermatology trainees in public social media."""
 
+from importlib.metadata import version
+
 from mentorfeed.api import build_demo, import_files, open_store, search, stats
 from mentorfeed.config import Settings
 from mentorfeed.errors import MentorfeedError
 from mentorfeed.models import Author, Mention, Post
 from mentorfeed.store import Store
 
-__version__ = "0.1.0"
+__version__ = version("mentorfeed")
 
 __all__ = [
     "Author",

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, Protocol
 
+import orjson
+
+from mentorfeed.classify.classifier import Classifier, Result, user_model_dir
+from mentorfeed.classify.evaluate import evaluate
+from mentorfeed.classify.features import PostInput
+from mentorfeed.classify.opportunities import Item
+from mentorfeed.classify.opportunities import group as group_opportunities
+from mentorfeed.classify.training import TrainResult, train
 from mentorfeed.config import Settings, data_dir, sqlite_url
 from mentorfeed.ingest import ImportProgress, ImportReport
 from mentorfeed.ingest import import_files as _import_files
 from mentorfeed.models import Post
-from mentorfeed.store import Stats, Store
+from mentorfeed.sources._common import RecordError
+from mentorfeed.store import Classification, Opportunity, Stats, Store
 
 
 def sample_files() -> list[Path]:
@@ -66,3 +76,107 @@ def build_demo(path: Path | None = None, *,
     report = import_files(Settings(database_url=sqlite_url(path)), sample_files(),
                           progress=progress)
     return path, report
+
+
+# -- classification ----------------------------------------------------------------------------
+
+class Progress(Protocol):
+    def start(self, total: int | None) -> None: ...
+    def advance(self, count: int) -> None: ...
+
+
+@dataclass(slots=True)
+class ClassifyReport:
+    model_version: str
+    posts: int = 0
+    opportunity_posts: int = 0
+    opportunities: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def train_model(folder: Path | None = None) -> TrainResult:
+    """Train on the sample corpus's train split and save (default: the user's model folder)."""
+    return train(folder or user_model_dir())
+
+
+def classify_store(settings: Settings, *, everything: bool = False,
+                   progress: Progress | None = None) -> ClassifyReport:
+    """Label every post not yet labelled (all of them with `everything`), then regroup the
+    opportunity posts into opportunities."""
+    classifier = Classifier.load()
+    report = ClassifyReport(classifier.version)
+    with open_store(settings) as store:
+        if progress:
+            progress.start(store.count_to_classify(everything=everything))
+        for page in store.pages_to_classify(everything=everything, size=settings.batch_size):
+            results = classifier.classify([PostInput.from_post(p) for p in page])
+            store.save_classifications([(p.key, _stored(r, classifier.version))
+                                        for p, r in zip(page, results, strict=True)])
+            report.posts += len(page)
+            report.opportunity_posts += sum(bool(r.labels) for r in results)
+            if progress:
+                progress.advance(len(page))
+        report.opportunities = regroup(store)
+    return report
+
+
+def _stored(result: Result, version: str) -> Classification:
+    return Classification(result.labels, result.scores, result.extract, result.links,
+                          result.why, version, result.closes_call)
+
+
+def regroup(store: Store) -> int:
+    """Group opportunity posts into opportunities; returns how many there are."""
+    items = [Item(pk=row["pk"], author_id=row["author_id"], created_at=row["created_at"],
+                  text=row["text"], urls=row["urls"], refs=row["refs"],
+                  is_repost=row["repost_of"] is not None,
+                  is_opportunity=bool(row["is_opportunity"]),
+                  closes_call=bool(row["closes_call"]), deadline=row["deadline"])
+             for row in store.grouping_rows()]
+    groups = group_opportunities(items)
+    store.set_groups([(member, g.pk, g.closed) for g in groups for member in g.members])
+    return len(groups)
+
+
+def classify_file(source: Path, target: Path, *, progress: Progress | None = None,
+                  batch_size: int = 2000) -> ClassifyReport:
+    """Classify a JSONL file of {"id", "text", ...} into a JSONL file of labels, no store."""
+    classifier = Classifier.load()
+    report = ClassifyReport(classifier.version)
+    if progress:
+        progress.start(source.stat().st_size)
+    batch: list[PostInput] = []
+
+    def flush(out: IO[bytes]) -> None:
+        for result in classifier.classify(batch):
+            out.write(orjson.dumps(result.to_json()) + b"\n")
+            report.opportunity_posts += bool(result.labels)
+        report.posts += len(batch)
+        batch.clear()
+
+    with source.open("rb") as stream, target.open("wb") as out:
+        for line_number, line in enumerate(stream, 1):
+            if progress:
+                progress.advance(len(line))
+            if not line.strip():
+                continue
+            try:
+                batch.append(PostInput.from_json(orjson.loads(line)))
+            except (orjson.JSONDecodeError, ValueError, TypeError, RecordError) as exc:
+                report.problems.append(f"{source}:{line_number}: {exc}")
+                continue
+            if len(batch) >= batch_size:
+                flush(out)
+        flush(out)
+    return report
+
+
+def evaluate_model(fresh: Path | None = None) -> dict[str, Any]:
+    """Figures for the installed model: cross-validation, test split, and fresh posts."""
+    return evaluate(Classifier.load(), fresh)
+
+
+def opportunities(settings: Settings, **filters: Any) -> list[Opportunity]:
+    """Opportunities in the store, one per call, with their state and all their posts."""
+    with open_store(settings) as store:
+        return store.opportunities(**filters)

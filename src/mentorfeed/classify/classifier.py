@@ -26,6 +26,7 @@ class Result:
     extract: dict[str, Any] = field(default_factory=dict)
     links: list[dict[str, str]] = field(default_factory=list)
     why: str = ""
+    closes_call: bool = False  # says that a call is filled or closed
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "labels": self.labels, "scores": self.scores,
@@ -76,7 +77,8 @@ class Classifier:
                 continue
             chosen = decided[i]
             labels = [LABELS[j] for j in chosen]
-            result = Result(post.id, labels, row_scores)
+            result = Result(post.id, labels, row_scores, closes_call=any(
+                cue.name == "neg:closed" for cue in features[i].cues))
             if labels:
                 found = extract(post.text, posted_at=post.created_at, urls=post.urls,
                                 hashtags=post.hashtags, bio=post.bio)

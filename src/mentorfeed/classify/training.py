@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from importlib.metadata import version as package_version
 from pathlib import Path
 
-from mentorfeed import __version__
 from mentorfeed.classify.corpus import Example, corpus_dir, load_corpus
 from mentorfeed.classify.features import featurize
 from mentorfeed.classify.model import (
@@ -40,7 +40,7 @@ def train(folder: Path, examples: list[Example] | None = None) -> TrainResult:
     thresholds = best_thresholds(out_of_fold_scores(features, labels), labels)
     version = "m-" + fingerprint((corpus_dir() / "labels.jsonl").read_bytes(),
                                  json.dumps(PARAMS, sort_keys=True).encode(),
-                                 __version__.encode())
+                                 package_version("mentorfeed").encode())
     model = fit(features, labels, thresholds, version)
     model.info = {"trained_on": "sample corpus, train split", "examples": len(training),
                   "params": PARAMS, "thresholds": dict(zip(HEADS, thresholds, strict=True))}

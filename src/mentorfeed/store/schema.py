@@ -7,6 +7,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -80,4 +81,32 @@ post_hashtags = Table(
     Column("tag", Text, primary_key=True),  # normalised: NFC, case-folded, no '#'
     Column("display", Text, nullable=False),  # the spelling used in the post
     Index("ix_post_hashtags_tag", "tag"),
+)
+
+classifications = Table(
+    "classifications", metadata,
+    Column("post_pk", Key, ForeignKey("posts.pk", ondelete="CASCADE"), primary_key=True),
+    Column("model_version", String(64), nullable=False),
+    Column("is_opportunity", Boolean, nullable=False),
+    Column("labels", Json, nullable=False),
+    Column("scores", Json, nullable=False),
+    Column("extract", Json, nullable=False),
+    Column("links", Json, nullable=False),
+    Column("why", Text, nullable=False),
+    Column("deadline", Date),
+    Column("closes_call", Boolean, nullable=False),  # the post says a call is filled or closed
+    Column("opportunity_pk", Key),  # the first post of the opportunity this post belongs to
+    Column("closed", Boolean, nullable=False),  # its author said the opportunity is closed
+    Column("classified_at", Timestamp, nullable=False),
+    Index("ix_classifications_opportunity", "is_opportunity", "deadline"),
+    Index("ix_classifications_group", "opportunity_pk"),
+    Index("ix_classifications_version", "model_version"),
+)
+
+post_facets = Table(
+    "post_facets", metadata,
+    Column("post_pk", Key, ForeignKey("posts.pk", ondelete="CASCADE"), primary_key=True),
+    Column("facet", String(16), primary_key=True),  # label, audience, contact, topic
+    Column("value", String(64), primary_key=True),
+    Index("ix_post_facets_value", "facet", "value", "post_pk"),
 )

@@ -3,7 +3,7 @@ they do."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,11 +13,11 @@ import orjson
 from sqlalchemy import (
     Connection,
     Engine,
-    Row,
     and_,
     bindparam,
     create_engine,
     event,
+    exists,
     func,
     select,
     text,
@@ -29,10 +29,12 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 
 from mentorfeed.config import redact
 from mentorfeed.errors import StoreError
-from mentorfeed.models import Author, Mention, Post, normalize_tag
+from mentorfeed.models import Author, Post, normalize_tag
 from mentorfeed.sources.mastodon import LOCAL_PREFIX
-from mentorfeed.store import migrate, search, upserts
-from mentorfeed.store.schema import authors, post_hashtags, posts
+from mentorfeed.store import classified, migrate, search, upserts
+from mentorfeed.store.classified import Classification, Opportunity
+from mentorfeed.store.rows import posts_with_authors, to_author, to_post, utc
+from mentorfeed.store.schema import authors, classifications, post_hashtags, posts
 
 
 @dataclass(slots=True)
@@ -184,6 +186,35 @@ class Store:
         if rows:
             conn.execute(self._insert(post_hashtags).on_conflict_do_nothing(), rows)
 
+    # -- classifications ---------------------------------------------------------------------
+
+    def pages_to_classify(self, *, everything: bool = False,
+                          size: int = 2000) -> Iterator[list[Post]]:
+        """Posts not yet classified (or all, after a model change), a page at a time."""
+        return classified.pages_to_classify(self.engine, everything=everything, size=size)
+
+    def count_to_classify(self, *, everything: bool = False) -> int:
+        query = select(func.count()).select_from(posts)
+        if not everything:
+            query = query.where(~exists().where(classifications.c.post_pk == posts.c.pk))
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def save_classifications(self, rows: Sequence[tuple[tuple[str, str], Classification]]
+                             ) -> None:
+        """Store labels, scores, fields and reasons with the model version, replacing any."""
+        classified.save(self.engine, rows)
+
+    def grouping_rows(self) -> list[dict[str, Any]]:
+        return classified.grouping_rows(self.engine)
+
+    def set_groups(self, assignments: Sequence[tuple[int, int, bool]]) -> None:
+        classified.set_groups(self.engine, assignments)
+
+    def opportunities(self, **filters: Any) -> list[Opportunity]:
+        """Opportunities, one per call, newest first; see `classified.opportunities`."""
+        return classified.opportunities(self.engine, **filters)
+
     def resolve_references(self) -> int:
         """Point Mastodon replies at their parent's URI once the parent is stored."""
         parent = posts.alias("parent")
@@ -203,18 +234,18 @@ class Store:
     # -- reading -----------------------------------------------------------------------------
 
     def get_post(self, platform: str, post_id: str) -> Post | None:
-        query = _posts_with_authors().where(posts.c.platform == platform,
+        query = posts_with_authors().where(posts.c.platform == platform,
                                             posts.c.post_id == post_id)
         with self.engine.connect() as conn:
             row = conn.execute(query).first()
-        return _to_post(row) if row else None
+        return to_post(row) if row else None
 
     def get_author(self, platform: str, author_id: str) -> Author | None:
         query = select(authors).where(authors.c.platform == platform,
                                       authors.c.author_id == author_id)
         with self.engine.connect() as conn:
             row = conn.execute(query).first()
-        return _to_author(row._mapping) if row else None
+        return to_author(row._mapping) if row else None
 
     def count_posts(self, *, include_context: bool = False) -> int:
         query = select(func.count()).select_from(posts)
@@ -228,7 +259,7 @@ class Store:
                since: datetime | None = None, until: datetime | None = None,
                include_context: bool = False, limit: int = 20) -> list[Post]:
         """Posts matching a full-text query and filters, best matches (or newest) first."""
-        statement = _posts_with_authors()
+        statement = posts_with_authors()
         if not include_context:
             statement = statement.where(posts.c.origin == "match")
         if platform:
@@ -249,7 +280,7 @@ class Store:
         else:
             statement = statement.order_by(posts.c.created_at.desc())
         with self.engine.connect() as conn:
-            return [_to_post(row) for row in conn.execute(statement.limit(limit))]
+            return [to_post(row) for row in conn.execute(statement.limit(limit))]
 
     def stats(self, top: int = 10) -> Stats:
         matched = posts.c.origin == "match"
@@ -263,7 +294,7 @@ class Store:
                 func.min(posts.c.created_at).filter(matched),
                 func.max(posts.c.created_at).filter(matched))).one()
             stats.posts, stats.context_posts, stats.reposts = summary[0], summary[1], summary[2]
-            stats.first, stats.last = _utc(summary[3]), _utc(summary[4])
+            stats.first, stats.last = utc(summary[3]), utc(summary[4])
             stats.authors = conn.execute(
                 select(func.count()).select_from(authors).where(authors.c.matched)).scalar_one()
             stats.by_platform = {str(k): int(n) for k, n in conn.execute(
@@ -283,38 +314,3 @@ class Store:
                 .where(matched).group_by(authors.c.handle, authors.c.platform)
                 .order_by(func.count().desc(), authors.c.handle).limit(top))]
         return stats
-
-
-def _posts_with_authors() -> Any:
-    return select(posts, *[c.label(f"author_{c.name}") for c in authors.c]).outerjoin(
-        authors, and_(authors.c.platform == posts.c.platform,
-                      authors.c.author_id == posts.c.author_id))
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _to_author(row: Any, prefix: str = "") -> Author:
-    return Author(
-        platform=row[f"{prefix}platform"], id=row[f"{prefix}author_id"],
-        handle=row[f"{prefix}handle"], name=row[f"{prefix}name"], bio=row[f"{prefix}bio"],
-        followers=row[f"{prefix}followers"], url=row[f"{prefix}url"],
-        matched=bool(row[f"{prefix}matched"]), raw=row[f"{prefix}raw"])
-
-
-def _to_post(row: Row[Any]) -> Post:
-    m = row._mapping
-    created = _utc(m["created_at"])
-    assert created is not None
-    return Post(
-        platform=m["platform"], id=m["post_id"], url=m["url"], author_id=m["author_id"],
-        text=m["text"], created_at=created, lang=m["lang"], hashtags=m["hashtags"],
-        mentions=[Mention(x["handle"], x["id"]) for x in m["mentions"]], urls=m["urls"],
-        reply_to=m["reply_to"], reply_to_author=m["reply_to_author"], quote_of=m["quote_of"],
-        repost_of=m["repost_of"], conversation_id=m["conversation_id"],
-        metrics=m["metrics"] or {}, origin=m["origin"], raw=m["raw"], local_ref=m["local_ref"],
-        author=_to_author(m, "author_") if m["author_pk"] is not None else None,
-    )
