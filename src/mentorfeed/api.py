@@ -67,15 +67,16 @@ def post_summary(post: Post) -> dict[str, Any]:
     }
 
 
-def build_demo(path: Path | None = None, *,
-               progress: ImportProgress | None = None) -> tuple[Path, ImportReport]:
-    """A fresh store at `path` (default: demo.db in the data folder) from the sample files."""
+def build_demo(path: Path | None = None, *, progress: ImportProgress | None = None
+               ) -> tuple[Path, ImportReport, ClassifyReport]:
+    """A fresh store at `path` (default: demo.db in the data folder) from the sample files,
+    classified with the installed model."""
     path = path or data_dir() / "demo.db"
     for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         stale.unlink(missing_ok=True)
-    report = import_files(Settings(database_url=sqlite_url(path)), sample_files(),
-                          progress=progress)
-    return path, report
+    settings = Settings(database_url=sqlite_url(path))
+    report = import_files(settings, sample_files(), progress=progress)
+    return path, report, classify_store(settings)
 
 
 # -- classification ----------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from mentorfeed.errors import MentorfeedError
 from mentorfeed.ingest import ImportReport
 from mentorfeed.models import PLATFORMS
 from mentorfeed.sources import FORMATS
-from mentorfeed.store import Stats
+from mentorfeed.store import Opportunity, Stats
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
@@ -257,16 +257,17 @@ def demo(ctx: typer.Context) -> None:
     started = time.perf_counter()
     with Progress(TextColumn("{task.description}"), BarColumn(), _PostsRate(),
                   TimeElapsedColumn(), console=errors, transient=True) as progress:
-        path, report = api.build_demo(progress=_RichImportProgress(progress))
+        path, report, classified = api.build_demo(progress=_RichImportProgress(progress))
     _print_import_report(report, time.perf_counter() - started)
+    console.print(f"Classified them: {classified.opportunity_posts:,} posts carry "
+                  f"{classified.opportunities:,} opportunities.")
     settings = Settings.load(str(path))
     _print_stats(api.stats(settings, top=8), by_year=True)
-    console.print("\n[bold]Newest posts[/]")
-    for post in api.search(settings, None, limit=5):
-        handle = f"@{post.author.handle}" if post.author else "?"
-        console.print(Text.assemble((f"{post.created_at:%Y-%m-%d} {post.platform} {handle}: ",
-                                     "dim"), post.text[:160] or "(repost)"))
-    console.print(f"\nThe demo store is {path}. Try:\n"
+    console.print("\n[bold]Newest opportunities[/]\n")
+    _print_opportunities(api.opportunities(settings, limit=5))
+    console.print(f"The demo store is {path}. Try:\n"
+                  f"  mentorfeed --db {path} opportunities --label research_collaboration\n"
+                  f"  mentorfeed --db {path} opportunities --audience urim --json\n"
                   f"  mentorfeed --db {path} search mentor --hashtag DermTwitter\n"
                   f"  mentorfeed --db {path} stats")
 
@@ -438,14 +439,18 @@ def opportunities_(
         console.print("No opportunities match. Run [bold]mentorfeed classify[/] after importing,"
                       " or loosen the filters.")
         return
+    _print_opportunities(found)
+
+
+def _print_opportunities(found: list[Opportunity]) -> None:
     for item in found:
         c = item.classification
         handle = f"@{item.post.author.handle}" if item.post.author else "unknown author"
         due = f" · due {item.deadline:%Y-%m-%d}" if item.deadline else ""
         console.print(Text.assemble(
             (f"{item.post.created_at:%Y-%m-%d} ", "dim"), (f"{item.state.upper()} ", "bold"),
-            (" ".join(c.labels), "green"), (due, "yellow"), (f"  {handle} ({item.post.platform})",
-                                                            "dim")))
+            (" ".join(c.labels), "green"), (due, "yellow"),
+            (f"  {handle} ({item.post.platform})", "dim")))
         console.print(Text(item.post.text[:300]))
         details = [f"{k}: {', '.join(v) if isinstance(v, list) else v}"
                    for k, v in c.extract.items() if k != "deadline"]

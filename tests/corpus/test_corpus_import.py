@@ -30,7 +30,7 @@ def _lines(name: str) -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    path, report = build_demo(tmp_path_factory.mktemp("demo") / "demo.db")
+    path, report, _ = build_demo(tmp_path_factory.mktemp("demo") / "demo.db")
     assert report.ok, [str(p) for p in report.problems]
     return Store(Settings(database_url=sqlite_url(path)).database_url)
 
