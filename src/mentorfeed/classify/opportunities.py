@@ -20,6 +20,7 @@ _NOISE = re.compile(r"https?://\S+|[#@][\w.@-]+")
 _CALL_LINKS = {"form", "spreadsheet", "program"}
 SAME_AUTHOR_SIMILARITY = 0.5
 REANNOUNCE_WITHIN = timedelta(days=120)
+CROSS_POST_WITHIN = timedelta(days=30)
 
 
 @dataclass(slots=True)
@@ -116,6 +117,17 @@ def group(items: Sequence[Item]) -> list[Group]:
                 close_in_time = abs(posts[j].created_at - first.created_at) <= REANNOUNCE_WITHIN
                 if close_in_time and _similar(words[i], words[j], SAME_AUTHOR_SIMILARITY):
                     sets.union(first.pk, posts[j].pk)
+    # The same text under another account (a cross-post on a second platform): its longest
+    # words, which survive a handle or hashtag changed for the other platform, are the same.
+    by_signature: dict[tuple[str, ...], Item] = {}
+    for item, words in ((i, _words(i.text)) for i in opportunities):
+        if len(words) < 6:
+            continue
+        signature = tuple(sorted(sorted(words, key=lambda w: (-len(w), w))[:6]))
+        earlier = by_signature.get(signature)
+        if earlier and abs(item.created_at - earlier.created_at) <= CROSS_POST_WITHIN:
+            sets.union(item.pk, earlier.pk)
+        by_signature[signature] = item
     return _collect(items, sets)
 
 

@@ -99,12 +99,17 @@ CUES: tuple[Cue, ...] = (
          "addresses international graduates",
          r"\b(imgs?|international (medical )?graduates?|foreign medical)\b"),
     # Hard negatives: opportunity words without an offer.
-    _cue("neg:closed", "spot position role applica longer clos thank we all",
-         "says the call is closed",
+    _cue("neg:closed",
+         "spot position role applica longer clos thank we all is are s team group cohort "
+         "circle form round sheet match found got have wrap fill full",
+         "says the call is filled or closed",
          r"\b(spots? (are |have been )?(all )?(filled|taken)|(position|role|spot)s? (has been |"
-         r"is )?filled|applications? (are |is )?(now )?closed|no longer accepting|"
-         r"(is|are) now closed|thanks? (to )?(all|everyone) who (applied|reached out|signed up)|"
-         r"closing this|we'?re full|all set,? thanks)\b"),
+         r"is )?(filled|taken)|applications? (are |is )?(now )?closed|no longer accepting|"
+         r"(is|are|'s) (now )?(closed|full)|thanks? (to )?(all|everyone) who (applied|reached "
+         r"out|signed up|emailed|messaged|wrote)|closing this|we'?re full|all (filled|full)|"
+         r"(team|group|cohort|circles?|form|round|match) (is |are )?(now )?(full|closed|"
+         r"complete)|found (our|my|two|someone|a great)\b|(got|have) our (students?|two|pair|"
+         r"mentees?)|that'?s a wrap|filled,? thank)\b|^closed\b"),
     _cue("neg:thanks_mentor", "thank grateful shout mentor",
          "thanks a mentor",
          r"\b(thank(s| you) (to )?(my|our) (mentors?|pi|attendings?)|grateful (to|for) (my|"
