@@ -12,7 +12,11 @@ import pytest
 from mentorfeed.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
-FORMATS = ROOT.parent / "shared" / "formats"
+# The shared example payloads sit beside the project (../shared); a clone elsewhere on the same
+# machine finds them through MENTORFEED_SHARED or the workplace's usual place.
+FORMATS = next((p / "formats" for p in (
+    Path(os.environ.get("MENTORFEED_SHARED", ROOT.parent / "shared")), Path("/work/shared"))
+    if (p / "formats").is_dir()), ROOT.parent / "shared" / "formats")
 DATA = Path(__file__).resolve().parent / "data"
 PG_ADMIN = os.environ.get("MENTORFEED_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
