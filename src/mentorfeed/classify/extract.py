@@ -22,16 +22,18 @@ Readings chosen where a post is ambiguous (tests/classify/test_extract.py shows 
 
 from __future__ import annotations
 
-import calendar
 import html
 import re
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from mentorfeed.classify.topics import topics_in
+from mentorfeed.classify import dates
+from mentorfeed.classify.dates import deadline_in
+from mentorfeed.classify.topics import Gated, folded, present, topics_in
 
 AUDIENCES = ("premed", "medical_student", "resident", "urim", "img")
 CONTACTS = ("dm", "email", "form", "link", "reply")
@@ -69,12 +71,17 @@ def extract(text: str, *, posted_at: datetime | None = None, urls: Sequence[str]
     """Every field of one post; never raises on odd text."""
     clean = _clean(text)
     links = find_links(text, urls)
-    if bio and _IN_BIO.search(clean):  # "link in bio": the bio's links are the post's
+    if bio and "bio" in folded(clean) and _IN_BIO.search(clean):
+        # "link in bio": the bio's links are the post's
         links += [link for link in find_links(bio) if link not in links]
+    # The field readers clean their text again, as they do when called alone: same answers.
+    again = _clean(clean)
+    tagged = _with_tags(again, hashtags)
+    found = present(folded(tagged), _GATE_STRINGS)  # tagged text holds `again`: enough for all
     return Extract(
-        deadline=find_deadline(clean, posted_at),
-        audience=find_audience(clean, hashtags),
-        contact=find_contact(clean, links),
+        deadline=deadline_in(again, posted_at, found),
+        audience=_audience(tagged, found),
+        contact=_contact(again, links, found),
         topics=topics_in(clean, hashtags),
         links=links,
     )
@@ -89,54 +96,7 @@ def _clean(text: str) -> str:
     return re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", text)
 
 
-# -- deadline ------------------------------------------------------------------------------------
-
-_MONTHS: dict[str, int] = {}
-for _number, _names in enumerate((
-        "jan january enero janvier janeiro", "feb february febrero février fevereiro",
-        "mar march marzo mars março", "apr april abril avril", "may mayo mai maio",
-        "jun june junio juin junho", "jul july julio juillet julho",
-        "aug august agosto août", "sep sept september septiembre setiembre septembre setembro",
-        "oct october octubre octobre outubro", "nov november noviembre novembre novembro",
-        "dec december diciembre décembre dezembro"), start=1):
-    _MONTHS.update(dict.fromkeys(_names.split(), _number))
-_MONTH = "(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|er|º)?(?![\d/]|:\d)"
-_YEAR = r"(?:,?\s*(?:de\s+)?(?P<year>20\d\d)\b)?"
-_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-                 "seven": 7, "eight": 8, "nine": 9, "ten": 10}
-
-_DATE_FORMS = [re.compile(p, re.I) for p in (
-    r"(?P<iso>(?P<y>20\d\d)-(?P<m>\d\d)-(?P<d>\d\d))\b",
-    r"(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<c>\d{4}|\d\d))?(?![\d/])",
-    _MONTH + r"\s+" + _DAY + r"\b" + _YEAR,
-    r"(?:the\s+)?" + _DAY + r"\s+(?:of\s+|de\s+)?" + _MONTH + r"\b" + _YEAR,
-    r"(?P<wd>mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\b",
-    r"the\s+(?P<dom>[0-3]?\d)(?:st|nd|rd|th)\b",
-    r"(?:the\s+)?end\s+of\s+(?:(?P<this>the|this)\s+month|" + _MONTH + r")",
-    r"(?P<rel>today|tonight|midnight tonight|tomorrow)\b",
-)]
-# What may stand between a cue and its date: "deadline is 5pm ET Friday", "by EOD 3/15".
-_FILLER = re.compile(
-    r"(?:[\s:,(\-\u2013\u2014]+|(?:is|was|now|on|el|le|à|at|to|till|this|apply|register|submit|"
-    r"EOD|COB|end of day|"
-    r"midnight|noon|11:59\s*pm|\d{1,2}(?::\d\d)?\s*[ap]\.?m\.?|[ECMP][SD]?T)\b){0,8}", re.I)
-_STRONG = re.compile(
-    r"\b(?:deadlines?|due|clos(?:es?|ing)|apply by|submit by|register by|sign[- ]?ups? close|"
-    r"hard stop|cut-?off|last day|fecha l[íi]mite|plazo|hasta(?: el)?|date limite|"
-    r"jusqu'?au|extended(?: from [^.!?\n]{1,25}? to| to| until| through)?|"
-    r"extending(?: the deadline)? to|moved? to|moves to|pushed(?: back)? to|"
-    r"open (?:until|through))\b", re.I)
-_WEAK = re.compile(r"\b(?:by|before|until|through|thru|antes del?|avant le)\b", re.I)
-_PROMISE = re.compile(r"\b(?:I'll|I will|we'll|we will|I'm|I am|we're|answer\w*|decisions?|"
-                      r"notif\w*|hears? back|go(?:es)? out|results?|post(?:ed|ing)?|drops?|"
-                      r"replied|applied)\b", re.I)
-_EXTENDED = re.compile(r"\b(?:extend\w*|moved?|moves|pushed|new deadline|now (?:due|close)"
-                       r"|ampliamos|prorrog\w*)\b", re.I)
-_COUNTDOWN = re.compile(r"\b(\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
-                        r"(days?|weeks?)\s+(?:left|to go|remaining)\b", re.I)
-_ROMANCE = re.compile(r"\b(?:hasta|antes|fecha|del|para|jusqu|avant|até|prazo)\b", re.I)
+# -- deadline (dates.py) -------------------------------------------------------------------------
 
 
 def find_deadline(text: str, posted_at: datetime | None) -> date | None:
@@ -147,113 +107,7 @@ def find_deadline(text: str, posted_at: datetime | None) -> date | None:
     the post says the deadline was extended, in which case the latest one wins.
     """
     text = _clean(text)
-    posted = posted_at.date() if posted_at else None
-    day_first = _day_first(text)
-    found: list[tuple[date, bool]] = []
-    for strong, cues in ((True, _STRONG), (False, _WEAK)):
-        for cue in cues.finditer(text):
-            if not strong and _PROMISE.search(_sentence_before(text, cue.start())):
-                continue
-            relative = bool(re.search(r"clos|deadline|last day", cue[0], re.I))
-            when = _date_at(text, cue.end(), posted, day_first, relative)
-            if when is not None:
-                found.append((when, strong))
-    if not found and posted is not None and (count := _COUNTDOWN.search(text)):
-        n = int(count[1]) if count[1].isdigit() else _NUMBER_WORDS[count[1].lower()]
-        return posted + timedelta(days=n * (7 if count[2].lower().startswith("week") else 1))
-    if not found:
-        return None
-    if _EXTENDED.search(text):
-        return max(when for when, _ in found)
-    best = {when for when, strong in found if strong} or {when for when, _ in found}
-    return best.pop() if len(best) == 1 else None
-
-
-def _sentence_before(text: str, end: int) -> str:
-    """The sentence so far, at most 200 characters back (bounds the work on run-on text)."""
-    start = max(end - 200, *(text.rfind(mark, 0, end) for mark in (". ", "! ", "? ", "\n", "; ")))
-    return text[start + 1:end]
-
-
-def _day_first(text: str) -> bool | None:
-    """How the post writes numeric dates: day first, month first, or None when it mixes both."""
-    pairs = [(int(a), int(b)) for a, b in re.findall(r"\b(\d{1,2})/(\d{1,2})\b", text)]
-    month_first = any(a <= 12 < b <= 31 for a, b in pairs)
-    day_first = any(b <= 12 < a <= 31 for a, b in pairs)
-    if month_first and day_first:
-        return None
-    return day_first or (not month_first and bool(_ROMANCE.search(text)))
-
-
-def _date_at(text: str, pos: int, posted: date | None, day_first: bool | None,
-             relative: bool = False) -> date | None:
-    """The date written right after a cue (at `pos`, past any filler words), resolved.
-
-    Today, tonight and tomorrow count only after "closes" or "deadline" ("reviews due today").
-    """
-    start = _FILLER.match(text, pos)
-    pos = start.end() if start else pos
-    for form in _DATE_FORMS:
-        m = form.match(text, pos)
-        if m is None:
-            continue
-        g = m.groupdict()
-        if g.get("iso"):
-            return _resolve(int(g["m"]), int(g["d"]), int(g["y"]), posted)
-        if g.get("a"):
-            first, second = int(g["a"]), int(g["b"])
-            year = int(g["c"]) if g["c"] else None
-            year = year + 2000 if year is not None and year < 100 else year
-            if first <= 12 and second <= 12 and first != second and day_first is None:
-                return None  # the post writes dates both ways: 5/4 could be either
-            if first > 12 or (day_first and second <= 12):
-                first, second = second, first
-            return _resolve(first, second, year, posted)
-        if g.get("mon") and g.get("day"):
-            year = int(g["year"]) if g.get("year") else None
-            return _resolve(_MONTHS[g["mon"].lower()], int(g["day"]), year, posted)
-        if posted is None:
-            return None
-        if g.get("wd"):
-            ahead = (_WEEKDAYS.index(g["wd"][:3].lower()) - posted.weekday() - 1) % 7 + 1
-            return posted + timedelta(days=ahead)
-        if g.get("dom"):
-            return _next_day_of_month(int(g["dom"]), posted)
-        if g.get("this") or g.get("mon"):
-            month = posted.month if g.get("this") else _MONTHS[g["mon"].lower()]
-            year = posted.year + (month < posted.month)
-            return date(year, month, calendar.monthrange(year, month)[1])
-        if g.get("rel") and relative:
-            return posted + timedelta(days=g["rel"].lower() == "tomorrow")
-    return None
-
-
-def _resolve(month: int, day: int, year: int | None, posted: date | None) -> date | None:
-    """A real date; without a year, the next one on or after the post's date (leap days too)."""
-    if year is not None:
-        try:
-            return date(year, month, day)
-        except ValueError:
-            return None
-    if posted is None:
-        return None
-    for candidate in range(posted.year, posted.year + 9):
-        try:
-            when = date(candidate, month, day)
-        except ValueError:
-            continue
-        if when >= posted:
-            return when
-    return None
-
-
-def _next_day_of_month(day: int, posted: date) -> date | None:
-    year, month = posted.year, posted.month
-    for _ in range(13):
-        if day <= calendar.monthrange(year, month)[1] and date(year, month, day) >= posted:
-            return date(year, month, day)
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return None
+    return deadline_in(text, posted_at, present(folded(text), _GATE_STRINGS))
 
 
 # -- audience ------------------------------------------------------------------------------------
@@ -270,25 +124,25 @@ _NOT_MED_STUDENT = re.compile(
 _SELF_BEFORE = re.compile(r"\b(?:I'm|I am|I was|I'm now|as|now|current|former)\s+"
                           r"(?:an?\s+|that\s+|the\s+)?(?:\w+\s+)?$", re.I)
 _SELF_AFTER = re.compile(r"^\s*(?:derm\w*\s+)?here\b|^\s+(?:who (?:did|was)|now\b)", re.I)
-_AUDIENCE: dict[str, re.Pattern[str]] = {
-    "premed": re.compile(r"\bpre-?meds?\b|\bpre-?medical\b|\bundergrad\w*|college students|"
+_AUDIENCE: dict[str, Gated] = {
+    "premed": Gated(r"\bpre-?meds?\b|\bpre-?medical\b|\bundergrad\w*|college students|"
                          r"\bmcat\b|pre-?health", re.I),
-    "resident": re.compile(r"\bresident(?:s|es)?\b|résidents?|\bPGY-?[1-5]|(?-i:\bR[1-4]s?\b)|"
+    "resident": Gated(r"\bresident(?:s|es)?\b|résidents?|\bPGY-?[1-5]|(?-i:\bR[1-4]s?\b)|"
                            r"\btrainees\b", re.I),
-    "urim": re.compile(
+    "urim": Gated(
         r"\bur(?:i|i\.)?m\b|\buim\b|under-?\s?represent\w*|\bsnma\b|\blmsa\b|blackinderm|"
         r"\b(?:black|latin[xao]s?|latine|latin@|latino/a|latina/o|hispanic|indigenous|native "
         r"american)\b(?:[\s,/&+]+(?:and|or|latin\w*|hispanic|black|indigenous|first-gen|urim|"
         r"lgbtq\+?)){0,3}[\s,/&+]+(?:med(?:ical)? |derm )?(?:students?|applicants|premeds?|"
         r"folks|trainees|ms[1-4]s?|undergrads)\b|estudiantes? (?:de medicina )?latin\w*|"
         r"minority students|students of colou?r", re.I),
-    "img": re.compile(
+    "img": Gated(
         r"(?-i:\bIMGs?\b)|#img\b|international (?:medical )?grad\w*|foreign medical grad\w*|"
         r"(?-i:\bFMGs?\b)|international grads|(?:graduat\w*|trained|schools?|doctors|"
         r"physicians)\b[^.!?\n]{0,30}\boutside (?:the )?(?:US|U\.S\.|USA|United States|"
         r"Canada)\b", re.I),
 }
-_AUDIENCE["medical_student"] = re.compile(_STUDENT, re.I)
+_AUDIENCE["medical_student"] = Gated(_STUDENT, re.I)
 # "Three residents", "our residents are running", "a resident mentor": residents as speakers or
 # mentors, not as the people invited. A resident listed beside students is always audience.
 _SPEAKER_BEFORE = re.compile(
@@ -309,10 +163,19 @@ _BESIDE_TRAINEES = re.compile(
 
 def find_audience(text: str, hashtags: Iterable[str] = ()) -> list[str]:
     """Which trainees the post invites, in the taxonomy's order."""
-    text = _clean(text) + " " + " ".join("#" + tag.lstrip("#") for tag in hashtags)
+    text = _with_tags(_clean(text), hashtags)
+    return _audience(text, present(folded(text), _GATE_STRINGS))
+
+
+def _with_tags(text: str, hashtags: Iterable[str]) -> str:
+    return text + " " + " ".join("#" + tag.lstrip("#") for tag in hashtags)
+
+
+def _audience(text: str, gates: AbstractSet[str]) -> list[str]:
     found: set[str] = set()
-    for name, pattern in _AUDIENCE.items():
-        for m in pattern.finditer(text):
+    for name, gated in _AUDIENCE.items():
+        pattern = gated.pattern(gates)
+        for m in pattern.finditer(text) if pattern is not None else ():
             before, after = text[max(0, m.start() - 40):m.start()], text[m.end():m.end() + 40]
             if name == "medical_student" and _NOT_MED_STUDENT.search(before):
                 continue
@@ -331,27 +194,27 @@ def find_audience(text: str, hashtags: Iterable[str] = ()) -> list[str]:
 # -- contact and links ---------------------------------------------------------------------------
 
 _EMAIL_ADDRESS = re.compile(r"(?<![@\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.I)
-_CONTACT: dict[str, re.Pattern[str]] = {
-    "dm": re.compile(
+_CONTACT: dict[str, Gated] = {
+    "dm": Gated(
         r"(?<!the )(?<!rather than )(?<!drown in )\b(?:dms?|dm'?s)\b(?! (?:are )?(?:closed|a "
         r"swamp))|direct message|mensaje directo|\bmessage me|\bmsg me|send (?:me )?a message|"
         r"\bmessage (?:us|here)|my inbox is|inbox is open|open inbox|escr[íi]b[ae]n?me", re.I),
-    "email": re.compile(
+    "email": Gated(
         r"\be-?mail (?:me|us|our|the (?:lab|team|coordinator|office|address)|a (?:cv|short|few|"
         r"line|note|writing)|(?:the|your) (?:short )?(?:essay|statement|cv|draft)|in |"
         r"is (?:in|on)|via|address|rather than|instead of)|\b(?:or|by|via) e-?mail\b|"
         r"\b(?:to|on) (?:my|the|our) (?:[\w-]+ )?e-?mail\b|\be-?mail on |\bcorreo\b|\bcourriel\b|"
         r"(?:^|[.!?]\s+)e-?mail\b", re.I),
-    "form": re.compile(
+    "form": Gated(
         r"\bfill (?:it |this |them )?out\b|\bformulari\w*|(?<!\bno )(?<!\bno sign-up )(?<!outside "
         r"this )\bform(?:ulaire)?\b(?! of\b| for (?:PIs|mentors|faculty|attendings)\b)", re.I),
-    "link": re.compile(
+    "link": Gated(
         r"\blink (?:is )?in (?:my |the |our )?(?:bio|profile|replies|reply|thread|pinned)|"
         r"\blink goes (?:up|out)|\bjoin link\b|post the link here|\blink below|"
         r"(?<!address )(?<!email )\bon (?:the|our) (?:[\w-]+ ){0,2}(?:site|website|page)\b|"
         r"(?<!email via our )\b(?:department|program) (?:site|website|page)\b|"
         r"\b(?:via|through|on) vslo\b|\bvslo (?:applications?|now)\b", re.I),
-    "reply": re.compile(
+    "reply": Gated(
         r"(?<!\bI )(?<!\bI'll )(?<!\bwe )\brepl(?:y|ies|ying)\b|\bcomment(?:s| below| here)?\b|"
         r"\b(?:drop|ask|post|leave|share|add|put|introduce)\b[^.!?\n]{0,40}\bbelow\b|(?-i:\b[AT][1-5]\b)"
         r"|\b(?:respond\w*|contest\w*|answer\w*) (?:con |with )?[ART][1-5]\b|\bintroduce "
@@ -359,7 +222,7 @@ _CONTACT: dict[str, re.Pattern[str]] = {
 }
 # Used only when nothing else says how to respond: a live chat or an open Q&A is joined by
 # replying, and "lmk" asks for an answer without saying where.
-_ANSWER_HERE = re.compile(r"#\w*jc\b|journal club|tweet ?chat|live-tweet|club de revista|\bAMA\b|"
+_ANSWER_HERE = Gated(r"#\w*jc\b|journal club|tweet ?chat|live-tweet|club de revista|\bAMA\b|"
                           r"\bQ&A\b|ask (?:me|us) anything|(?:come with|bring) (?:your |the )?"
                           r"questions|\blmk\b|\blet me know\b", re.I)
 
@@ -367,19 +230,23 @@ _ANSWER_HERE = re.compile(r"#\w*jc\b|journal club|tweet ?chat|live-tweet|club de
 def find_contact(text: str, links: Sequence[Link] = ()) -> list[str]:
     """How the reader is asked to respond, in the taxonomy's order."""
     text = _clean(text)
-    found = {name for name, pattern in _CONTACT.items() if pattern.search(text)}
+    return _contact(text, links, present(folded(text), _GATE_STRINGS))
+
+
+def _contact(text: str, links: Sequence[Link], gates: AbstractSet[str]) -> list[str]:
+    found = {name for name, pattern in _CONTACT.items() if pattern.search(text, gates)}
     if "reply" in found and "link" in found:  # "link in the replies" is not an invitation to reply
         found.discard("reply")
-        if _CONTACT["reply"].search(_CONTACT["link"].sub(" ", text)):
+        if _CONTACT["reply"].full.search(_CONTACT["link"].full.sub(" ", text)):
             found.add("reply")
-    if _EMAIL_ADDRESS.search(text):
+    if "@" in text and _EMAIL_ADDRESS.search(text):
         found.add("email")
     for link in links:
         if link.kind == "form":
             found.add("form")
         elif link.kind != "paper":
             found.add("link")
-    if not found and _ANSWER_HERE.search(text):
+    if not found and _ANSWER_HERE.search(text, gates):
         found.add("reply")
     return [name for name in CONTACTS if name in found]
 
@@ -427,3 +294,7 @@ def find_links(text: str, urls: Sequence[str] = ()) -> list[Link]:
         if not (urls and "//t.co/" in url) and url not in found:
             found.append(url)
     return [Link(url, link_kind(url)) for url in dict.fromkeys(found)]
+
+
+_GATE_STRINGS = dates.GATE_STRINGS.union(*(p.strings for p in (
+    *_AUDIENCE.values(), *_CONTACT.values(), _ANSWER_HERE)))

@@ -8,6 +8,7 @@ never pass for a word of the post.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -71,9 +72,12 @@ class PostInput:
     @classmethod
     def from_json(cls, obj: Mapping[str, Any]) -> PostInput:
         """The file interface: {"id", "text"} with optional platform, created_at, author."""
-        if not isinstance(obj, Mapping) or "id" not in obj:
-            raise ValueError("each line needs an object with an \"id\"")
-        text = clean_text(str(obj.get("text") or ""))
+        if not isinstance(obj, Mapping) or not isinstance(obj.get("id"), str | int) or \
+                isinstance(obj.get("id"), bool) or obj.get("id") == "":
+            raise ValueError("each line needs an object with an \"id\" (a string or number)")
+        if not isinstance(obj.get("text", ""), str | None):
+            raise ValueError("\"text\" must be a string")
+        text = clean_text(obj.get("text") or "")
         author: Mapping[str, Any] = obj["author"] if isinstance(obj.get("author"), Mapping) \
             else {}
         created = obj.get("created_at")
@@ -97,10 +101,7 @@ def featurize(post: PostInput) -> Features:
     words = _MENTION.sub(" user ", _URL.sub(" link ", text)).lower()
     context = [f"cue_{c.name.replace(':', '_')}" for c in cues]
     context += [f"tag_{normalize_tag(t)}" for t in post.hashtags]
-    if post.bio:
-        context += [name for name, pattern in _BIO_ROLES if pattern.search(post.bio)]
-    else:
-        context.append("bio_none")
+    context.extend(_bio_tokens(post.bio) if post.bio else ("bio_none",))
     for url in _urls(post.urls, text):
         context.append(next((k for k, p in _LINK_KINDS if p.search(url)), "link_other"))
     if post.is_reply:
@@ -110,6 +111,12 @@ def featurize(post: PostInput) -> Features:
     if not text.strip():
         context.append("ctx_empty")
     return Features(words=words, context=" ".join(context), cues=cues)
+
+
+@functools.lru_cache(maxsize=65536)
+def _bio_tokens(bio: str) -> tuple[str, ...]:
+    """What a bio says about its author's role; authors post many times, so it is cached."""
+    return tuple(name for name, pattern in _BIO_ROLES if pattern.search(bio))
 
 
 def _urls(urls: Sequence[str], text: str) -> list[str]:

@@ -16,6 +16,7 @@ import functools
 import hashlib
 import json
 import re
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,17 +128,25 @@ class Model:
     @classmethod
     def load(cls, folder: Path) -> Model:
         try:
-            meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
-            with np.load(folder / "weights.npz", allow_pickle=False) as arrays:
-                coef, intercept = arrays["coef"], arrays["intercept"]
-                thresholds, idf = arrays["thresholds"], arrays["idf"]
-                prefix_idf = arrays["prefix_idf"]
-        except (OSError, ValueError, KeyError) as exc:
-            raise ModelError(f"Cannot load the model in {folder} ({exc}); run "
+            return cls._load(folder)
+        except ModelError:
+            raise
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError,
+                zipfile.BadZipFile):
+            raise ModelError(f"The model in {folder} is missing or damaged; run "
                              "`mentorfeed train` to make a new one.") from None
+
+    @classmethod
+    def _load(cls, folder: Path) -> Model:
+        meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
         if meta.get("format") != FORMAT or meta.get("labels") != list(LABELS):
             raise ModelError(f"The model in {folder} was made by another version of mentorfeed;"
                              " run `mentorfeed train`.")
+        with (folder / "weights.npz").open("rb") as handle, \
+                np.load(handle, allow_pickle=False) as arrays:
+            coef, intercept = arrays["coef"], arrays["intercept"]
+            thresholds, idf = arrays["thresholds"], arrays["idf"]
+            prefix_idf = arrays["prefix_idf"]
         words = _word_vectorizer(meta["word_vocabulary"])
         words.idf_ = idf
         prefixes = _prefix_vectorizer(meta["prefix_vocabulary"])

@@ -21,6 +21,7 @@ _CALL_LINKS = {"form", "spreadsheet", "program"}
 SAME_AUTHOR_SIMILARITY = 0.5
 REANNOUNCE_WITHIN = timedelta(days=120)
 CROSS_POST_WITHIN = timedelta(days=30)
+CROSS_POST_SIMILARITY = 0.7
 
 
 @dataclass(slots=True)
@@ -92,8 +93,10 @@ def group(items: Sequence[Item]) -> list[Group]:
             if target is None:
                 continue
             same_author = target.author_id is not None and target.author_id == item.author_id
-            if item.is_repost or (target.is_opportunity and (same_author or item.is_opportunity
-                                                             or item.closes_call)):
+            # Reposts and quotes of a call, and the author's own thread around it (follow-ups,
+            # extensions, "spots filled") belong to it.
+            if item.is_repost or same_author or (target.is_opportunity and (
+                    item.is_opportunity or item.closes_call)):
                 sets.union(item.pk, target.pk)
     # The same call link in two opportunity posts: a cross-post or a re-announcement.
     by_link: dict[str, int] = {}
@@ -120,12 +123,14 @@ def group(items: Sequence[Item]) -> list[Group]:
     # The same text under another account (a cross-post on a second platform): its longest
     # words, which survive a handle or hashtag changed for the other platform, are the same.
     by_signature: dict[tuple[str, ...], Item] = {}
-    for item, words in ((i, _words(i.text)) for i in opportunities):
-        if len(words) < 6:
+    for item in opportunities:
+        vocabulary = _words(item.text)
+        if len(vocabulary) < 6:
             continue
-        signature = tuple(sorted(sorted(words, key=lambda w: (-len(w), w))[:6]))
+        signature = tuple(sorted(sorted(vocabulary, key=lambda w: (-len(w), w))[:6]))
         earlier = by_signature.get(signature)
-        if earlier and abs(item.created_at - earlier.created_at) <= CROSS_POST_WITHIN:
+        if earlier and abs(item.created_at - earlier.created_at) <= CROSS_POST_WITHIN and \
+                _similar(vocabulary, _words(earlier.text), CROSS_POST_SIMILARITY):
             sets.union(item.pk, earlier.pk)
         by_signature[signature] = item
     return _collect(items, sets)

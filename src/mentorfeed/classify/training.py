@@ -38,8 +38,11 @@ def train(folder: Path, examples: list[Example] | None = None) -> TrainResult:
     features = [featurize(e.post) for e in training]
     labels = [e.labels for e in training]
     thresholds = best_thresholds(out_of_fold_scores(features, labels), labels)
+    # The version changes with the corpus, the parameters, or the code that makes features.
+    code = b"".join((Path(__file__).parent / name).read_bytes()
+                    for name in ("features.py", "labels.py", "model.py", "rules.py"))
     version = "m-" + fingerprint((corpus_dir() / "labels.jsonl").read_bytes(),
-                                 json.dumps(PARAMS, sort_keys=True).encode(),
+                                 json.dumps(PARAMS, sort_keys=True).encode(), code,
                                  package_version("mentorfeed").encode())
     model = fit(features, labels, thresholds, version)
     model.info = {"trained_on": "sample corpus, train split", "examples": len(training),

@@ -104,15 +104,19 @@ def save(engine: Engine, rows: Sequence[tuple[tuple[str, str], Classification]])
 
 
 def grouping_rows(engine: Engine) -> list[dict[str, Any]]:
-    """Opportunity posts, posts that close a call, and reposts and quotes, with the stored posts
-    each one points at (`refs`)."""
+    """Opportunity posts, posts that close a call, reposts, quotes, and replies to one's own
+    posts (a thread's follow-ups), with the stored posts each one points at (`refs`)."""
     target = posts.alias("target")
+    own_thread = exists().where(target.c.platform == posts.c.platform,
+                                target.c.post_id == posts.c.reply_to,
+                                target.c.author_id == posts.c.author_id)
     query = (select(posts.c.pk, posts.c.author_id, posts.c.created_at, posts.c.text,
                     posts.c.urls, posts.c.repost_of, classifications.c.is_opportunity,
                     classifications.c.closes_call, classifications.c.deadline)
              .outerjoin(classifications, classifications.c.post_pk == posts.c.pk)
              .where(or_(classifications.c.is_opportunity, classifications.c.closes_call,
-                        posts.c.repost_of.is_not(None), posts.c.quote_of.is_not(None))))
+                        posts.c.repost_of.is_not(None), posts.c.quote_of.is_not(None),
+                        own_thread)))
     refs = select(posts.c.pk, target.c.pk).join(target, and_(
         target.c.platform == posts.c.platform,
         or_(target.c.post_id == posts.c.reply_to, target.c.post_id == posts.c.quote_of,
@@ -197,6 +201,7 @@ def opportunities(engine: Engine, *, label: str | None = None, audience: str | N
                        .order_by(posts.c.created_at))
             for row in conn.execute(members):
                 found[row._mapping["opportunity_pk"]].posts.append(to_post(row))
-    for opportunity in found.values():
-        opportunity.posts = opportunity.posts or [opportunity.post]
+    for opportunity in found.values():  # the call first, then the others in time order
+        others = [p for p in opportunity.posts if p.key != opportunity.post.key]
+        opportunity.posts = [opportunity.post, *others]
     return list(found.values())
