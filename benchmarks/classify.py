@@ -32,25 +32,11 @@ OUT = HERE / "out"
 
 def corpus_rows() -> list[dict[str, Any]]:
     """The sample corpus's labelled posts as file-interface objects, in the labels file's order."""
-    from mentorfeed.classify.corpus import corpus_dir
-    from mentorfeed.ingest import import_files
-    from mentorfeed.store import Store
+    from mentorfeed.classify.corpus import load_corpus
 
-    root = corpus_dir()
-    labels = [orjson.loads(line) for line in (root / "labels.jsonl").read_bytes().splitlines()]
-    with tempfile.TemporaryDirectory() as folder, Store(f"sqlite:///{folder}/c.db") as store:
-        import_files(store, sorted(p for p in root.rglob("*.json") if p.parent != root))
-        posts = {(p.platform, p.id): p for p in store.search(None, limit=len(labels) + 10)}
-    rows = []
-    for label in labels:
-        post = posts[(label["platform"], label["id"])]
-        author = post.author
-        rows.append({"text": post.text, "platform": post.platform,
-                     "created_at": post.created_at.isoformat(),
-                     "author": {"handle": author.handle if author else None,
-                                "name": author.name if author else None,
-                                "bio": author.bio if author else None}})
-    return rows
+    return [{"text": e.post.text, "platform": e.post.platform,
+             "created_at": e.post.created_at.isoformat() if e.post.created_at else None,
+             "author": {"bio": e.post.bio}} for e in load_corpus()]
 
 
 def ensure_input(count: int) -> Path:

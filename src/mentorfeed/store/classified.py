@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 
 from mentorfeed.models import Post
-from mentorfeed.store.rows import posts_with_authors, to_post, utc
+from mentorfeed.store.rows import posts_with_authors, to_post, utc, where_posted
 from mentorfeed.store.schema import classifications, post_facets, posts
 
 FACETS = {"label": "labels", "audience": "audience", "contact": "contact", "topic": "topics"}
@@ -167,12 +167,7 @@ def opportunities(engine: Engine, *, label: str | None = None, audience: str | N
             query = query.where(exists().where(
                 post_facets.c.post_pk == posts.c.pk, post_facets.c.facet == facet,
                 post_facets.c.value == value))
-    if platform:
-        query = query.where(posts.c.platform == platform)
-    if since:
-        query = query.where(posts.c.created_at >= since)
-    if until:
-        query = query.where(posts.c.created_at < until)
+    query = where_posted(query, platform=platform, since=since, until=until)
     if state == "closed":
         query = query.where(classifications.c.closed)
     elif state == "expired":

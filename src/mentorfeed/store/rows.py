@@ -44,3 +44,15 @@ def to_post(row: Row[Any]) -> Post:
         metrics=m["metrics"] or {}, origin=m["origin"], raw=m["raw"], local_ref=m["local_ref"],
         author=to_author(m, "author_") if m["author_pk"] is not None else None,
     )
+
+
+def where_posted(statement: Any, *, platform: str | None, since: datetime | None,
+                 until: datetime | None) -> Any:
+    """The filters every listing of posts shares: platform and a date range."""
+    if platform:
+        statement = statement.where(posts.c.platform == platform)
+    if since:
+        statement = statement.where(posts.c.created_at >= since)
+    if until:
+        statement = statement.where(posts.c.created_at < until)
+    return statement

@@ -33,7 +33,7 @@ from mentorfeed.models import Author, Post, normalize_tag
 from mentorfeed.sources.mastodon import LOCAL_PREFIX
 from mentorfeed.store import classified, migrate, search, upserts
 from mentorfeed.store.classified import Classification, Opportunity
-from mentorfeed.store.rows import posts_with_authors, to_author, to_post, utc
+from mentorfeed.store.rows import posts_with_authors, to_author, to_post, utc, where_posted
 from mentorfeed.store.schema import authors, classifications, post_hashtags, posts
 
 
@@ -262,12 +262,7 @@ class Store:
         statement = posts_with_authors()
         if not include_context:
             statement = statement.where(posts.c.origin == "match")
-        if platform:
-            statement = statement.where(posts.c.platform == platform)
-        if since:
-            statement = statement.where(posts.c.created_at >= since)
-        if until:
-            statement = statement.where(posts.c.created_at < until)
+        statement = where_posted(statement, platform=platform, since=since, until=until)
         if author:
             statement = statement.where(func.lower(authors.c.handle) ==
                                         author.lstrip("@").lower())
