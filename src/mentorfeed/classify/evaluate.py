@@ -68,12 +68,11 @@ def label_metrics(examples: Sequence[Example], predicted: Sequence[set[str]]) ->
                sum(not e.labels and bool(p) for e, p in pairs),
                sum(bool(e.labels) and not p for e, p in pairs))
     hard = [p for e, p in pairs if e.kind in HARD_NEGATIVES]
+    # For the posts of each gold label: how often each other label was predicted, or none.
     confusion = {gold: {name: sum(gold in e.labels and name in p for e, p in pairs)
-                        for name in (*LABELS, "none")
-                        if (name != "none" and name != gold) or name == "none"}
+                        for name in LABELS if name != gold}
+                 | {"none": sum(gold in e.labels and not p for e, p in pairs)}
                  for gold in LABELS}
-    for gold in LABELS:
-        confusion[gold]["none"] = sum(gold in e.labels and not p for e, p in pairs)
     return {
         "posts": len(examples), "opportunities": sum(bool(e.labels) for e in examples),
         "labels": per_label,
