@@ -1,0 +1,184 @@
+"""Commands over classifications: train, classify, evaluate, opportunities."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import orjson
+import typer
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from mentorfeed import api
+from mentorfeed.cli.app import (
+    CountProgress,
+    Platform,
+    app,
+    console,
+    count_columns,
+    day_option,
+    errors,
+    print_opportunities,
+    settings_of,
+)
+from mentorfeed.errors import MentorfeedError
+
+
+@app.command()
+def train(
+    output: Annotated[Path | None, typer.Option(
+        help="Folder for the model (default: the model folder in your data folder, which "
+        "classify then uses instead of the shipped model).")] = None,
+) -> None:
+    """Train the classifier on the sample corpus's train split, reproducibly."""
+    with errors.status("Training on the sample corpus (with 5-fold cross-validation)..."):
+        result = api.train_model(output)
+    thresholds = ", ".join(f"{k} {v:.2f}" for k, v in result.model.info["thresholds"].items())
+    console.print(f"Model {result.model.version} trained on {result.examples:,} posts, saved "
+                  f"in {result.folder}.\nThresholds: {thresholds}.")
+
+
+@app.command()
+def classify(
+    ctx: typer.Context,
+    everything: Annotated[bool, typer.Option(
+        "--all", help="Classify every post again (after a model change), not only new ones.")
+    ] = False,
+    input_file: Annotated[Path | None, typer.Option(
+        "--input", help='Classify a JSONL file instead of the store: one {"id", "text"} per '
+        'line, optionally "platform", "created_at" and "author": {"handle", "name", "bio"}.')
+    ] = None,
+    output: Annotated[Path | None, typer.Option(
+        help='With --input: the JSONL file to write, one {"id", "labels", "scores", '
+        '"extract", "links", "why"} per line.')] = None,
+) -> None:
+    """Label posts as opportunities (or not), with kinds, scores, extracted fields and why."""
+    if input_file is not None:
+        if output is None:
+            raise MentorfeedError("--input needs --output FILE for the labels.")
+        if not input_file.is_file():
+            raise MentorfeedError(f"{input_file} is not a file.")
+        with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+                      TimeElapsedColumn(), console=errors) as progress:
+            report = api.classify_file(input_file, output,
+                                       progress=CountProgress(progress, input_file.name))
+        for problem in report.problems[:25]:
+            errors.print(Text(problem, style="red"), soft_wrap=True)
+        console.print(f"Classified {report.posts:,} posts into {output}: "
+                      f"{report.opportunity_posts:,} opportunities (model {report.model_version})"
+                      f"; {len(report.problems)} lines skipped.")
+        if report.problems:
+            raise typer.Exit(1)
+        return
+    with Progress(*count_columns(), console=errors) as progress:
+        report = api.classify_store(settings_of(ctx), everything=everything,
+                                    progress=CountProgress(progress, "classifying"))
+    console.print(f"Classified {report.posts:,} posts with model {report.model_version}: "
+                  f"{report.opportunity_posts:,} opportunity posts, "
+                  f"{report.opportunities:,} opportunities in the store.")
+
+
+@app.command()
+def evaluate(
+    fresh: Annotated[Path | None, typer.Option(
+        help="A JSONL file of fresh labelled posts to report on separately.")] = None,
+    output: Annotated[Path, typer.Option(help="Where to write the figures as JSON.")] =
+    Path("evaluation.json"),
+) -> None:
+    """Precision, recall and F1 by cross-validation, on the test split and on fresh posts,
+    beside a keyword baseline; extraction accuracy per field."""
+    if fresh is None and Path("corpus/fresh/fresh.jsonl").is_file():
+        fresh = Path("corpus/fresh/fresh.jsonl")
+    with errors.status("Evaluating (cross-validation, test split, fresh posts)..."):
+        report = api.evaluate_model(fresh)
+    output.write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))
+    _print_evaluation(report)
+    console.print(f"Figures written to {output}.")
+
+
+def _print_evaluation(report: dict[str, Any]) -> None:
+    console.print(f"Model {report['model']}")
+    for part in ("cross_validation", "test", "fresh"):
+        if part not in report:
+            continue
+        data = report[part]
+        table = Table(title=f"{part.replace('_', ' ')}: {data['model']['posts']} posts, "
+                      f"{data['model']['opportunities']} opportunities", header_style="bold")
+        for column in ("", "model P", "R", "F1", "baseline F1"):
+            table.add_column(column, justify="left" if not column else "right")
+        model, base = data["model"], data["keyword_baseline"]
+        for name, scores in model["labels"].items():
+            table.add_row(name, f"{scores['precision']:.2f}", f"{scores['recall']:.2f}",
+                          f"{scores['f1']:.2f}", f"{base['labels'][name]['f1']:.2f}")
+        for name, key in (("opportunity or not", "opportunity"), ("micro", "micro")):
+            table.add_row(name, f"{model[key]['precision']:.2f}", f"{model[key]['recall']:.2f}",
+                          f"{model[key]['f1']:.2f}", f"{base[key]['f1']:.2f}")
+        table.add_row("macro F1", "", "", f"{model['macro_f1']:.2f}", f"{base['macro_f1']:.2f}")
+        hard, base_hard = model["hard_negatives"], base["hard_negatives"]
+        table.add_row("hard negatives called opportunities", "", "", f"{hard['rate']:.1%}",
+                      f"{base_hard['rate']:.1%}")
+        console.print(table)
+        fields = data["extraction"]
+        deadline = fields["deadline"]
+        console.print(
+            f"  extraction on {fields['opportunities']} opportunities: deadline exact "
+            f"{deadline['exact_match']:.2f} (found {deadline['found_when_stated']:.2f}"
+            f" of {deadline['with_a_deadline']} stated), audience F1 "
+            f"{fields['audience']['f1']:.2f}, contact F1 {fields['contact']['f1']:.2f}, "
+            f"topics F1 {fields['topics']['f1']:.2f}")
+
+
+class OpportunityState(StrEnum):
+    open = "open"
+    closed = "closed"
+    expired = "expired"
+
+
+@app.command("opportunities")
+def opportunities_(
+    ctx: typer.Context,
+    label: Annotated[str | None, typer.Option(help="Only this kind, e.g. research_collaboration."
+                                              )] = None,
+    audience: Annotated[str | None, typer.Option(
+        help="premed, medical_student, resident, urim or img.")] = None,
+    topic: Annotated[str | None, typer.Option(help='A topic, e.g. "skin of color".')] = None,
+    platform: Annotated[Platform | None, typer.Option(help="Only this platform.")] = None,
+    state: Annotated[OpportunityState | None, typer.Option(
+        help="open, closed (its author said so) or expired (deadline passed).")] = None,
+    due_within: Annotated[int | None, typer.Option(
+        help="Only those with a deadline in the next N days.")] = None,
+    since: Annotated[str | None, typer.Option(help="Posted from this date (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Posted before this date.")] = None,
+    limit: Annotated[int, typer.Option(help="How many to show.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+) -> None:
+    """List opportunities (one per call, with all its posts) with filters."""
+    found = api.opportunities(
+        settings_of(ctx), label=label, audience=audience, topic=topic,
+        platform=platform.value if platform else None, state=state.value if state else None,
+        due_within=due_within, since=day_option(since, "--since"),
+        until=day_option(until, "--until"), limit=limit)
+    if as_json:
+        for item in found:
+            sys.stdout.write(orjson.dumps({
+                **api.post_summary(item.post), "labels": item.classification.labels,
+                "extract": item.classification.extract, "links": item.classification.links,
+                "why": item.classification.why, "state": item.state,
+                "deadline": item.deadline.isoformat() if item.deadline else None,
+                "posts": [p.url for p in item.posts]}).decode() + "\n")
+        return
+    if not found:
+        console.print("No opportunities match. Run [bold]mentorfeed classify[/] after importing,"
+                      " or loosen the filters.")
+        return
+    print_opportunities(found)
