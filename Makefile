@@ -19,6 +19,7 @@ lint: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/classify.py
 
 corpus: $(VENV)/.installed-dev
 	$(BIN)/python corpus/check.py
