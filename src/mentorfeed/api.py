@@ -7,22 +7,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 import orjson
 
-from mentorfeed.classify.classifier import Classifier, Result, user_model_dir
-from mentorfeed.classify.evaluate import evaluate
 from mentorfeed.classify.features import PostInput
 from mentorfeed.classify.opportunities import Item
 from mentorfeed.classify.opportunities import group as group_opportunities
-from mentorfeed.classify.training import TrainResult, train
 from mentorfeed.config import Settings, data_dir, sqlite_url
 from mentorfeed.ingest import ImportProgress, ImportReport
 from mentorfeed.ingest import import_files as _import_files
 from mentorfeed.models import Post
 from mentorfeed.sources._common import RecordError
 from mentorfeed.store import Classification, Opportunity, Stats, Store
+
+if TYPE_CHECKING:  # the model's modules load scikit-learn: only commands that classify pay
+    from mentorfeed.classify.classifier import Classifier, Result
+    from mentorfeed.classify.training import TrainResult
 
 
 def sample_files() -> list[Path]:
@@ -97,14 +98,24 @@ class ClassifyReport:
 
 def train_model(folder: Path | None = None) -> TrainResult:
     """Train on the sample corpus's train split and save (default: the user's model folder)."""
+    from mentorfeed.classify.classifier import user_model_dir
+    from mentorfeed.classify.training import train
+
     return train(folder or user_model_dir())
+
+
+def load_classifier() -> Classifier:
+    """The user's trained model if there is one, else the shipped model."""
+    from mentorfeed.classify.classifier import Classifier
+
+    return Classifier.load()
 
 
 def classify_store(settings: Settings, *, everything: bool = False,
                    progress: Progress | None = None) -> ClassifyReport:
     """Label every post not yet labelled (all of them with `everything`), then regroup the
     opportunity posts into opportunities."""
-    classifier = Classifier.load()
+    classifier = load_classifier()
     report = ClassifyReport(classifier.version)
     with open_store(settings) as store:
         if progress:
@@ -142,7 +153,7 @@ def regroup(store: Store) -> int:
 def classify_file(source: Path, target: Path, *, progress: Progress | None = None,
                   batch_size: int = 2000) -> ClassifyReport:
     """Classify a JSONL file of {"id", "text", ...} into a JSONL file of labels, no store."""
-    classifier = Classifier.load()
+    classifier = load_classifier()
     report = ClassifyReport(classifier.version)
     if progress:
         progress.start(source.stat().st_size)
@@ -174,7 +185,9 @@ def classify_file(source: Path, target: Path, *, progress: Progress | None = Non
 
 def evaluate_model(fresh: Path | None = None) -> dict[str, Any]:
     """Figures for the installed model: cross-validation, test split, and fresh posts."""
-    return evaluate(Classifier.load(), fresh)
+    from mentorfeed.classify.evaluate import evaluate
+
+    return evaluate(load_classifier(), fresh)
 
 
 def opportunities(settings: Settings, **filters: Any) -> list[Opportunity]:
