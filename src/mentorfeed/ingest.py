@@ -15,7 +15,7 @@ from mentorfeed.errors import SourceError
 from mentorfeed.models import Author, Post
 from mentorfeed.sources import detect, get_format
 from mentorfeed.sources._reading import Issue
-from mentorfeed.store import Store
+from mentorfeed.store import Store, UpsertResult
 
 
 class ImportProgress(Protocol):
@@ -87,6 +87,14 @@ class _Batch:
 
     def __len__(self) -> int:
         return len(self.posts)
+
+
+def write_parsed(store: Store, posts: Iterable[Post], authors: Iterable[Author],
+                 source: str) -> UpsertResult:
+    """Store what one page or record gave, duplicates merged (collectors use this)."""
+    batch = _Batch()
+    batch.add(posts, authors)
+    return store.upsert(list(batch.posts.values()), list(batch.authors.values()), source)
 
 
 def import_files(store: Store, paths: Sequence[Path], *, format_name: str | None = None,

@@ -110,3 +110,11 @@ post_facets = Table(
     Column("value", String(64), primary_key=True),
     Index("ix_post_facets_value", "facet", "value", "post_pk"),
 )
+
+collection_state = Table(
+    "collection_state", metadata,
+    Column("source", String(32), primary_key=True),
+    Column("key", Text, primary_key=True),
+    Column("value", Json, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
+)

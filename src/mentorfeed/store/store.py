@@ -34,7 +34,13 @@ from mentorfeed.sources.mastodon import LOCAL_PREFIX
 from mentorfeed.store import classified, migrate, search, upserts
 from mentorfeed.store.classified import Classification, Opportunity
 from mentorfeed.store.rows import posts_with_authors, to_author, to_post, utc, where_posted
-from mentorfeed.store.schema import authors, classifications, post_hashtags, posts
+from mentorfeed.store.schema import (
+    authors,
+    classifications,
+    collection_state,
+    post_hashtags,
+    posts,
+)
 
 
 @dataclass(slots=True)
@@ -214,6 +220,24 @@ class Store:
     def opportunities(self, **filters: Any) -> list[Opportunity]:
         """Opportunities, one per call, newest first; see `classified.opportunities`."""
         return classified.opportunities(self.engine, **filters)
+
+    # -- collection state ----------------------------------------------------------------------
+
+    def get_state(self, source: str, key: str) -> Any:
+        """What a collector saved for (source, key): a cursor, a newest id; None if nothing."""
+        query = select(collection_state.c.value).where(collection_state.c.source == source,
+                                                       collection_state.c.key == key)
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar()
+
+    def set_state(self, source: str, key: str, value: Any) -> None:
+        """Save collector state; `None` clears it."""
+        with self.engine.begin() as conn:
+            conn.execute(collection_state.delete().where(collection_state.c.source == source,
+                                                         collection_state.c.key == key))
+            if value is not None:
+                conn.execute(collection_state.insert().values(
+                    source=source, key=key, value=value, updated_at=datetime.now(UTC)))
 
     def resolve_references(self) -> int:
         """Point Mastodon replies at their parent's URI once the parent is stored."""

@@ -1,0 +1,1 @@
+"""Collecting live from the platforms: community config, politeness, raw archive, clients."""

@@ -1,0 +1,84 @@
+"""The community config (TOML): hashtags and queries per platform, hosts, polling intervals."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mentorfeed.errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class XSettings:
+    queries: list[str] = field(default_factory=list)
+    interval_minutes: float = 30
+
+
+@dataclass(frozen=True, slots=True)
+class BlueskySettings:
+    tags: list[str] = field(default_factory=list)
+    queries: list[str] = field(default_factory=list)
+    interval_minutes: float = 15
+    jetstream: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MastodonSettings:
+    instances: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    interval_minutes: float = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Community:
+    name: str
+    x: XSettings
+    bluesky: BlueskySettings
+    mastodon: MastodonSettings
+    journal_club_hosts: list[str]
+    journal_club_hashtags: list[str]
+
+
+def default_text() -> str:
+    return (resources.files("mentorfeed") / "data" / "community.toml").read_text("utf-8")
+
+
+def load(path: Path | None = None) -> Community:
+    """The community config at `path`, or the shipped dermatology default."""
+    where = str(path) if path else "the default community config"
+    try:
+        text = path.read_text(encoding="utf-8") if path else default_text()
+        data = tomllib.loads(text)
+    except OSError as exc:
+        raise ConfigError(f"Cannot read {where} ({exc.strerror}).") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where} is not valid TOML ({exc}).") from None
+    try:
+        return Community(
+            name=str(data.get("name", "unnamed community")),
+            x=XSettings(**_section(data, "x")),
+            bluesky=BlueskySettings(**_section(data, "bluesky")),
+            mastodon=MastodonSettings(**_section(data, "mastodon")),
+            journal_club_hosts=list(_section(data, "journal_clubs").get("hosts", [])),
+            journal_club_hashtags=list(_section(data, "journal_clubs").get("hashtags", [])),
+        )
+    except TypeError as exc:
+        raise ConfigError(f"{where} has a setting mentorfeed does not know ({exc}).") from None
+
+
+def _section(data: dict[str, Any], name: str) -> dict[str, Any]:
+    section = data.get(name, {})
+    if not isinstance(section, dict):
+        raise ConfigError(f"[{name}] in the community config must be a table.")
+    return section
+
+
+def write_starter(path: Path) -> None:
+    """Write the default config to `path` for the user to edit (never overwrites)."""
+    if path.exists():
+        raise ConfigError(f"{path} already exists; edit it, or name another file.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(default_text(), encoding="utf-8")
