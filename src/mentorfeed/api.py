@@ -14,6 +14,7 @@ import orjson
 from mentorfeed.classify.features import PostInput
 from mentorfeed.classify.opportunities import Item
 from mentorfeed.classify.opportunities import group as group_opportunities
+from mentorfeed.collect.archive import RawArchive
 from mentorfeed.config import Settings, data_dir, sqlite_url
 from mentorfeed.ingest import ImportProgress, ImportReport
 from mentorfeed.ingest import import_files as _import_files
@@ -24,6 +25,9 @@ from mentorfeed.store import Classification, Opportunity, Stats, Store
 if TYPE_CHECKING:  # the model's modules load scikit-learn: only commands that classify pay
     from mentorfeed.classify.classifier import Classifier, Result
     from mentorfeed.classify.training import TrainResult
+    from mentorfeed.collect.forget import ForgetReport
+    from mentorfeed.collect.polite import Politeness
+    from mentorfeed.collect.x import CollectReport
 
 
 def sample_files() -> list[Path]:
@@ -194,3 +198,28 @@ def opportunities(settings: Settings, **filters: Any) -> list[Opportunity]:
     """Opportunities in the store, one per call, with their state and all their posts."""
     with open_store(settings) as store:
         return store.opportunities(**filters)
+
+
+# -- collection --------------------------------------------------------------------------------
+
+def archive(settings: Settings) -> RawArchive:
+    """The raw archive every collected page goes to first."""
+    return RawArchive(settings.raw_dir)
+
+
+def collect_x(settings: Settings, query: str, *, politeness: Politeness | None = None,
+              **options: Any) -> CollectReport:
+    """Collect an X API v2 search into the store (see `collect.x.collect` for options)."""
+    from mentorfeed.collect import x
+
+    with open_store(settings) as store:
+        return x.collect(store, archive(settings), query, politeness=politeness, **options)
+
+
+def forget(settings: Settings, *, posts: Sequence[str] = (),
+           authors: Sequence[str] = ()) -> ForgetReport:
+    """Remove posts and authors from the store and the raw archive."""
+    from mentorfeed.collect.forget import forget as forget_everywhere
+
+    with open_store(settings) as store:
+        return forget_everywhere(store, archive(settings), posts=posts, authors=authors)

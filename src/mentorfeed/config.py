@@ -27,6 +27,8 @@ class Settings:
 
     database_url: str = field(default_factory=lambda: sqlite_url(data_dir() / "mentorfeed.db"))
     batch_size: int = 2000
+    raw_dir: Path = field(default_factory=lambda: Path(
+        os.environ.get("MENTORFEED_RAW_DIR") or data_dir() / "raw"))
 
     @classmethod
     def load(cls, database_url: str | None = None) -> Settings:

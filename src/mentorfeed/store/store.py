@@ -3,6 +3,7 @@ they do."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,6 +20,7 @@ from sqlalchemy import (
     event,
     exists,
     func,
+    or_,
     select,
     text,
     update,
@@ -220,6 +222,43 @@ class Store:
     def opportunities(self, **filters: Any) -> list[Opportunity]:
         """Opportunities, one per call, newest first; see `classified.opportunities`."""
         return classified.opportunities(self.engine, **filters)
+
+    # -- forgetting ----------------------------------------------------------------------------
+
+    def find_posts(self, reference: str) -> list[tuple[str, str]]:
+        """The (platform, id) of the stored posts a URL or an id names."""
+        value = reference.strip()
+        status = re.search(r"/status(?:es)?/(\d+)", value)
+        ids = {value} | ({status.group(1)} if status else set())
+        query = select(posts.c.platform, posts.c.post_id).where(
+            or_(posts.c.url == value, posts.c.post_id.in_(ids)))
+        with self.engine.connect() as conn:
+            return [(p, i) for p, i in conn.execute(query)]
+
+    def find_author(self, handle: str) -> list[tuple[str, str]]:
+        """The (platform, author id) of accounts with this handle (or id), any platform."""
+        value = handle.strip().lstrip("@")
+        query = select(authors.c.platform, authors.c.author_id).where(
+            or_(func.lower(authors.c.handle) == value.lower(), authors.c.author_id == value))
+        with self.engine.connect() as conn:
+            return [(p, i) for p, i in conn.execute(query)]
+
+    def forget(self, post_keys: Sequence[tuple[str, str]],
+               author_keys: Sequence[tuple[str, str]] = ()) -> int:
+        """Delete posts, the reposts of them, and authors with all their posts, everywhere in
+        the store (labels, hashtags and search index go with them). Returns posts deleted."""
+        deleted = 0
+        with self.engine.begin() as conn:
+            for platform, author_id in author_keys:
+                deleted += conn.execute(posts.delete().where(
+                    posts.c.platform == platform, posts.c.author_id == author_id)).rowcount
+                conn.execute(authors.delete().where(authors.c.platform == platform,
+                                                    authors.c.author_id == author_id))
+            for platform, post_id in post_keys:
+                deleted += conn.execute(posts.delete().where(
+                    posts.c.platform == platform,
+                    or_(posts.c.post_id == post_id, posts.c.repost_of == post_id))).rowcount
+        return deleted
 
     # -- collection state ----------------------------------------------------------------------
 

@@ -1,0 +1,82 @@
+"""Commands that collect live: init, collect x|bluesky|mastodon, watch, forget."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mentorfeed import api
+from mentorfeed.cli.app import app, console, errors, settings_of
+from mentorfeed.collect import community
+from mentorfeed.collect.polite import Politeness
+
+collect_app = typer.Typer(help="Collect public posts live from X, Bluesky or Mastodon.",
+                          no_args_is_help=True)
+app.add_typer(collect_app, name="collect")
+
+
+def countdown(reason: str, left: float) -> None:
+    """A visible countdown while a source asks us to wait."""
+    errors.file.write(f"\r{reason}: waiting {left:5.0f} s ")
+    errors.file.flush()
+    if left <= 1:
+        errors.file.write("\n")
+
+
+def politeness(source: str, hint: str) -> Politeness:
+    return Politeness(source, auth_hint=hint, on_wait=countdown)
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write the community config.")] =
+    Path("mentorfeed.toml"),
+) -> None:
+    """Write a starter community config (hashtags, queries, instances, intervals) to edit."""
+    community.write_starter(path)
+    console.print(f"Wrote {path}. Edit it, then run: mentorfeed watch --community {path}")
+
+
+@collect_app.command("x")
+def collect_x(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Option(help="An X search query, e.g. '#DermTwitter "
+                                            "-is:retweet'.")],
+    since: Annotated[str | None, typer.Option(help="From this time (YYYY-MM-DDTHH:MM:SSZ).")
+                     ] = None,
+    until: Annotated[str | None, typer.Option(help="Before this time.")] = None,
+    full_archive: Annotated[bool, typer.Option(
+        "--archive", help="Full-archive search (/2/tweets/search/all), if the token allows.")
+    ] = False,
+    max_pages: Annotated[int | None, typer.Option(help="Stop after this many pages.")] = None,
+) -> None:
+    """Collect an X API v2 search, from where the last run of the query stopped.
+
+    The bearer token comes from MENTORFEED_X_BEARER_TOKEN; MENTORFEED_X_API_URL changes the
+    endpoint."""
+    report = api.collect_x(
+        settings_of(ctx), query, since=since, until=until, full_archive=full_archive,
+        max_pages=max_pages, on_page=lambda n: errors.print(f"X: page {n}", end="\r"),
+        politeness=politeness("X", "it is wrong or expired; set MENTORFEED_X_BEARER_TOKEN "
+                                   "to a valid token"))
+    console.print(f"X: {report.pages} pages, {report.posts} posts ({report.new} new).")
+
+
+@app.command()
+def forget(
+    ctx: typer.Context,
+    post: Annotated[list[str] | None, typer.Option(help="A post's URL or id (repeatable).")
+                    ] = None,
+    author: Annotated[list[str] | None, typer.Option(
+        help="An author's handle (repeatable): all their posts go too.")] = None,
+) -> None:
+    """Remove posts or authors from the store and from the raw archive.
+
+    Deleted or withdrawn content must not linger: labels, search index and raw pages go too."""
+    if not post and not author:
+        raise typer.BadParameter("name at least one --post or --author.")
+    report = api.forget(settings_of(ctx), posts=post or [], authors=author or [])
+    console.print(f"Forgot {report.posts} posts and {report.authors} authors; rewrote "
+                  f"{report.pages} raw pages.")
