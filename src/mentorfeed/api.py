@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
@@ -15,7 +18,9 @@ from mentorfeed.classify.features import PostInput
 from mentorfeed.classify.opportunities import Item
 from mentorfeed.classify.opportunities import group as group_opportunities
 from mentorfeed.collect.archive import RawArchive
+from mentorfeed.collect.community import Community
 from mentorfeed.config import Settings, data_dir, sqlite_url
+from mentorfeed.errors import ConfigError
 from mentorfeed.ingest import ImportProgress, ImportReport
 from mentorfeed.ingest import import_files as _import_files
 from mentorfeed.models import Post
@@ -27,6 +32,7 @@ if TYPE_CHECKING:  # the model's modules load scikit-learn: only commands that c
     from mentorfeed.classify.training import TrainResult
     from mentorfeed.collect.forget import ForgetReport
     from mentorfeed.collect.polite import Politeness
+    from mentorfeed.collect.watch import Cycle, Job
     from mentorfeed.collect.x import CollectReport
 
 
@@ -223,3 +229,38 @@ def forget(settings: Settings, *, posts: Sequence[str] = (),
 
     with open_store(settings) as store:
         return forget_everywhere(store, archive(settings), posts=posts, authors=authors)
+
+
+def watch(settings: Settings, community: Community, *,
+          make_politeness: Callable[[str, str], Politeness], cycles: int | None = None,
+          log: Callable[[dict[str, Any]], None] | None = None,
+          on_cycle: Callable[[Cycle], None] | None = None,
+          sleep: Callable[[float], None] = time.sleep,
+          now: Callable[[], float] = time.time) -> int:
+    """Run every source of the community config on its interval; classify what arrives."""
+    from mentorfeed.collect.watch import watch as run
+
+    jobs = watch_jobs(settings, community, make_politeness, log)
+    if not jobs:
+        raise ConfigError("Nothing to watch: the community config names no queries, tags or "
+                          "instances (or no X token is set for its X queries).")
+    return run(jobs, after_new=lambda: classify_store(settings), log=log, on_cycle=on_cycle,
+               cycles=cycles, sleep=sleep, now=now)
+
+
+def watch_jobs(settings: Settings, community: Community,
+               make_politeness: Callable[[str, str], Politeness],
+               log: Callable[[dict[str, Any]], None] | None = None) -> list[Job]:
+    """One job per query, tag and instance of the community config."""
+    from mentorfeed.collect.watch import Job
+
+    jobs: list[Job] = []
+    x_hint = "it is wrong or expired; set MENTORFEED_X_BEARER_TOKEN to a valid token"
+    if community.x.queries and os.environ.get("MENTORFEED_X_BEARER_TOKEN"):
+        jobs += [Job(f"x {query!r}", community.x.interval_minutes * 60,
+                     partial(collect_x, settings, query, politeness=make_politeness("X", x_hint)))
+                 for query in community.x.queries]
+    elif community.x.queries and log:
+        log({"event": "skipped", "source": "x",
+             "error": "MENTORFEED_X_BEARER_TOKEN is not set"})
+    return jobs

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import orjson
 import typer
 
 from mentorfeed import api
@@ -80,3 +81,39 @@ def forget(
     report = api.forget(settings_of(ctx), posts=post or [], authors=author or [])
     console.print(f"Forgot {report.posts} posts and {report.authors} authors; rewrote "
                   f"{report.pages} raw pages.")
+
+
+@app.command()
+def watch(
+    ctx: typer.Context,
+    community_file: Annotated[Path | None, typer.Option(
+        "--community", help="The community config (default: the shipped dermatology one).")
+    ] = None,
+    cycles: Annotated[int | None, typer.Option(help="Stop after this many cycles.")] = None,
+    log_file: Annotated[Path | None, typer.Option(
+        "--log", help="Also write the structured log (JSON lines) to this file.")] = None,
+) -> None:
+    """Collect every configured source on its interval until stopped; classify what arrives."""
+    settings = settings_of(ctx)
+    config = community.load(community_file)
+    log_out = log_file.open("a", encoding="utf-8") if log_file else None
+
+    def log(record: dict[str, object]) -> None:
+        if log_out:
+            log_out.write(orjson.dumps(record).decode() + "\n")
+            log_out.flush()
+        if record["event"] in ("failed", "skipped"):
+            errors.print(f"{record['source']}: {record['error']}", soft_wrap=True)
+
+    console.print(f"Watching {config.name}; Ctrl-C stops, and every source goes on from "
+                  "where it stopped next time.")
+    try:
+        total = api.watch(settings, config, make_politeness=politeness, cycles=cycles,
+                          log=log, on_cycle=lambda cycle: console.print(cycle.status()))
+    except KeyboardInterrupt:
+        console.print("Stopped watching.")
+        return
+    finally:
+        if log_out:
+            log_out.close()
+    console.print(f"Collected {total} new posts.")
