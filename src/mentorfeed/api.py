@@ -263,4 +263,50 @@ def watch_jobs(settings: Settings, community: Community,
     elif community.x.queries and log:
         log({"event": "skipped", "source": "x",
              "error": "MENTORFEED_X_BEARER_TOKEN is not set"})
+    sky = community.bluesky
+    sky_hint = "check MENTORFEED_BLUESKY_HANDLE and MENTORFEED_BLUESKY_APP_PASSWORD"
+    jobs += [Job(f"bluesky #{tag}", sky.interval_minutes * 60,
+                 partial(collect_bluesky, settings, tag=tag,
+                         politeness=make_politeness("Bluesky", sky_hint)))
+             for tag in sky.tags]
+    jobs += [Job(f"bluesky {query!r}", sky.interval_minutes * 60,
+                 partial(collect_bluesky, settings, query=query,
+                         politeness=make_politeness("Bluesky", sky_hint)))
+             for query in sky.queries]
+    if sky.jetstream and sky.tags:  # the firehose: what arrived since the last cycle
+        jobs.append(Job("jetstream", sky.interval_minutes * 60,
+                        partial(follow_jetstream, settings, sky.tags, idle_timeout=10)))
+    masto = community.mastodon
+    jobs += [Job(f"mastodon {instance} #{tag}", masto.interval_minutes * 60,
+                 partial(collect_mastodon, settings, instance, tag,
+                         politeness=make_politeness(instance, "check MENTORFEED_MASTODON_TOKEN")))
+             for instance in masto.instances for tag in masto.tags]
     return jobs
+
+
+def collect_mastodon(settings: Settings, instance: str, tag: str, *,
+                     politeness: Politeness | None = None, **options: Any) -> CollectReport:
+    """Collect a Mastodon hashtag timeline from one instance into the store."""
+    from mentorfeed.collect import mastodon
+
+    with open_store(settings) as store:
+        return mastodon.collect(store, archive(settings), instance=instance, tag=tag,
+                                politeness=politeness, **options)
+
+
+def collect_bluesky(settings: Settings, *, tag: str | None = None, query: str | None = None,
+                    politeness: Politeness | None = None, **options: Any) -> CollectReport:
+    """Collect a Bluesky search (by hashtag or query) into the store."""
+    from mentorfeed.collect import bluesky
+
+    with open_store(settings) as store:
+        return bluesky.collect(store, archive(settings), tag=tag, query=query,
+                               politeness=politeness, **options)
+
+
+def follow_jetstream(settings: Settings, tags: Sequence[str], **options: Any) -> Any:
+    """Store posts with the tags from Bluesky's live Jetstream, resuming from the saved cursor."""
+    from mentorfeed.collect import jetstream
+
+    with open_store(settings) as store:
+        return jetstream.follow(store, archive(settings), tags=list(tags), **options)

@@ -80,6 +80,7 @@ class _Batch:
                 self.authors[key] = author
                 continue
             known.matched |= author.matched
+            known.handle = author.handle or known.handle  # the later record is the newer
             known.name = author.name or known.name
             known.bio = author.bio or known.bio
             known.followers = author.followers if author.followers is not None \

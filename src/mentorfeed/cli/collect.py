@@ -65,6 +65,62 @@ def collect_x(
     console.print(f"X: {report.pages} pages, {report.posts} posts ({report.new} new).")
 
 
+@collect_app.command("bluesky")
+def collect_bluesky(
+    ctx: typer.Context,
+    tag: Annotated[list[str] | None, typer.Option(help="A hashtag without # (repeatable).")
+                   ] = None,
+    query: Annotated[list[str] | None, typer.Option(help="A search query (repeatable).")
+                     ] = None,
+    live: Annotated[bool, typer.Option(
+        help="Follow the live Jetstream for the tags instead, until Ctrl-C.")] = False,
+    max_pages: Annotated[int | None, typer.Option(help="Stop after this many pages.")] = None,
+) -> None:
+    """Collect Bluesky searches (app.bsky.feed.searchPosts), from where the last run stopped.
+
+    Logs in with MENTORFEED_BLUESKY_HANDLE and MENTORFEED_BLUESKY_APP_PASSWORD when set;
+    MENTORFEED_BLUESKY_URL and MENTORFEED_JETSTREAM_URL change the endpoints."""
+    if not tag and not query:
+        raise typer.BadParameter("name at least one --tag or --query.")
+    settings = settings_of(ctx)
+    if live:
+        try:
+            report = api.follow_jetstream(settings, tag or [])
+        except KeyboardInterrupt:
+            console.print("Stopped following; the next run replays from the saved cursor.")
+            return
+        console.print(f"Jetstream: {report.events} events, {report.new} new posts.")
+        return
+    hint = "check MENTORFEED_BLUESKY_HANDLE and MENTORFEED_BLUESKY_APP_PASSWORD"
+    for options in [{"tag": t} for t in tag or []] + [{"query": q} for q in query or []]:
+        report = api.collect_bluesky(settings, max_pages=max_pages,
+                                     politeness=politeness("Bluesky", hint), **options)
+        what = f"#{options['tag']}" if "tag" in options else repr(options["query"])
+        console.print(f"Bluesky {what}: {report.pages} pages, {report.posts} posts "
+                      f"({report.new} new).")
+
+
+@collect_app.command("mastodon")
+def collect_mastodon(
+    ctx: typer.Context,
+    instance: Annotated[list[str], typer.Option(
+        help="A Mastodon server, e.g. https://med-mastodon.com (repeatable).")],
+    tag: Annotated[list[str], typer.Option(help="A hashtag without # (repeatable).")],
+    max_pages: Annotated[int | None, typer.Option(help="Stop after this many pages.")] = None,
+) -> None:
+    """Collect hashtag timelines from Mastodon servers, from where the last run stopped.
+
+    The same post seen through two servers is stored once. An access token, if the server
+    wants one, comes from MENTORFEED_MASTODON_TOKEN."""
+    for server in instance:
+        for name in tag:
+            report = api.collect_mastodon(
+                settings_of(ctx), server, name, max_pages=max_pages,
+                politeness=politeness(server, "check MENTORFEED_MASTODON_TOKEN"))
+            console.print(f"{server} #{name}: {report.pages} pages, {report.posts} posts "
+                          f"({report.new} new).")
+
+
 @app.command()
 def forget(
     ctx: typer.Context,

@@ -1,4 +1,5 @@
-"""Mastodon statuses: hashtag-timeline responses (a JSON array, or JSONL of statuses or pages).
+"""Mastodon statuses: hashtag-timeline responses (a JSON array, or JSONL of statuses or pages,
+including the pages of mentorfeed's raw archive).
 
 A status is identified by its global `uri`, because the numeric `id` is only unique on the server
 that was queried. A reply names its parent by that server's `id`; when the parent is not in the
@@ -8,6 +9,7 @@ same import, the reference is kept as `local:<server>:<id>` and resolved once th
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,8 +36,16 @@ _METRICS = {"replies_count": "replies", "reblogs_count": "reposts",
 
 def sniff(sample: Sample) -> bool:
     first = sample.first
+    if first is not None and _archived_page(first):
+        return True
     return first is not None and "uri" in first and "account" in first and (
         "content" in first or "reblog" in first)
+
+
+def _archived_page(value: Any) -> bool:
+    """A page of mentorfeed's raw archive: `{"statuses": [...], "__mentorfeed": {"url": ...}}`."""
+    return isinstance(value, dict) and isinstance(value.get("statuses"), list) and isinstance(
+        value.get("__mentorfeed"), dict)
 
 
 def read(path: Path, on_bytes: OnBytes) -> Iterator[Parsed | Issue]:
@@ -49,6 +59,12 @@ def read(path: Path, on_bytes: OnBytes) -> Iterator[Parsed | Issue]:
 
     with path.open("rb") as stream:
         for record in iter_json_file(stream, on_bytes):
+            if isinstance(record, Record) and _archived_page(record.value):
+                # each archived page says which server it came from: the host of its URL
+                host = urlsplit(str(record.value["__mentorfeed"].get("url") or "")).hostname
+                page = Record(record.line, record.value["statuses"])
+                yield from parse_records(iter([page]), partial(parse_status, server=host))
+                continue
             if server is None and isinstance(record, Record):
                 server = _server_in(record.value)
             waiting.append(record)

@@ -1,0 +1,282 @@
+"""Collecting from Bluesky through the `atproto` SDK: `app.bsky.feed.searchPosts`, newest first,
+page by page with its cursor, then the authors' profiles (their bios) with
+`app.bsky.actor.getProfiles`, 25 at a time.
+
+Searching needs a login on the account's PDS with an app password (MENTORFEED_BLUESKY_HANDLE,
+MENTORFEED_BLUESKY_APP_PASSWORD); the session is kept for the life of the process, because
+`createSession` has a much lower rate limit, and made again once if the server calls it expired.
+Calls go through the SDK's raw XRPC, so the archived page is the JSON the server sent, the shape
+`mentorfeed import` reads back. A run's `since` is the newest post time of the last complete run
+minus a margin; its cursor is saved with every page, so an interrupted run resumes where it
+stopped, with the same `since`: no gap, no duplicate.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+from atproto import Client, models  # type: ignore[import-untyped]
+from atproto_client import exceptions  # type: ignore[import-untyped]
+from atproto_client.models.utils import get_model_as_dict  # type: ignore[import-untyped]
+from atproto_client.request import Response  # type: ignore[import-untyped]
+from atproto_core.exceptions import AtProtocolError  # type: ignore[import-untyped]
+
+from mentorfeed.collect.archive import RawArchive
+from mentorfeed.collect.polite import Politeness, Reply, Transient
+from mentorfeed.collect.x import CollectReport
+from mentorfeed.errors import AuthError, ConfigError, SourceError
+from mentorfeed.ingest import write_parsed
+from mentorfeed.models import Author, Post
+from mentorfeed.sources._common import RecordError, parse_iso
+from mentorfeed.sources.bluesky import parse_post_view, parse_profile
+from mentorfeed.store import Store
+
+DEFAULT_URL = "https://bsky.social"
+SEARCH = "app.bsky.feed.searchPosts"
+PROFILES = "app.bsky.actor.getProfiles"
+PAGE_SIZE = 100
+PROFILE_BATCH = 25
+SINCE_MARGIN = timedelta(minutes=10)
+SOURCE = "bluesky-api"
+AUTH_ERRORS = frozenset({"AuthMissing", "AuthRequired", "AuthenticationRequired",
+                         "ExpiredToken", "InvalidToken"})
+HANDLE_VAR, PASSWORD_VAR = "MENTORFEED_BLUESKY_HANDLE", "MENTORFEED_BLUESKY_APP_PASSWORD"
+
+_sessions: dict[tuple[str, str], str] = {}  # (server, handle) -> session string, this process
+
+
+def api_url() -> str:
+    return os.environ.get("MENTORFEED_BLUESKY_URL", DEFAULT_URL).rstrip("/")
+
+
+def credentials() -> tuple[str, str] | None:
+    """The handle and app password from the environment, or None when neither is set."""
+    handle = os.environ.get(HANDLE_VAR, "").strip().lstrip("@")
+    password = os.environ.get(PASSWORD_VAR, "")
+    if handle and password:
+        return handle, password
+    if handle or password:
+        raise AuthError(f"Set both {HANDLE_VAR} and {PASSWORD_VAR} (an app password) to log in "
+                        "to Bluesky.")
+    return None
+
+
+def default_politeness() -> Politeness:
+    return Politeness("Bluesky", auth_hint=f"set {PASSWORD_VAR} to a valid app password")
+
+
+class Xrpc:
+    """One SDK client, used politely; logged in with the app password when one is set."""
+
+    def __init__(self, politeness: Politeness | None = None, url: str | None = None) -> None:
+        self.politeness = politeness or default_politeness()
+        self.url = (url or api_url()).rstrip("/")
+        self.client: Any = Client(base_url=self.url)
+        self.credentials = credentials()
+        self._logged_in = False
+        self._fresh = False  # logged in with the password, not yet used successfully
+
+    def query(self, nsid: str, params: Any, expect: str) -> tuple[dict[str, Any], str]:
+        """The JSON object the server answered (which has a list under `expect`) and the URL."""
+        self._login()
+        fetch = partial(self._fetch, nsid, params, expect)
+        try:
+            reply = self.politeness.call(fetch)
+        except AuthError:
+            if self.credentials is None or self._fresh:
+                raise
+            self._login(again=True)  # the kept session expired: log in once more
+            reply = self.politeness.call(fetch)
+        self._fresh = False
+        if self.credentials:
+            _sessions[(self.url, self.credentials[0])] = self.client.export_session_string()
+        query = urlencode(get_model_as_dict(params), doseq=True)
+        return reply.body, f"{self.url}/xrpc/{nsid}?{query}"
+
+    def close(self) -> None:
+        self.client.request.close()
+
+    def _login(self, *, again: bool = False) -> None:
+        if self.credentials is None or (self._logged_in and not again):
+            return
+        handle, password = self.credentials
+        kept = None if again else _sessions.get((self.url, handle))
+        if kept:
+            self.client.login(session_string=kept, fetch_bsky_profile=False)
+        else:
+            login = partial(self.client.login, handle, password, fetch_bsky_profile=False)
+            self.politeness.call(partial(_attempt, login, None, self._refusal()))
+            self._fresh = True
+        _sessions[(self.url, handle)] = self.client.export_session_string()
+        self._logged_in = True
+
+    def _fetch(self, nsid: str, params: Any, expect: str) -> Reply:
+        return _attempt(partial(self.client.invoke_query, nsid, params=params), expect,
+                        self._refusal())
+
+    def _refusal(self) -> str:
+        """How a refusal reads, `{}` standing for the status and the XRPC error."""
+        if self.credentials is None:
+            return (f"Bluesky asks for a login ({{}}): set {HANDLE_VAR} and {PASSWORD_VAR} "
+                    "(an app password) to search it.")
+        return (f"Bluesky refused the login ({{}}): set {PASSWORD_VAR} (for {HANDLE_VAR}) "
+                "to a valid app password.")
+
+
+def _attempt(call: Callable[[], Any], expect: str | None, refusal: str) -> Reply:
+    """One SDK call in the terms of `Politeness`; a refused credential is one sentence."""
+    try:
+        result = call()
+    except (exceptions.InvokeTimeoutError, httpx.TransportError) as exc:
+        raise Transient(type(exc).__name__) from None
+    except exceptions.RequestErrorBase as exc:
+        response = exc.response
+        if response is None:
+            raise Transient(type(exc).__name__) from None
+        error = _error_name(response.content)
+        if response.status_code in (401, 403) or error in AUTH_ERRORS:
+            what = f"{response.status_code} {error}" if error else str(response.status_code)
+            raise AuthError(refusal.format(what)) from None
+        return Reply(response.status_code, response.headers, _error_body(response.content))
+    except ValueError:  # a page cut short: its JSON does not parse
+        raise Transient("a malformed page") from None
+    except httpx.HTTPError as exc:
+        raise SourceError(f"Bluesky could not be reached ({type(exc).__name__}).") from None
+    except AtProtocolError as exc:  # e.g. a session token the SDK cannot read
+        raise SourceError(f"Bluesky sent what the atproto SDK cannot use "
+                          f"({type(exc).__name__}).") from None
+    if not isinstance(result, Response):
+        return Reply(200, {})
+    body = result.content
+    if expect and not (isinstance(body, dict) and isinstance(body.get(expect), list)):
+        raise Transient("a malformed page")
+    return Reply(result.status_code, result.headers, body)
+
+
+def _error_name(content: Any) -> str | None:
+    name = getattr(content, "error", None)
+    return name if isinstance(name, str) and name.isidentifier() else None
+
+
+def _error_body(content: Any) -> Any:
+    if isinstance(content, bytes):
+        return content.decode("utf-8", "replace")
+    if hasattr(content, "error"):
+        return {"error": content.error, "message": getattr(content, "message", None)}
+    return content
+
+
+def needs_profile(store: Store, did: str) -> bool:
+    """Whether the author has neither a bio nor a follower count yet (getProfiles gives both)."""
+    author = store.get_author("bluesky", did)
+    return author is None or (author.bio is None and author.followers is None)
+
+
+def fetch_profiles(xrpc: Xrpc, store: Store, archive: RawArchive, dids: Iterable[str]) -> int:
+    """Fetch the profiles of `dids` in batches, archive each response, store the authors."""
+    wanted = list(dict.fromkeys(dids))
+    stored = 0
+    for start in range(0, len(wanted), PROFILE_BATCH):
+        params = models.AppBskyActorGetProfiles.Params(actors=wanted[start:start + PROFILE_BATCH])
+        page, url = xrpc.query(PROFILES, params, "profiles")
+        archive.append("bluesky", page, url=url)
+        authors = []
+        for profile in page["profiles"]:
+            try:
+                authors.append(parse_profile(profile))
+            except (RecordError, TypeError, AttributeError):
+                continue
+        write_parsed(store, [], authors, SOURCE)
+        stored += len(authors)
+    return stored
+
+
+def collect(store: Store, archive: RawArchive, *, tag: str | None = None,
+            query: str | None = None, max_pages: int | None = None,
+            politeness: Politeness | None = None,
+            on_page: Callable[[int], None] | None = None) -> CollectReport:
+    """Collect the posts with `tag` (and matching `query`) since the last run into the store."""
+    tag = tag.strip().lstrip("#") if tag else None
+    if not tag and not (query and query.strip()):
+        raise ConfigError("Give a tag or a query to search Bluesky for.")
+    q = query.strip() if query and query.strip() else f"#{tag}"
+    key = f"{SEARCH}?q={q}" + (f"&tag={tag.lower()}" if tag else "")
+    state: dict[str, Any] = store.get_state("bluesky", key) or {}
+    run: dict[str, Any] = state.get("run") or {
+        "since": _since(state.get("newest")), "cursor": None, "newest": None, "pending": []}
+    report = CollectReport("bluesky")
+    xrpc = Xrpc(politeness)
+    try:
+        while max_pages is None or report.pages < max_pages:
+            params = models.AppBskyFeedSearchPosts.Params(
+                q=q, tag=[tag] if tag else None, sort="latest", limit=PAGE_SIZE,
+                since=run["since"], cursor=run["cursor"])
+            page, url = xrpc.query(SEARCH, params, "posts")
+            archive.append("bluesky", page, url=url)
+            posts, authors = parse_views(page["posts"])
+            if posts:
+                report.posts += sum(p.origin == "match" for p in posts)
+                report.new += write_parsed(store, posts, authors, SOURCE).new
+            report.pages += 1
+            run["newest"] = _newest(run["newest"], page["posts"])
+            run["pending"] += [a.id for a in authors if a.matched and a.id not in run["pending"]
+                               and needs_profile(store, a.id)]
+            while len(run["pending"]) >= PROFILE_BATCH:
+                fetch_profiles(xrpc, store, archive, run["pending"][:PROFILE_BATCH])
+                run["pending"] = run["pending"][PROFILE_BATCH:]
+            run["cursor"] = page.get("cursor") if page["posts"] else None
+            if run["cursor"]:
+                store.set_state("bluesky", key, {**state, "run": run})
+            if on_page:
+                on_page(report.pages)
+            if not run["cursor"]:
+                break
+        if not run["cursor"]:  # the run is complete: the next one starts from its newest post
+            fetch_profiles(xrpc, store, archive, run["pending"])
+            store.set_state("bluesky", key, {"newest": run["newest"] or state.get("newest")})
+    finally:
+        xrpc.close()
+    return report
+
+
+def parse_views(views: Iterable[Any]) -> tuple[list[Post], list[Author]]:
+    """Posts and authors of a page's postViews; a view that cannot be read is left out."""
+    posts: list[Post] = []
+    authors: dict[str, Author] = {}
+    for view in views:
+        try:
+            posts.extend(parse_post_view(view, "match", authors))
+        except (RecordError, TypeError, AttributeError, KeyError):
+            continue
+    return posts, list(authors.values())
+
+
+def _newest(newest: str | None, views: Iterable[Any]) -> str | None:
+    """The latest sort time seen: the server sorts and filters `since` on about the earlier of
+    `createdAt` and `indexedAt`, so a post dated in the future does not move it on."""
+    best = datetime.fromisoformat(newest) if newest else None
+    for view in views:
+        if not isinstance(view, dict) or not isinstance(view.get("record"), dict):
+            continue
+        times = []
+        for value in (view.get("indexedAt"), view["record"].get("createdAt")):
+            try:
+                times.append(parse_iso(value))
+            except (RecordError, TypeError, ValueError):
+                continue
+        if times and (best is None or min(times) > best):
+            best = min(times)
+    return best.isoformat() if best else None
+
+
+def _since(newest: str | None) -> str | None:
+    if not newest:
+        return None
+    moment = datetime.fromisoformat(newest).astimezone(UTC) - SINCE_MARGIN
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
