@@ -275,7 +275,8 @@ def watch_jobs(settings: Settings, community: Community,
              for query in sky.queries]
     if sky.jetstream and sky.tags:  # the firehose: what arrived since the last cycle
         jobs.append(Job("jetstream", sky.interval_minutes * 60,
-                        partial(follow_jetstream, settings, sky.tags, idle_timeout=10)))
+                        partial(follow_jetstream, settings, sky.tags, idle_timeout=10,
+                                duration=60)))
     masto = community.mastodon
     jobs += [Job(f"mastodon {instance} #{tag}", masto.interval_minutes * 60,
                  partial(collect_mastodon, settings, instance, tag,

@@ -68,3 +68,40 @@ def test_nothing_to_watch_is_one_clear_error(tmp_path: Path,
     with pytest.raises(ConfigError, match="Nothing to watch"):
         api.watch(settings, community(["#DermTwitter"]),
                   make_politeness=lambda s, h: Politeness(s), cycles=1)
+
+
+def test_watch_runs_every_platform_side_by_side(
+        fake_x: FakeX, fake_bluesky: Any, fake_mastodon: Any, tmp_path: Path,
+        clock: Clock) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'all.db'}",
+                        raw_dir=tmp_path / "raw")
+    config = Community("all", XSettings(queries=["#DermTwitter"], interval_minutes=1),
+                       BlueskySettings(tags=["dermsky"], interval_minutes=1),
+                       MastodonSettings(instances=[fake_mastodon.url], tags=["DermTwitter"],
+                                        interval_minutes=1), [], [])
+    log: list[dict[str, Any]] = []
+    statuses: list[str] = []
+
+    def on_cycle(cycle: Any) -> None:
+        statuses.append(cycle.status())
+        if cycle.number == 1:  # X goes down for a while: the others carry on
+            fake_x.server.faults.append(Answer(429, {"status": 429}, {
+                "x-rate-limit-remaining": "0", "x-rate-limit-reset": str(int(clock.now()) + 20)}))
+            fake_x.server.faults.extend([Answer(503, b"down")] * 5)
+
+    api.watch(settings, config, cycles=3, log=log.append, on_cycle=on_cycle, sleep=clock.sleep,
+              now=clock.now, make_politeness=lambda source, hint: Politeness(
+                  source, auth_hint=hint, sleep=clock.sleep, now=clock.now))
+    for record in log:
+        if record["event"] in ("collected", "failed"):
+            print(record["source"], record.get("pages"), record.get("new"),
+                  record.get("seconds"), record.get("error", ""))
+    print("\n".join(statuses))
+    collected = {r["source"] for r in log if r["event"] == "collected" and r["new"]}
+    assert collected == {"x '#DermTwitter'", "bluesky #dermsky",
+                         f"mastodon {fake_mastodon.url} #DermTwitter"}
+    assert "x '#DermTwitter' failed" in statuses[1]
+    assert "bluesky #dermsky 0 new" in statuses[1]  # nothing new, and not stopped by X
+    with api.open_store(settings) as store:
+        assert set(store.stats().by_platform) == {"x", "bluesky", "mastodon"}
+        assert store.count_to_classify() == 0

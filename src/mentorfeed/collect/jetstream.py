@@ -57,18 +57,21 @@ def stream_url() -> str:
 
 def follow(store: Store, archive: RawArchive, *, tags: Iterable[str], url: str | None = None,
            max_events: int | None = None, idle_timeout: float | None = None,
+           duration: float | None = None,
            on_event: Callable[[FollowReport], None] | None = None, profiles: bool = True,
            politeness: Politeness | None = None, max_retries: int = 8,
            sleep: Callable[[float], None] = time.sleep,
            now: Callable[[], float] = time.time) -> FollowReport:
-    """Store the posts with `tags` as they come; stop after `max_events` events, or after
-    `idle_timeout` seconds without one (None: follow until interrupted)."""
+    """Store the posts with `tags` as they come; stop after `max_events` events, after
+    `idle_timeout` seconds without one, or after `duration` seconds (None: follow until
+    interrupted). The next call goes on from the saved cursor, so stopping leaves no gap."""
     wanted = frozenset(t.strip().lstrip("#").lower() for t in tags if t.strip().lstrip("#"))
     if not wanted:
         raise ConfigError("Give at least one tag to follow on Jetstream.")
     follower = _Follower(store, archive, wanted, url or stream_url(), on_event,
                          profiles, politeness, now)
-    follower.run(max_events, idle_timeout, max_retries, sleep)
+    deadline = now() + duration if duration is not None else None
+    follower.run(max_events, idle_timeout, max_retries, sleep, deadline)
     return follower.report
 
 
@@ -86,7 +89,7 @@ class _Follower:
         self.xrpc: Xrpc | None = None
 
     def run(self, max_events: int | None, idle_timeout: float | None, max_retries: int,
-            sleep: Callable[[float], None]) -> None:
+            sleep: Callable[[float], None], deadline: float | None = None) -> None:
         failures = 0
         try:
             while max_events is None or self.report.events < max_events:
@@ -94,6 +97,8 @@ class _Follower:
                     with connect(self._subscribe_url(), open_timeout=10, close_timeout=2,
                                  max_queue=1024) as ws:
                         while max_events is None or self.report.events < max_events:
+                            if deadline is not None and self.now() >= deadline:
+                                return
                             try:
                                 message = ws.recv(timeout=idle_timeout or STALL)
                             except TimeoutError:

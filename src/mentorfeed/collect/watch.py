@@ -20,7 +20,7 @@ class Job:
 
     name: str
     interval: float
-    run: Callable[[], Any]  # returns a report with `pages`, `posts` and `new`
+    run: Callable[[], Any]  # returns a report with `posts` and `new` (and pages or events)
     due: float = 0.0
     failures: int = 0
 
@@ -51,7 +51,7 @@ def watch(jobs: Sequence[Job], *, after_new: Callable[[], Any] | None = None,
         number += 1
         cycle = Cycle(number)
         for job in due:
-            started = now()
+            started, wall = now(), time.perf_counter()
             try:
                 report = job.run()
             except MentorfeedError as exc:
@@ -65,8 +65,9 @@ def watch(jobs: Sequence[Job], *, after_new: Callable[[], Any] | None = None,
             job.due = started + job.interval
             cycle.new += report.new
             cycle.results.append(f"{job.name} {report.new} new")
-            emit(_record("collected", job.name, pages=report.pages, posts=report.posts,
-                         new=report.new, seconds=round(now() - started, 3)))
+            emit(_record("collected", job.name, pages=getattr(report, "pages", None),
+                         events=getattr(report, "events", None), posts=report.posts,
+                         new=report.new, seconds=round(time.perf_counter() - wall, 3)))
         if cycle.new and after_new is not None:
             after_new()
         total += cycle.new
