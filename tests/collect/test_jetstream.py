@@ -230,3 +230,23 @@ def test_tags_are_found_in_facets_tags_or_text() -> None:
     assert jetstream.tags_of({"text": "hello", "tags": ["MedSky"]}) == {"medsky"}
     assert jetstream.tags_of({"text": "typed by hand #DermJC"}) == {"dermjc"}
     assert jetstream.tags_of({"text": "#NotAFacet", "facets": []}) == set()
+
+
+def test_a_post_deleted_on_bluesky_is_forgotten_here(
+        stream: dict[str, Any], fake_bluesky: FakeBluesky, sqlite_store: Store,
+        archive: RawArchive, clock: Clock) -> None:
+    gone = stream["tagged"][0]
+    did, rkey = gone[len("at://"):].split("/app.bsky.feed.post/")
+    time_us = stream["lines"][-1][0] + 1_000_000
+    deletion = {"did": did, "time_us": time_us, "kind": "commit",
+                "commit": {"rev": "x", "operation": "delete",
+                           "collection": "app.bsky.feed.post", "rkey": rkey}}
+    fake = FakeJetstream([*stream["lines"], (time_us, orjson.dumps(deletion).decode())])
+    try:
+        report = follow(sqlite_store, archive, fake, clock)
+    finally:
+        fake.close()
+    assert report.deleted == 1
+    assert sqlite_store.get_post("bluesky", gone) is None
+    assert gone not in archived_posts(archive)
+    assert stored_ids(sqlite_store) == [u for u in stream["tagged"] if u != gone]

@@ -26,6 +26,7 @@ from websockets.sync.client import connect
 
 from mentorfeed.collect.archive import RawArchive
 from mentorfeed.collect.bluesky import Xrpc, fetch_profiles, needs_profile, parse_views
+from mentorfeed.collect.forget import forget
 from mentorfeed.collect.polite import Politeness
 from mentorfeed.errors import ConfigError, SourceError
 from mentorfeed.ingest import write_parsed
@@ -49,6 +50,7 @@ class FollowReport:
     reconnects: int = 0
     cursor: int | None = None
     profile_error: str | None = None  # why profiles stopped being fetched, if they did
+    deleted: int = 0  # stored posts deleted on Bluesky, and so forgotten here
 
 
 def stream_url() -> str:
@@ -87,6 +89,7 @@ class _Follower:
         self.report = FollowReport(cursor=saved.get("time_us"))
         self.saved_at = now()
         self.xrpc: Xrpc | None = None
+        self.deleted: list[str] = []
 
     def run(self, max_events: int | None, idle_timeout: float | None, max_retries: int,
             sleep: Callable[[float], None], deadline: float | None = None) -> None:
@@ -118,6 +121,9 @@ class _Follower:
                     self.report.reconnects += 1
                     sleep(min(60.0, 2.0 ** (failures - 1)) * (0.5 + random.random()))
         finally:
+            if self.deleted:  # once per run: forgetting rewrites the raw archive
+                forget(self.store, self.archive, posts=self.deleted)
+                self.report.deleted = len(self.deleted)
             self.save(force=True)
             if self.xrpc:
                 self.xrpc.close()
@@ -155,8 +161,14 @@ class _Follower:
 
     def _commit(self, event: dict[str, Any]) -> None:
         commit, did = event.get("commit"), event.get("did")
-        if not isinstance(commit, dict) or commit.get("operation") != "create" \
-                or commit.get("collection") != COLLECTION:
+        if not isinstance(commit, dict) or commit.get("collection") != COLLECTION:
+            return
+        if commit.get("operation") == "delete":  # deleted on Bluesky: it must not linger here
+            uri = f"at://{did}/{COLLECTION}/{commit.get('rkey')}"
+            if self.store.get_post("bluesky", uri) is not None:
+                self.deleted.append(uri)
+            return
+        if commit.get("operation") != "create":
             return
         record, rkey = commit.get("record"), commit.get("rkey")
         if not (isinstance(record, dict) and isinstance(did, str) and isinstance(rkey, str)):
