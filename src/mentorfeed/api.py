@@ -34,6 +34,11 @@ if TYPE_CHECKING:  # the model's modules load scikit-learn: only commands that c
     from mentorfeed.collect.polite import Politeness
     from mentorfeed.collect.watch import Cycle, Job
     from mentorfeed.collect.x import CollectReport
+    from mentorfeed.match.profile import TraineeProfile
+    from mentorfeed.match.rank import MentorMatch, OpportunityMatch
+    from mentorfeed.people.activity import Activity, Key
+    from mentorfeed.people.profiles import AuthorProfile
+    from mentorfeed.people.sessions import Session
 
 
 def sample_files() -> list[Path]:
@@ -311,3 +316,121 @@ def follow_jetstream(settings: Settings, tags: Sequence[str], **options: Any) ->
 
     with open_store(settings) as store:
         return jetstream.follow(store, archive(settings), tags=list(tags), **options)
+
+
+# -- people and matching -----------------------------------------------------------------------
+
+@dataclass(slots=True)
+class People:
+    """Profiles, sessions and who met whom, built from one pass over the store."""
+
+    activity: Activity
+    profiles: dict[Key, AuthorProfile]
+    sessions: list[Session]
+
+
+def people(settings: Settings, *, now: datetime | None = None,
+           community: Community | None = None) -> People:
+    """Author profiles and journal-club sessions for everything in the store."""
+    from mentorfeed.collect.community import load as load_community
+    from mentorfeed.people.activity import load_activity
+    from mentorfeed.people.profiles import build_profiles
+    from mentorfeed.people.sessions import find_sessions
+
+    config = community or load_community()
+    with open_store(settings) as store:
+        activity = load_activity(store)
+    if now is not None:  # as of `now`: what was posted later is not known yet
+        activity.posts = [p for p in activity.posts if p.created_at <= now]
+    profiles = build_profiles(activity, now=now, opt_out=config.opt_out)
+    sessions = find_sessions(activity, hosts=config.journal_club_hosts,
+                             hashtags=config.journal_club_hashtags)
+    return People(activity, profiles, sessions)
+
+
+@dataclass(slots=True)
+class Matches:
+    mentors: list[MentorMatch]
+    opportunities: list[OpportunityMatch]
+
+
+def match(settings: Settings, trainee: TraineeProfile, *, today: datetime | None = None,
+          limit: int = 10, known: People | None = None) -> Matches:
+    """Mentors and opportunities for a trainee, best first, each with its reasons."""
+    from datetime import UTC, timedelta
+
+    from mentorfeed.match.rank import rank_mentors, rank_opportunities
+    from mentorfeed.people.sessions import follow_ups
+
+    today = today or datetime.now(UTC)
+    found = known or people(settings, now=today)
+    own = [key for key, author in found.activity.authors.items()
+           if trainee.handles.get(key[0], "").lower() == author.handle.lower()]
+    met: dict[Key, list[tuple[Key, Key]]] = {}
+    for follow_up in follow_ups(found.sessions, found.activity, own):
+        met.setdefault(follow_up.person, []).extend(follow_up.exchanges)
+    mentors = rank_mentors(trainee, found.profiles, today=today, met=met, limit=limit)
+    with open_store(settings) as store:
+        calls = store.opportunities(today=today.date(), until=today + timedelta(days=1),
+                                    limit=100_000)
+    return Matches(mentors, rank_opportunities(trainee, calls, today=today, limit=limit))
+
+
+def evaluate_people(scenarios: Path | None = None) -> dict[str, Any]:
+    """Role accuracy, session reconstruction and matching quality on the sample corpus."""
+    import tempfile
+
+    from mentorfeed.classify.corpus import corpus_dir
+    from mentorfeed.match.evaluate import load_scenarios, ndcg, recall, summarise
+    from mentorfeed.people.profiles import evaluate_roles
+    from mentorfeed.people.sessions import evaluate_sessions
+
+    root = corpus_dir()
+    keys = {(r["platform"], r["id"]): r["key"] for r in
+            (orjson.loads(line) for line in (root / "labels.jsonl").read_bytes().splitlines())}
+    report: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        path, _, _ = build_demo(Path(folder) / "demo.db")
+        settings = Settings(database_url=sqlite_url(path))
+        known = people(settings)
+        report["roles"] = evaluate_roles(known.activity, root / "roles.jsonl")
+        report["sessions"] = evaluate_sessions(known.sessions, root / "sessions.json",
+                                               known.activity)
+        rows = []
+        folder_of_scenarios = scenarios or Path("corpus/scenarios")
+        for scenario in load_scenarios(folder_of_scenarios) if folder_of_scenarios.is_dir() \
+                else []:
+            found = match(settings, scenario.trainee, today=scenario.today, limit=10,
+                          known=people(settings, now=scenario.today))
+            mentors = [f"{m.key[0]}:{m.handle}" for m in found.mentors]
+            calls = [keys.get(o.key, "") for o in found.opportunities]
+            base_mentors, base_calls = _follower_baseline(settings, known, scenario.today)
+            rows.append({
+                "scenario": scenario.name,
+                "mentors_ndcg": ndcg(mentors, scenario.mentors),
+                "mentors_recall": recall(mentors, scenario.mentors),
+                "baseline_mentors_ndcg": ndcg(base_mentors, scenario.mentors),
+                "opportunities_ndcg": ndcg(calls, scenario.opportunities),
+                "opportunities_recall": recall(calls, scenario.opportunities),
+                "baseline_opportunities_ndcg": ndcg([keys.get(k, "") for k in base_calls],
+                                                    scenario.opportunities),
+            })
+        report["matching"] = {"scenarios": len(rows), **summarise(rows), "per_scenario": rows}
+    return report
+
+
+def _follower_baseline(settings: Settings, known: People, today: datetime
+                       ) -> tuple[list[str], list[tuple[str, str]]]:
+    """The simple baseline: the most-followed dermatologists and residents, and the open calls
+    of the most-followed authors."""
+    from datetime import timedelta
+
+    authors = known.activity.authors
+    mentors = sorted((p for p in known.profiles.values()
+                      if p.role in ("dermatologist", "resident")),
+                     key=lambda p: -(authors[p.key].followers or 0))
+    with open_store(settings) as store:
+        calls = store.opportunities(today=today.date(), until=today + timedelta(days=1),
+                                    state="open", limit=100_000)
+    calls.sort(key=lambda o: -(o.post.author.followers or 0) if o.post.author else 0)
+    return ([f"{p.key[0]}:{p.handle}" for p in mentors[:10]], [o.post.key for o in calls[:10]])

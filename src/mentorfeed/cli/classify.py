@@ -94,9 +94,20 @@ def evaluate(
         help="A JSONL file of fresh labelled posts to report on separately.")] = None,
     output: Annotated[Path, typer.Option(help="Where to write the figures as JSON.")] =
     Path("evaluation.json"),
+    people: Annotated[bool, typer.Option(
+        "--people", help="Evaluate people instead: role accuracy, journal-club session "
+        "reconstruction, and matching against the trainee scenarios (NDCG@10, recall@10).")
+    ] = False,
 ) -> None:
     """Precision, recall and F1 by cross-validation, on the test split and on fresh posts,
     beside a keyword baseline; extraction accuracy per field."""
+    if people:
+        with errors.status("Evaluating people on the sample corpus..."):
+            figures = api.evaluate_people()
+        output.write_bytes(orjson.dumps(figures, option=orjson.OPT_INDENT_2))
+        _print_people_evaluation(figures)
+        console.print(f"Figures written to {output}.")
+        return
     if fresh is None and Path("corpus/fresh/fresh.jsonl").is_file():
         fresh = Path("corpus/fresh/fresh.jsonl")
     with errors.status("Evaluating (cross-validation, test split, fresh posts)..."):
@@ -136,6 +147,22 @@ def _print_evaluation(report: dict[str, Any]) -> None:
             f" of {deadline['with_a_deadline']} stated), audience F1 "
             f"{fields['audience']['f1']:.2f}, contact F1 {fields['contact']['f1']:.2f}, "
             f"topics F1 {fields['topics']['f1']:.2f}")
+
+
+def _print_people_evaluation(figures: dict[str, Any]) -> None:
+    roles, sessions, matching = figures["roles"], figures["sessions"], figures["matching"]
+    console.print(f"Roles: accuracy {roles.get('accuracy', 0):.3f} over "
+                  f"{roles.get('authors', '?')} authors (target 0.90).")
+    console.print("Journal-club sessions: " + ", ".join(
+        f"{k} {v}" for k, v in sessions.items() if not isinstance(v, list | dict)))
+    if matching.get("scenarios"):
+        console.print(
+            f"Matching over {matching['scenarios']} scenarios: mentors NDCG@10 "
+            f"{matching['mentors_ndcg']:.3f} (baseline {matching['baseline_mentors_ndcg']:.3f}),"
+            f" recall@10 {matching['mentors_recall']:.3f}; opportunities NDCG@10 "
+            f"{matching['opportunities_ndcg']:.3f} (baseline "
+            f"{matching['baseline_opportunities_ndcg']:.3f}), recall@10 "
+            f"{matching['opportunities_recall']:.3f}.")
 
 
 class OpportunityState(StrEnum):

@@ -40,6 +40,7 @@ class Community:
     mastodon: MastodonSettings
     journal_club_hosts: list[str]
     journal_club_hashtags: list[str]
+    opt_out: list[str] = field(default_factory=list)  # handles never to suggest as mentors
 
 
 def default_text() -> str:
@@ -64,6 +65,7 @@ def load(path: Path | None = None) -> Community:
             mastodon=MastodonSettings(**_section(data, "mastodon")),
             journal_club_hosts=list(_section(data, "journal_clubs").get("hosts", [])),
             journal_club_hashtags=list(_section(data, "journal_clubs").get("hashtags", [])),
+            opt_out=[str(h).lstrip("@") for h in _section(data, "people").get("opt_out", [])],
         )
     except TypeError as exc:
         raise ConfigError(f"{where} has a setting mentorfeed does not know ({exc}).") from None

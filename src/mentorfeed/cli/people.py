@@ -1,0 +1,157 @@
+"""Commands about people: match, people, sessions, graph."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import orjson
+import typer
+from rich.text import Text
+
+from mentorfeed import api
+from mentorfeed.cli.app import app, console, settings_of
+from mentorfeed.errors import MentorfeedError
+from mentorfeed.match import profile as trainee_profile
+
+
+def _today(value: str | None) -> datetime:
+    if value is None:
+        return datetime.now(UTC)
+    try:
+        day = datetime.fromisoformat(value).replace(tzinfo=UTC)
+        return day.replace(hour=23, minute=59, second=59)  # the whole day is known
+    except ValueError:
+        raise MentorfeedError(f"--today takes a date like 2025-03-01, not {value!r}.") from None
+
+
+def _reasons(reasons: list[Any], urls: dict[Any, str | None]) -> list[dict[str, Any]]:
+    return [{"text": r.text, "posts": [urls.get(k) or f"{k[0]}:{k[1]}" for k in r.posts]}
+            for r in reasons]
+
+
+@app.command()
+def match(
+    ctx: typer.Context,
+    profile: Annotated[Path, typer.Option(help="Your trainee profile (TOML); see the README.")],
+    today: Annotated[str | None, typer.Option(
+        help="Match as of this date (YYYY-MM-DD), e.g. on an old sample corpus.")] = None,
+    limit: Annotated[int, typer.Option(help="How many of each to show.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print both lists as JSON.")] = False,
+) -> None:
+    """Rank the mentors and the opportunities that fit a trainee, each with its reasons."""
+    trainee = trainee_profile.load(profile)
+    known = api.people(settings_of(ctx), now=_today(today))
+    found = api.match(settings_of(ctx), trainee, today=_today(today), limit=limit, known=known)
+    urls = {p.key: p.url for p in known.activity.posts}
+    authors = known.activity.authors
+    mentors: list[dict[str, Any]] = [
+        {"platform": m.key[0], "handle": m.handle, "url": authors[m.key].url, "role": m.role,
+         "score": m.score, "reasons": _reasons(m.reasons, urls)} for m in found.mentors]
+    calls: list[dict[str, Any]] = [
+        {"platform": o.key[0], "id": o.key[1], "url": o.url, "labels": o.labels,
+         "deadline": o.deadline.isoformat() if o.deadline else None, "score": o.score,
+         "reasons": _reasons(o.reasons, urls)} for o in found.opportunities]
+    if as_json:
+        sys.stdout.write(orjson.dumps({"mentors": mentors, "opportunities": calls},
+                                      option=orjson.OPT_INDENT_2).decode() + "\n")
+        return
+    console.print("[bold]Mentors worth contacting[/]")
+    for m in mentors:
+        console.print(Text.assemble((f"{m['score']:.2f} ", "dim"), (f"@{m['handle']}", "bold"),
+                                    (f" ({m['platform']}, {m['role']})", "dim")))
+        for reason in m["reasons"]:
+            console.print(Text(f"   · {reason['text']}"))
+    console.print("\n[bold]Opportunities[/]")
+    for o in calls:
+        console.print(Text.assemble((f"{o['score']:.2f} ", "dim"), (" ".join(o["labels"]),
+                                                                  "green"), f"  {o['url']}"))
+        for reason in o["reasons"]:
+            console.print(Text(f"   · {reason['text']}"))
+
+
+@app.command("people")
+def people_(
+    ctx: typer.Context,
+    role: Annotated[str | None, typer.Option(help="Only this role, e.g. dermatologist.")] = None,
+    limit: Annotated[int, typer.Option(help="How many to show.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+) -> None:
+    """Author profiles: role (with confidence), interests and mentorship signals."""
+    known = api.people(settings_of(ctx))
+    chosen = [p for p in known.profiles.values() if role is None or p.role == role]
+    chosen.sort(key=lambda p: -(p.signals.trainee_replies + p.signals.jc_answers +
+                                sum(p.signals.opportunities.values())))
+    for person in chosen[:limit]:
+        interests = sorted(person.interests, key=lambda t: -person.interests[t])[:4]
+        if as_json:
+            sys.stdout.write(orjson.dumps({
+                "platform": person.key[0], "handle": person.handle, "role": person.role,
+                "confidence": person.role_confidence, "interests": interests,
+                "opportunities": person.signals.opportunities,
+                "trainee_replies": person.signals.trainee_replies,
+                "jc_answers": person.signals.jc_answers}).decode() + "\n")
+            continue
+        console.print(Text.assemble(
+            (f"@{person.handle}", "bold"),
+            (f" ({person.key[0]}) {person.role} {person.role_confidence:.2f}", "dim"),
+            f"  interests: {', '.join(interests) or '-'}; "
+            f"{sum(person.signals.opportunities.values())} calls, "
+            f"{person.signals.trainee_replies} replies to trainees, "
+            f"{person.signals.jc_answers} journal-club answers"))
+
+
+@app.command()
+def sessions(
+    ctx: typer.Context,
+    handle: Annotated[str | None, typer.Option(
+        help="Your handle: list the people you talked with in each session.")] = None,
+) -> None:
+    """Journal-club sessions rebuilt question by question, and your people to follow up with."""
+    from mentorfeed.people.sessions import follow_ups
+
+    known = api.people(settings_of(ctx))
+    authors = known.activity.authors
+    posts = known.activity.by_key()
+    if not known.sessions:
+        console.print("No journal-club sessions found; import and classify posts first.")
+        return
+    for session in known.sessions:
+        host = authors.get(session.host) if session.host else None
+        console.print(Text.assemble((f"{session.start:%Y-%m-%d %H:%M} UTC ", "dim"),
+                                    (f"#{session.hashtag or ''} ", "bold"),
+                                    f"host @{host.handle if host else '?'} · "
+                                    f"{len(session.participants)} participants"))
+        for question in session.questions:
+            text = posts[question.post].text.replace("\n", " ")[:110]
+            console.print(Text(f"  Q{question.number}: {text} ({len(question.answers)} answers)"))
+    if handle:
+        own = [k for k, a in authors.items() if a.handle.lower() == handle.lstrip("@").lower()]
+        console.print(f"\n[bold]People to follow up with (@{handle.lstrip('@')})[/]")
+        for item in follow_ups(known.sessions, known.activity, own):
+            person = authors.get(item.person)
+            links = ", ".join(posts[theirs].url or theirs[1] for theirs, _ in item.exchanges[:2])
+            console.print(f"  {item.session}: @{person.handle if person else '?'} — {links}")
+
+
+@app.command()
+def graph(
+    ctx: typer.Context,
+    gexf: Annotated[Path | None, typer.Option(help="Write the graph for Gephi here.")] = None,
+    csv: Annotated[Path | None, typer.Option(help="Write the edges as CSV here.")] = None,
+) -> None:
+    """The interaction graph (replies, mentions, quotes, reposts) as GEXF and CSV edges."""
+    from mentorfeed.people.graph import build_graph, communities, export_edges_csv, export_gexf
+
+    known = api.people(settings_of(ctx))
+    built = build_graph(known.activity)
+    roles = {k: p.role for k, p in known.profiles.items()}
+    if gexf:
+        export_gexf(built, gexf, roles=roles, communities=communities(built))
+    if csv:
+        export_edges_csv(built, csv)
+    console.print(f"{built.number_of_nodes()} people, {built.number_of_edges()} edges"
+                  + (f"; wrote {', '.join(str(p) for p in (gexf, csv) if p)}." if gexf or csv
+                     else "; name --gexf or --csv to export."))

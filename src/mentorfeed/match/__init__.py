@@ -1,0 +1,1 @@
+"""Matching a trainee to mentors and opportunities, with reasons."""

@@ -1,0 +1,182 @@
+"""Ranking mentors and opportunities for a trainee, each result with reasons in plain words and
+the posts that support them."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from mentorfeed.match.profile import TraineeProfile
+from mentorfeed.people.activity import Key
+from mentorfeed.people.profiles import AuthorProfile
+from mentorfeed.store import Opportunity
+
+MENTOR_ROLES = ("dermatologist", "resident")
+HALF_LIFE_DAYS = 180.0
+STALE_AFTER_DAYS = 120
+# Someone who already talked with you is the warmest contact, and a background you chose to
+# match on is something you asked for: both weigh more than general fit.
+WEIGHTS = {"interests": 0.25, "engagement": 0.15, "recency": 0.15, "openness": 0.10,
+           "met_you": 0.35, "background": 0.20}
+
+
+@dataclass(slots=True)
+class Reason:
+    text: str
+    posts: list[Key] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class MentorMatch:
+    key: Key
+    handle: str
+    role: str
+    score: float
+    reasons: list[Reason]
+
+
+@dataclass(slots=True)
+class OpportunityMatch:
+    key: Key
+    url: str | None
+    labels: list[str]
+    score: float
+    reasons: list[Reason]
+    deadline: date | None = None
+
+
+def _decay(then: datetime | None, today: datetime) -> float:
+    if then is None:
+        return 0.0
+    days = max(0.0, (today - then).total_seconds() / 86400)
+    return float(0.5 ** (days / HALF_LIFE_DAYS))
+
+
+def rank_mentors(trainee: TraineeProfile, profiles: Mapping[Key, AuthorProfile], *,
+                 today: datetime, met: Mapping[Key, list[tuple[Key, Key]]] | None = None,
+                 limit: int = 10, per_institution: int = 2) -> list[MentorMatch]:
+    """Dermatologists and residents (organizations when asked) who fit, most fitting first;
+    no more than `per_institution` from one institution, and people who are full come last."""
+    met = met or {}
+    roles = MENTOR_ROLES + (("organization",) if trainee.include_organizations else ())
+    wanted = set(trainee.interests)
+    chosen_background = set(trainee.background) | {f"language:{x}" for x in trainee.languages}
+    candidates = [p for p in profiles.values() if p.role in roles and not p.opted_out]
+    most_engaged = max((p.signals.trainee_replies + p.signals.jc_answers for p in candidates),
+                       default=0)
+    scored: list[MentorMatch] = []
+    for person in candidates:
+        reasons: list[Reason] = []
+        interest = sum(w for topic, w in person.interests.items() if topic in wanted)
+        interest_score = min(1.0, interest / 3.0) if wanted else 0.5
+        shared = [t for t in trainee.interests if person.interests.get(t, 0) > 0]
+        if shared:
+            reasons.append(Reason(f"writes about {', '.join(shared[:3])}"))
+        useful_calls = {label: n for label, n in person.signals.opportunities.items()
+                        if label in trainee.labels}
+        if useful_calls:
+            kinds = ", ".join(f"{n} {label.replace('_', ' ')}"
+                              for label, n in sorted(useful_calls.items()))
+            reasons.append(Reason(f"posted calls you asked for ({kinds})",
+                                  person.signals.opportunity_posts[:3]))
+        engaged = person.signals.trainee_replies + person.signals.jc_answers
+        engagement = math.log1p(engaged) / math.log1p(most_engaged) if most_engaged else 0.0
+        if person.signals.trainee_replies:
+            reasons.append(Reason(f"replied to trainees {person.signals.trainee_replies} times",
+                                  person.signals.trainee_reply_posts[:3]))
+        if person.signals.jc_answers:
+            reasons.append(Reason(f"answered in journal clubs {person.signals.jc_answers} times"))
+        useful = sum(useful_calls.values())
+        openness = min(1.0, (useful + person.signals.offers) / 3.0)
+        if person.signals.offers:
+            reasons.append(Reason("offers to answer questions or mentor (e.g. DMs open)"))
+        exchanges = met.get(person.key, [])
+        if exchanges:
+            reasons.append(Reason(f"talked with you in a journal club ({len(exchanges)} "
+                                  "exchanges)", [theirs for theirs, _ in exchanges[:3]]))
+        common = sorted(chosen_background & set(person.background))
+        if common:
+            reasons.append(Reason("says in their own bio: " + ", ".join(
+                c.replace("language:", "speaks ").replace("_", "-") for c in common) +
+                " (you asked to match on this)"))
+        recency = _decay(person.signals.last_active, today)
+        score = (WEIGHTS["interests"] * interest_score + WEIGHTS["engagement"] * engagement +
+                 WEIGHTS["recency"] * recency + WEIGHTS["openness"] * openness +
+                 WEIGHTS["met_you"] * (1.0 if exchanges else 0.0) +
+                 WEIGHTS["background"] * (1.0 if common else 0.0))
+        if person.signals.says_full:
+            score *= 0.3
+            reasons.append(Reason("says they are full for now, so shown later"))
+        scored.append(MentorMatch(person.key, person.handle, person.role, round(score, 4),
+                                  reasons))
+    scored.sort(key=lambda m: (-m.score, m.handle))
+    return _diverse(scored, profiles, limit, per_institution)
+
+
+def _diverse(ranked: Sequence[MentorMatch], profiles: Mapping[Key, AuthorProfile], limit: int,
+             per_institution: int) -> list[MentorMatch]:
+    """Keep the order, but no more than `per_institution` people from one institution."""
+    picked: list[MentorMatch] = []
+    seen: Counter[str] = Counter()
+    held_back: list[MentorMatch] = []
+    for match in ranked:
+        institution = profiles[match.key].institution
+        if institution and seen[institution] >= per_institution:
+            held_back.append(match)
+            continue
+        if institution:
+            seen[institution] += 1
+        picked.append(match)
+        if len(picked) == limit:
+            return picked
+    return (picked + held_back)[:limit]
+
+
+def rank_opportunities(trainee: TraineeProfile, opportunities: Iterable[Opportunity], *,
+                       today: datetime, limit: int = 10) -> list[OpportunityMatch]:
+    """Open opportunities posted by `today`, by fit to goals, stage, interests and freshness."""
+    goals = set(trainee.labels)
+    wanted = set(trainee.interests)
+    results: list[OpportunityMatch] = []
+    for item in opportunities:
+        post, found = item.post, item.classification
+        if post.created_at > today or item.state != "open":
+            continue
+        if set(found.labels) == {"journal_club"} and (today - post.created_at).days > 7:
+            continue  # a live session's prompt or announcement: over by now
+        deadline = item.deadline
+        if deadline is not None and deadline < today.date():
+            continue
+        reasons: list[Reason] = []
+        labels = set(found.labels)
+        fit = len(labels & goals) / len(goals) if goals else 0.5
+        if labels & goals:
+            reasons.append(Reason("a " + " and ".join(sorted(labels & goals)).replace("_", " ") +
+                                  " opportunity, as you asked", [post.key]))
+        audience = set(found.extract.get("audience") or ())
+        if not audience:
+            audience_fit = 0.6
+        elif trainee.audience in audience:
+            audience_fit = 1.0
+            reasons.append(Reason(f"meant for {trainee.audience.replace('_', ' ')}s like you"))
+        else:
+            audience_fit = 0.1
+        topics = set(found.extract.get("topics") or ()) & wanted
+        topic_fit = 1.0 if topics else (0.5 if not wanted else 0.2)
+        if topics:
+            reasons.append(Reason("on " + ", ".join(sorted(topics))))
+        age = (today - post.created_at).days
+        if deadline is None and age > STALE_AFTER_DAYS:
+            continue  # a call with no deadline, months old: most likely filled by now
+        freshness = float(0.5 ** (max(0, age) / 60))
+        if deadline is not None:
+            left = (deadline - today.date()).days
+            reasons.append(Reason(f"deadline {deadline.isoformat()} (in {left} days)"))
+        score = 0.35 * fit + 0.2 * audience_fit + 0.15 * topic_fit + 0.3 * freshness
+        results.append(OpportunityMatch(post.key, post.url, sorted(labels), round(score, 4),
+                                        reasons, deadline))
+    results.sort(key=lambda r: (-r.score, r.key))
+    return results[:limit]
