@@ -131,8 +131,8 @@ POST_CUES: tuple[RoleCue, ...] = (
            (1, r"\bas a (?:patient|parent|mom|dad|nurse)\b"),
            (1, r"\bmy (?:son|daughter|dermatologist)\b")),
 )
-# Each post cue is tried only where literal strings it needs occur (topics.Gated): `present`
-# finds them once per post, for these cues and for whatever else the caller gates the same way.
+# Each cue is tried only where literal strings it needs occur (topics.Gated): `present` finds
+# them once per text, for these cues and for whatever else the caller gates the same way.
 _BIO_GATED = tuple(Gated(cue.pattern.pattern, re.MULTILINE) for cue in BIO_CUES)
 BIO_STRINGS = tuple(sorted(frozenset().union(*(g.strings for g in _BIO_GATED))))
 _PARTS = re.compile(r"\s*[|\u2022\u00b7]\s*|\n")
@@ -173,9 +173,7 @@ def post_evidence(lowered: str, found: AbstractSet[str] | None = None
     evidence: list[tuple[str, float, str]] = []
     for cue, gated in zip(POST_CUES, _POST_GATED, strict=True):
         pattern = gated.pattern(found)
-        if pattern is None:
-            continue
-        for match in pattern.finditer(lowered):
+        for match in pattern.finditer(lowered) if pattern else ():
             if not _FUTURE.search(lowered, max(0, match.start() - 30), match.start()):
                 evidence.append((cue.role, cue.weight, match.group().strip(" ,")))
                 break
