@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import random
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -91,11 +92,22 @@ def main() -> None:
     print(f"build_profiles: {seconds:.1f} s ({len(activity.posts) / seconds:,.0f} posts/s), "
           f"{len(profiles):,} profiles; peak memory {peak_mib():,.0f} MiB")
 
-    try:
-        from mentorfeed.people.graph import build_graph
-    except ImportError:
-        print("build_graph: people/graph.py not there yet, skipped")
-        return
+    from datetime import UTC, datetime
+
+    from mentorfeed.match.profile import TraineeProfile
+    from mentorfeed.match.rank import rank_mentors
+    from mentorfeed.people.graph import build_graph
+
+    trainee = TraineeProfile(stage="MS2", interests=["skin of color", "hair"],
+                             goals=["research", "urim_programs"], background=["first_generation"])
+    today = max(p.created_at for p in activity.posts) if activity.posts else datetime.now(UTC)
+    timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        rank_mentors(trainee, profiles, today=today)
+        timings.append(time.perf_counter() - started)
+    print(f"match over {len(profiles):,} authors: median {statistics.median(timings) * 1000:.0f}"
+          f" ms (runs: {', '.join(f'{t * 1000:.0f}' for t in timings)} ms)")
     started = time.perf_counter()
     graph = build_graph(activity)
     print(f"build_graph: {time.perf_counter() - started:.1f} s, {graph.number_of_nodes():,} "

@@ -59,61 +59,72 @@ def rank_mentors(trainee: TraineeProfile, profiles: Mapping[Key, AuthorProfile],
                  today: datetime, met: Mapping[Key, list[tuple[Key, Key]]] | None = None,
                  limit: int = 10, per_institution: int = 2) -> list[MentorMatch]:
     """Dermatologists and residents (organizations when asked) who fit, most fitting first;
-    no more than `per_institution` from one institution, and people who are full come last."""
+    no more than `per_institution` from one institution, and people who are full come last.
+    Scores are computed for everyone; reasons only for the few shown."""
     met = met or {}
     roles = MENTOR_ROLES + (("organization",) if trainee.include_organizations else ())
-    wanted = set(trainee.interests)
-    chosen_background = set(trainee.background) | {f"language:{x}" for x in trainee.languages}
     candidates = [p for p in profiles.values() if p.role in roles and not p.opted_out]
     most_engaged = max((p.signals.trainee_replies + p.signals.jc_answers for p in candidates),
                        default=0)
-    scored: list[MentorMatch] = []
-    for person in candidates:
-        reasons: list[Reason] = []
-        interest = sum(w for topic, w in person.interests.items() if topic in wanted)
-        interest_score = min(1.0, interest / 3.0) if wanted else 0.5
-        shared = [t for t in trainee.interests if person.interests.get(t, 0) > 0]
-        if shared:
-            reasons.append(Reason(f"writes about {', '.join(shared[:3])}"))
-        useful_calls = {label: n for label, n in person.signals.opportunities.items()
-                        if label in trainee.labels}
-        if useful_calls:
-            kinds = ", ".join(f"{n} {label.replace('_', ' ')}"
-                              for label, n in sorted(useful_calls.items()))
-            reasons.append(Reason(f"posted calls you asked for ({kinds})",
-                                  person.signals.opportunity_posts[:3]))
-        engaged = person.signals.trainee_replies + person.signals.jc_answers
-        engagement = math.log1p(engaged) / math.log1p(most_engaged) if most_engaged else 0.0
-        if person.signals.trainee_replies:
-            reasons.append(Reason(f"replied to trainees {person.signals.trainee_replies} times",
-                                  person.signals.trainee_reply_posts[:3]))
-        if person.signals.jc_answers:
-            reasons.append(Reason(f"answered in journal clubs {person.signals.jc_answers} times"))
-        useful = sum(useful_calls.values())
-        openness = min(1.0, (useful + person.signals.offers) / 3.0)
-        if person.signals.offers:
-            reasons.append(Reason("offers to answer questions or mentor (e.g. DMs open)"))
-        exchanges = met.get(person.key, [])
-        if exchanges:
-            reasons.append(Reason(f"talked with you in a journal club ({len(exchanges)} "
-                                  "exchanges)", [theirs for theirs, _ in exchanges[:3]]))
-        common = sorted(chosen_background & set(person.background))
-        if common:
-            reasons.append(Reason("says in their own bio: " + ", ".join(
-                c.replace("language:", "speaks ").replace("_", "-") for c in common) +
-                " (you asked to match on this)"))
-        recency = _decay(person.signals.last_active, today)
-        score = (WEIGHTS["interests"] * interest_score + WEIGHTS["engagement"] * engagement +
-                 WEIGHTS["recency"] * recency + WEIGHTS["openness"] * openness +
-                 WEIGHTS["met_you"] * (1.0 if exchanges else 0.0) +
-                 WEIGHTS["background"] * (1.0 if common else 0.0))
-        if person.signals.says_full:
-            score *= 0.3
-            reasons.append(Reason("says they are full for now, so shown later"))
-        scored.append(MentorMatch(person.key, person.handle, person.role, round(score, 4),
-                                  reasons))
-    scored.sort(key=lambda m: (-m.score, m.handle))
-    return _diverse(scored, profiles, limit, per_institution)
+    chosen = set(trainee.background) | {f"language:{x}" for x in trainee.languages}
+    scored = sorted(((_score(trainee, p, today, met, most_engaged, chosen), p)
+                     for p in candidates), key=lambda pair: (-pair[0], pair[1].handle))
+    shortlist = [MentorMatch(p.key, p.handle, p.role, round(score, 4),
+                             _mentor_reasons(trainee, p, met, chosen))
+                 for score, p in scored[:limit * 4 + 20]]
+    return _diverse(shortlist, profiles, limit, per_institution)
+
+
+def _score(trainee: TraineeProfile, person: AuthorProfile, today: datetime,
+           met: Mapping[Key, list[tuple[Key, Key]]], most_engaged: int, chosen: set[str]) -> float:
+    signals = person.signals
+    if trainee.interests:
+        interest = min(1.0, sum(person.interests.get(t, 0.0) for t in trainee.interests) / 3.0)
+    else:
+        interest = 0.5
+    engaged = signals.trainee_replies + signals.jc_answers
+    engagement = math.log1p(engaged) / math.log1p(most_engaged) if most_engaged else 0.0
+    useful = sum(n for label, n in signals.opportunities.items() if label in trainee.labels)
+    openness = min(1.0, (useful + signals.offers) / 3.0)
+    score = (WEIGHTS["interests"] * interest + WEIGHTS["engagement"] * engagement +
+             WEIGHTS["recency"] * _decay(signals.last_active, today) +
+             WEIGHTS["openness"] * openness +
+             WEIGHTS["met_you"] * (1.0 if person.key in met else 0.0) +
+             WEIGHTS["background"] * (1.0 if chosen.intersection(person.background) else 0.0))
+    return score * 0.3 if signals.says_full else score
+
+
+def _mentor_reasons(trainee: TraineeProfile, person: AuthorProfile,
+                    met: Mapping[Key, list[tuple[Key, Key]]], chosen: set[str]) -> list[Reason]:
+    """Why this person, in plain words, with the posts that show it."""
+    signals = person.signals
+    reasons: list[Reason] = []
+    shared = [t for t in trainee.interests if person.interests.get(t, 0) > 0]
+    if shared:
+        reasons.append(Reason(f"writes about {', '.join(shared[:3])}"))
+    useful = {label: n for label, n in signals.opportunities.items() if label in trainee.labels}
+    if useful:
+        kinds = ", ".join(f"{n} {label.replace('_', ' ')}" for label, n in sorted(useful.items()))
+        reasons.append(Reason(f"posted calls you asked for ({kinds})",
+                              signals.opportunity_posts[:3]))
+    if signals.trainee_replies:
+        reasons.append(Reason(f"replied to trainees {signals.trainee_replies} times",
+                              signals.trainee_reply_posts[:3]))
+    if signals.jc_answers:
+        reasons.append(Reason(f"answered in journal clubs {signals.jc_answers} times"))
+    if signals.offers:
+        reasons.append(Reason("offers to answer questions or mentor (e.g. DMs open)"))
+    exchanges = met.get(person.key, [])
+    if exchanges:
+        reasons.append(Reason(f"talked with you in a journal club ({len(exchanges)} exchanges)",
+                              [theirs for theirs, _ in exchanges[:3]]))
+    common = sorted(chosen.intersection(person.background))
+    if common:
+        said = ", ".join(c.replace("language:", "speaks ").replace("_", "-") for c in common)
+        reasons.append(Reason(f"says in their own bio: {said} (you asked to match on this)"))
+    if signals.says_full:
+        reasons.append(Reason("says they are full for now, so shown later"))
+    return reasons
 
 
 def _diverse(ranked: Sequence[MentorMatch], profiles: Mapping[Key, AuthorProfile], limit: int,
