@@ -75,3 +75,11 @@ def test_people_lists_profiles(demo: Path) -> None:
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert rows and all(r["role"] == "dermatologist" for r in rows)
+
+
+def test_sessions_to_come_are_listed_as_of_a_date(demo: Path) -> None:
+    before = run("--db", str(demo), "sessions", "--upcoming", "--today", "2025-10-10")
+    assert before.returncode == 0, before.stderr
+    assert "2025-10-15 00:00 UTC #DermJC" in before.stdout  # Tues Oct 14, 8pm ET
+    after = run("--db", str(demo), "sessions", "--upcoming", "--today", "2026-10-10")
+    assert "No announced sessions to come." in after.stdout

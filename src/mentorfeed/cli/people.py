@@ -108,13 +108,33 @@ def sessions(
     ctx: typer.Context,
     handle: Annotated[str | None, typer.Option(
         help="Your handle: list the people you talked with in each session.")] = None,
+    upcoming: Annotated[bool, typer.Option(
+        help="List the announced sessions still to come instead.")] = False,
+    today: Annotated[str | None, typer.Option(
+        help="As of this date (YYYY-MM-DD), e.g. on an old sample corpus.")] = None,
 ) -> None:
     """Journal-club sessions rebuilt question by question, and your people to follow up with."""
-    from mentorfeed.people.sessions import follow_ups
+    from mentorfeed.collect.community import load as load_community
+    from mentorfeed.people.sessions import follow_ups, upcoming_events
 
-    known = api.people(settings_of(ctx))
+    now = _today(today) if today else None
+    known = api.people(settings_of(ctx), now=now)
     authors = known.activity.authors
     posts = known.activity.by_key()
+    if upcoming:
+        config = load_community()
+        events = upcoming_events(known.activity, now=now or datetime.now(UTC),
+                                 hashtags=config.journal_club_hashtags,
+                                 hosts=config.journal_club_hosts)
+        for event in events:
+            host = authors.get(event.host) if event.host else None
+            console.print(Text.assemble((f"{event.starts:%Y-%m-%d %H:%M} UTC ", "bold"),
+                                        f"#{event.hashtag or ''} {event.platform} · host "
+                                        f"@{host.handle if host else '?'} · {event.title[:80]} · "
+                                        f"{posts[event.post].url or event.post[1]}"))
+        if not events:
+            console.print("No announced sessions to come.")
+        return
     if not known.sessions:
         console.print("No journal-club sessions found; import and classify posts first.")
         return
