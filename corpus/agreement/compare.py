@@ -18,20 +18,15 @@ Usage: python corpus/agreement/compare.py
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import yaml
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE.parent
-LABELS = (
-    "urim_outreach",
-    "research_collaboration",
-    "specialty_information",
-    "peer_mentorship",
-    "program_application",
-    "journal_club",
-)
+sys.path.insert(0, str(CORPUS))
+from records import LABELS  # noqa: E402  (the corpus tooling's one list of labels)
 
 # The second annotator's adjudication, written after reading each disagreement: which reading
 # seems right, and why. Keys without a note get "(no note)".

@@ -97,3 +97,14 @@ class Clock:
     def sleep(self, seconds: float) -> None:
         self.slept.append(seconds)
         self.time += seconds
+
+
+def polite(source: str, clock: Clock, waits: list[tuple[str, float]] | None = None,
+           auth_hint: str = "check the credential") -> Any:
+    """A Politeness on the fake clock, recording countdowns in `waits` when given."""
+    from mentorfeed.collect.polite import Politeness
+
+    return Politeness(source, auth_hint=auth_hint, sleep=clock.sleep, now=clock.now,
+                      jitter=lambda: 0.5,
+                      on_wait=(lambda why, left: waits.append((why, left)))
+                      if waits is not None else None)

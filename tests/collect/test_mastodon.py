@@ -18,6 +18,7 @@ from mentorfeed.errors import AuthError, SourceError
 from mentorfeed.ingest import import_files
 from mentorfeed.store import Store
 
+from . import fakes
 from .conftest import FakeMastodon
 from .fakes import Answer, Clock
 
@@ -25,10 +26,8 @@ TAG = "DermTwitter"
 
 
 def polite(clock: Clock, waits: list[tuple[str, float]] | None = None) -> Politeness:
-    return Politeness("Mastodon", auth_hint="set MENTORFEED_MASTODON_TOKEN to a valid token",
-                      sleep=clock.sleep, now=clock.now, jitter=lambda: 0.5,
-                      on_wait=(lambda why, left: waits.append((why, left)))
-                      if waits is not None else None)
+    return fakes.polite("Mastodon", clock, waits,
+                        auth_hint="set MENTORFEED_MASTODON_TOKEN to a valid token")
 
 
 def run(fake: FakeMastodon, store: Store, archive: RawArchive, clock: Clock, *,

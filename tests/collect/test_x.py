@@ -13,6 +13,7 @@ from mentorfeed.errors import AuthError, SourceError
 from mentorfeed.ingest import import_files
 from mentorfeed.store import Store
 
+from . import fakes
 from .conftest import FakeX
 from .fakes import Answer, Clock
 
@@ -20,10 +21,8 @@ QUERY = "#DermTwitter -is:retweet"
 
 
 def polite(clock: Clock, waits: list[tuple[str, float]] | None = None) -> Politeness:
-    return Politeness("X", auth_hint="set MENTORFEED_X_BEARER_TOKEN to a valid token",
-                      sleep=clock.sleep, now=clock.now, jitter=lambda: 0.5,
-                      on_wait=(lambda why, left: waits.append((why, left)))
-                      if waits is not None else None)
+    return fakes.polite("X", clock, waits,
+                        auth_hint="set MENTORFEED_X_BEARER_TOKEN to a valid token")
 
 
 def stored_ids(store: Store) -> list[str]:
