@@ -1,5 +1,5 @@
-"""People benchmark: `build_profiles` (and `build_graph`, where people/graph.py has it) on a large
-synthetic Activity.
+"""People benchmark: `build_profiles` (cold, warm and incremental), a match, and `build_graph`
+on a large synthetic Activity.
 
     python benchmarks/people.py                      # 1M posts over 50k authors
     python benchmarks/people.py --posts 200000 --authors 10000
@@ -86,11 +86,19 @@ def main() -> None:
 
     from mentorfeed.people.profiles import build_profiles
 
-    started = time.perf_counter()
-    profiles = build_profiles(activity)
-    seconds = time.perf_counter() - started
-    print(f"build_profiles: {seconds:.1f} s ({len(activity.posts) / seconds:,.0f} posts/s), "
-          f"{len(profiles):,} profiles; peak memory {peak_mib():,.0f} MiB")
+    # Cold: every post's traits are read (on all cores); warm: the traits are known, as when
+    # they are stored; incremental: 1% new posts arrive and only they are read.
+    new = activity.posts[-len(activity.posts) // 100:]
+    activity.posts = activity.posts[:-len(new)]
+    for step in ("cold", "warm", "incremental"):
+        if step == "incremental":
+            activity.posts += new
+        started = time.perf_counter()
+        profiles = build_profiles(activity)
+        seconds = time.perf_counter() - started
+        print(f"build_profiles ({step}): {seconds:.1f} s "
+              f"({len(activity.posts) / seconds:,.0f} posts/s), {len(profiles):,} profiles; "
+              f"peak memory {peak_mib():,.0f} MiB")
 
     from datetime import UTC, datetime
 

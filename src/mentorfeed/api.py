@@ -92,7 +92,9 @@ def build_demo(path: Path | None = None, *, progress: ImportProgress | None = No
         stale.unlink(missing_ok=True)
     settings = Settings(database_url=sqlite_url(path))
     report = import_files(settings, sample_files(), progress=progress)
-    return path, report, classify_store(settings)
+    classified = classify_store(settings)
+    refresh_people(settings)
+    return path, report, classified
 
 
 # -- classification ----------------------------------------------------------------------------
@@ -242,15 +244,20 @@ def watch(settings: Settings, community: Community, *,
           on_cycle: Callable[[Cycle], None] | None = None,
           sleep: Callable[[float], None] = time.sleep,
           now: Callable[[], float] = time.time) -> int:
-    """Run every source of the community config on its interval; classify what arrives."""
+    """Run every source of the community config on its interval; classify what arrives and
+    bring the author profiles up to date."""
     from mentorfeed.collect.watch import watch as run
 
     jobs = watch_jobs(settings, community, make_politeness, log)
     if not jobs:
         raise ConfigError("Nothing to watch: the community config names no queries, tags or "
                           "instances (or no X token is set for its X queries).")
-    return run(jobs, after_new=lambda: classify_store(settings), log=log, on_cycle=on_cycle,
-               cycles=cycles, sleep=sleep, now=now)
+    def after_new() -> None:
+        classify_store(settings)
+        refresh_people(settings, community=community)
+
+    return run(jobs, after_new=after_new, log=log, on_cycle=on_cycle, cycles=cycles,
+               sleep=sleep, now=now)
 
 
 def watch_jobs(settings: Settings, community: Community,
@@ -331,21 +338,88 @@ class People:
 
 def people(settings: Settings, *, now: datetime | None = None,
            community: Community | None = None) -> People:
-    """Author profiles and journal-club sessions for everything in the store."""
+    """Author profiles and journal-club sessions for everything in the store (as of `now`).
+    Posts read for the first time have their traits stored, so the next call reads only what
+    is new."""
     from mentorfeed.collect.community import load as load_community
     from mentorfeed.people.activity import load_activity
     from mentorfeed.people.profiles import build_profiles
     from mentorfeed.people.sessions import find_sessions
+    from mentorfeed.people.stored import save_traits
 
     config = community or load_community()
     with open_store(settings) as store:
         activity = load_activity(store)
-    if now is not None:  # as of `now`: what was posted later is not known yet
-        activity.posts = [p for p in activity.posts if p.created_at <= now]
-    profiles = build_profiles(activity, now=now, opt_out=config.opt_out)
+        if now is not None:  # as of `now`: what was posted later is not known yet
+            activity.posts = [p for p in activity.posts if p.created_at <= now]
+        unread = [p for p in activity.posts if p.traits is None]
+        profiles = build_profiles(activity, now=now, opt_out=config.opt_out)
+        save_traits(store, unread)
     sessions = find_sessions(activity, hosts=config.journal_club_hosts,
                              hashtags=config.journal_club_hashtags)
     return People(activity, profiles, sessions)
+
+
+@dataclass(slots=True)
+class PeopleReport:
+    posts: int       # posts in the store
+    read: int        # posts whose traits were read this time (the rest were stored)
+    profiles: int
+    seconds: float
+
+
+def refresh_people(settings: Settings, *, community: Community | None = None) -> PeopleReport:
+    """Bring the stored author profiles up to date with the store: read the posts not read
+    yet, rebuild the profiles from every post's traits, and store them."""
+    from mentorfeed.people.stored import save_profiles
+
+    started = time.perf_counter()
+    with open_store(settings) as store:
+        before = _traits_stored(store)
+    found = people(settings, community=community)
+    with open_store(settings) as store:
+        read = _traits_stored(store) - before
+        count = save_profiles(store, found.profiles.values())
+        store.set_state("people", "profiles", _people_fingerprint(store))
+    return PeopleReport(len(found.activity.posts), read, count, time.perf_counter() - started)
+
+
+def profiles(settings: Settings, *, roles: Sequence[str] | None = None,
+             community: Community | None = None) -> dict[Key, AuthorProfile]:
+    """The stored author profiles (refreshed first if posts or labels changed since)."""
+    from mentorfeed.people.stored import load_profiles
+
+    with open_store(settings) as store:
+        fresh = store.get_state("people", "profiles") == _people_fingerprint(store)
+    if not fresh:
+        refresh_people(settings, community=community)
+    with open_store(settings) as store:
+        return load_profiles(store, roles=roles)
+
+
+def _traits_stored(store: Store) -> int:
+    from sqlalchemy import func, select
+
+    from mentorfeed.store.schema import post_traits
+
+    with store.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(post_traits)).scalar_one())
+
+
+def _people_fingerprint(store: Store) -> list[Any]:
+    """What profiles depend on: the posts and their labels (counts and newest rows)."""
+    from sqlalchemy import func, select
+
+    from mentorfeed.store.schema import authors, classifications, posts
+
+    with store.engine.connect() as conn:
+        row = conn.execute(select(
+            select(func.count()).select_from(posts).scalar_subquery(),
+            select(func.max(posts.c.pk)).scalar_subquery(),
+            select(func.count()).select_from(classifications).scalar_subquery(),
+            select(func.max(classifications.c.classified_at)).scalar_subquery(),
+            select(func.count()).select_from(authors).scalar_subquery())).one()
+    return [str(value) for value in row]
 
 
 @dataclass(slots=True)

@@ -9,10 +9,12 @@ as words too, so ``#SkinOfColor`` and ``#PedsDerm`` are listed as plain words wi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from re import _constants, _parser  # type: ignore[attr-defined]
 from typing import Any
+
+import ahocorasick
 
 from mentorfeed.models import normalize_tag
 
@@ -184,9 +186,28 @@ def _required(items: Any) -> frozenset[str] | None:
     return max(options, key=lambda o: (min(map(len, o)), -len(o)))
 
 
-def present(low: str, strings: Iterable[str]) -> set[str]:
-    """Those of `strings` that occur in `low`: what the `Gated` expressions are asked about."""
-    return {s for s in strings if s in low}
+_AUTOMATA: dict[int, tuple[Collection[str], ahocorasick.Automaton]] = {}
+
+
+def present(low: str, strings: Collection[str]) -> set[str]:
+    """Those of `strings` that occur in `low`: what the `Gated` expressions are asked about.
+
+    One Aho-Corasick pass over the text finds them all, whatever their number; the automaton is
+    built once per collection of strings (callers pass module constants)."""
+    entry = _AUTOMATA.get(id(strings))
+    if entry is None or entry[0] is not strings:
+        if len(_AUTOMATA) > 64:
+            _AUTOMATA.clear()
+        automaton = ahocorasick.Automaton()
+        for string in set(strings):
+            if string:
+                automaton.add_word(string, string)
+        automaton.make_automaton()
+        entry = _AUTOMATA[id(strings)] = (strings, automaton)
+    found = {string for _, string in entry[1].iter(low)} if len(entry[1]) else set()
+    if "" in strings:
+        found.add("")
+    return found
 
 
 class Gated:
@@ -241,13 +262,36 @@ class Gated:
         return pattern is not None and pattern.search(text) is not None
 
 
+class GatedGroup:
+    """Several `Gated` expressions, and which of them can match a text given the gate strings
+    present in it: a text is then tried against a few of them rather than all."""
+
+    def __init__(self, members: Sequence[Gated]) -> None:
+        self.members = tuple(members)
+        self._always = frozenset(i for i, gated in enumerate(self.members) if gated.always)
+        index: dict[str, set[int]] = {}
+        for i, gated in enumerate(self.members):
+            for string in gated.strings:
+                index.setdefault(string, set()).add(i)
+        self._index = {string: frozenset(found) for string, found in index.items()}
+        self.strings = frozenset(index)
+
+    def candidates(self, found: Iterable[str]) -> list[int]:
+        """The indexes, in order, of the members that may match."""
+        keep = set(self._always)
+        for string in found:
+            keep.update(self._index.get(string, ()))
+        return sorted(keep)
+
+
 _LITERAL, _SUBPATTERN, _BRANCH = _constants.LITERAL, _constants.SUBPATTERN, _constants.BRANCH
 _MAX_REPEAT, _MIN_REPEAT = _constants.MAX_REPEAT, _constants.MIN_REPEAT
 
 
 class _Matcher:
-    """One topic's cues, split by cost: plain substrings and whole words are checked with `in`,
-    the rest as one gated regular expression. Same answers as one regex of all cues."""
+    """One topic's cues, split by cost: plain substrings and whole words are looked up among
+    those the text holds, the rest is one gated regular expression. Same answers as one regex
+    of all cues."""
 
     def __init__(self, cues: tuple[str, ...]) -> None:
         substrings: list[str] = []
@@ -265,15 +309,28 @@ class _Matcher:
         self.pattern = Gated("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) \
             if patterns else None
 
-    def search(self, text: str, found: set[str], words: set[str], gates: set[str]) -> bool:
-        """`found`: the strings of `_STRINGS` in the lower-cased text; `gates`: in the folded."""
-        return (not self.substrings.isdisjoint(found) or not self.words.isdisjoint(words)
-                or (self.pattern is not None and self.pattern.search(text, gates)))
 
 
 _MATCHERS = {name: _Matcher(cues) for name, cues in TOPIC_CUES.items()}
 _STRINGS = tuple(sorted(set().union(*(m.substrings | (m.pattern.strings if m.pattern else set())
                                       for m in _MATCHERS.values()))))
+
+
+def _topics_by(strings_of: Callable[[_Matcher], Iterable[str]]) -> dict[str, frozenset[str]]:
+    index: dict[str, set[str]] = {}
+    for name, matcher in _MATCHERS.items():
+        for string in strings_of(matcher):
+            index.setdefault(string, set()).add(name)
+    return {string: frozenset(names) for string, names in index.items()}
+
+
+# Which topics a string or word found in the text can make true, so that a post is checked
+# against the few topics it may name rather than all of them.
+_BY_SUBSTRING = _topics_by(lambda m: m.substrings)
+_BY_WORD = _topics_by(lambda m: m.words)
+_BY_GATE = _topics_by(lambda m: m.pattern.strings if m.pattern else ())
+_ALWAYS_TRIED = frozenset(name for name, m in _MATCHERS.items()
+                          if m.pattern is not None and m.pattern.always)
 
 
 def topics_in(text: str, hashtags: Iterable[str] = ()) -> list[str]:
@@ -283,6 +340,16 @@ def topics_in(text: str, hashtags: Iterable[str] = ()) -> list[str]:
     lowered = haystack.lower()
     found = present(lowered, _STRINGS)
     gates = found if unfolded(haystack) else present(folded(haystack), _STRINGS)
-    words = set(_WORD.findall(lowered))
-    return [name for name, matcher in _MATCHERS.items()
-            if matcher.search(haystack, found, words, gates)]
+    named: set[str] = set()
+    for string in found:
+        named.update(_BY_SUBSTRING.get(string, ()))
+    for word in _WORD.findall(lowered):
+        named.update(_BY_WORD.get(word, ()))
+    maybe = set(_ALWAYS_TRIED)
+    for string in gates:
+        maybe.update(_BY_GATE.get(string, ()))
+    for name in maybe - named:
+        pattern = _MATCHERS[name].pattern
+        if pattern is not None and pattern.search(haystack, gates):
+            named.add(name)
+    return [name for name in _MATCHERS if name in named]

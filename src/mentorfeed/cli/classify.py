@@ -86,6 +86,10 @@ def classify(
     console.print(f"Classified {report.posts:,} posts with model {report.model_version}: "
                   f"{report.opportunity_posts:,} opportunity posts, "
                   f"{report.opportunities:,} opportunities in the store.")
+    with console.status("Updating the author profiles"):
+        people = api.refresh_people(settings_of(ctx))
+    console.print(f"Profiles of {people.profiles:,} authors updated ({people.read:,} posts read "
+                  f"for the first time) in {people.seconds:.1f} s.")
 
 
 @app.command()

@@ -80,8 +80,8 @@ def people_(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
 ) -> None:
     """Author profiles: role (with confidence), interests and mentorship signals."""
-    known = api.people(settings_of(ctx))
-    chosen = [p for p in known.profiles.values() if role is None or p.role == role]
+    stored = api.profiles(settings_of(ctx), roles=[role] if role else None)
+    chosen = list(stored.values())
     chosen.sort(key=lambda p: -(p.signals.trainee_replies + p.signals.jc_answers +
                                 sum(p.signals.opportunities.values())))
     for person in chosen[:limit]:

@@ -10,9 +10,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from mentorfeed.people.traits import VERSION, Traits
 from mentorfeed.store import Store
 from mentorfeed.store.rows import utc
-from mentorfeed.store.schema import authors, classifications, posts
+from mentorfeed.store.schema import authors, classifications, post_traits, posts
 
 Key = tuple[str, str]  # (platform, id)
 
@@ -45,6 +46,8 @@ class PostRow:
     extract: dict[str, Any] = field(default_factory=dict)
     closes_call: bool = False
     matched: bool = True
+    pk: int | None = None          # the store's row, when read from one
+    traits: Traits | None = None   # what the post says about its author, once read
 
 
 @dataclass(slots=True)
@@ -72,11 +75,14 @@ def _posts(store: Store, chunk: int) -> Iterator[PostRow]:
                posts.c.created_at, posts.c.text, posts.c.hashtags, posts.c.mentions,
                posts.c.reply_to, posts.c.reply_to_author, posts.c.quote_of, posts.c.repost_of,
                posts.c.conversation_id, posts.c.origin, classifications.c.labels,
-               classifications.c.extract, classifications.c.closes_call)
+               classifications.c.extract, classifications.c.closes_call,
+               post_traits.c.topics, post_traits.c.evidence, post_traits.c.flags)
     last = 0
     while True:
         query = (select(*columns)
                  .outerjoin(classifications, classifications.c.post_pk == posts.c.pk)
+                 .outerjoin(post_traits, (post_traits.c.post_pk == posts.c.pk)
+                            & (post_traits.c.version == VERSION))
                  .where(posts.c.pk > last).order_by(posts.c.pk).limit(chunk))
         with store.engine.connect() as conn:
             rows = conn.execute(query).all()
@@ -94,7 +100,10 @@ def _posts(store: Store, chunk: int) -> Iterator[PostRow]:
                 quote_of=_key(platform, r.quote_of), repost_of=_key(platform, r.repost_of),
                 conversation=_key(platform, r.conversation_id), labels=r.labels or [],
                 extract=r.extract or {}, closes_call=bool(r.closes_call),
-                matched=r.origin == "match")
+                matched=r.origin == "match", pk=r.pk,
+                traits=None if r.flags is None else Traits(
+                    r.topics, [(role, weight, phrase) for role, weight, phrase in r.evidence],
+                    r.flags))
         last = rows[-1].pk
 
 

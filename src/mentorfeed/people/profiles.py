@@ -1,8 +1,8 @@
 """Author profiles: who each author is (role), what they post about (interests), how they
 behave towards trainees (signals), and what they state about themselves (background).
 
-Built in one pass over the posts plus one over the replies, so 1M posts take well under two
-minutes (benchmarks/people.py). Nothing here guesses a background: see roles.py.
+Sums over each post's traits (traits.py, read once per post and stored) plus one pass over the
+replies; benchmarks/people.py times it. Nothing here guesses a background: see roles.py.
 """
 
 from __future__ import annotations
@@ -16,50 +16,28 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from mentorfeed.classify.rules import CUES
-from mentorfeed.classify.topics import Gated, present, topics_in
-from mentorfeed.models import normalize_tag
-from mentorfeed.people.activity import Activity, AuthorRow, Key
-from mentorfeed.people.roles import (
-    BACKGROUND_STRINGS,
-    POST_STRINGS,
-    TRAINEES,
-    detect_role,
-    may_state_background,
-    post_evidence,
-    stated_background,
+from mentorfeed.classify.topics import topics_in
+from mentorfeed.people.activity import Activity, AuthorRow, Key, PostRow
+from mentorfeed.people.roles import TRAINEES, detect_role, stated_background
+from mentorfeed.people.traits import (
+    ASKS,
+    FULL,
+    FULL_PATTERN,
+    JC_ANSWER,
+    MAY_STATE_BACKGROUND,
+    OFFER,
+    OFFER_GATE,
+    OPEN,
+    OPT_OUT,
+    Traits,
+    is_offer,
+    opts_out,
+    read_many,
+    statement,
 )
 
 HALF_LIFE_DAYS = 365.0  # a post a year old counts half as much towards interests
 BIO_INTEREST = 1.0      # a topic named in the bio counts like one post from today
-
-# An author who carries one of these in their bio or a post is never suggested as a mentor.
-OPT_OUT_HASHTAG = "nomentorfeed"
-OPT_OUT_PATTERNS: tuple[re.Pattern[str], ...] = (
-    re.compile(r"#nomentorfeed\b"),
-    re.compile(r"(?:\bi'?m |\bi am |^|[|.•·!]\s*)not a mentor\b"),
-    re.compile(r"\bplease (?:don'?t|do not) (?:suggest|recommend|list|tag) me\b"),
-    re.compile(r"\b(?:don'?t|do not) (?:suggest|recommend) me as a mentor\b"),
-    re.compile(r"\bno (?:mentoring|mentorship|mentee) requests\b"),
-)
-
-_ANSWER_NUMBERS = tuple(f"a{n}" for n in range(1, 10))
-_JC_ANSWER = re.compile(r"^(?:@\S+\s+)*a[1-9]\b|[\s(]a[1-9]\b"
-                        r"(?:\s*[:.)\-\u2013\u2014(]|\s+(?:from|late|here|for)\b)")
-_JC_TAG = re.compile(r"jc$|journalclub$|tweetchat$")
-_OFFER_GATE = re.compile(r"\bdms?\b|happy to|\bama\b|ask me|office hours|questions? about|"
-                         r"q&a|q & a|coffee chat|reach out|message me|info(?:rmation)? session|"
-                         r"webinar|panel|virtual (?:chat|session)")
-_OFFER_CONTACT = re.compile(r"\bdms? (?:are |is )?(?:open|welcome)|\b(?:dm|message) me\b|"
-                            r"\breach out\b|\bask me\b")
-_FULL = re.compile(
-    r"\bno (?:more|new) (?:mentees|students)\b|\bdms? (?:are |is )?(?:now )?closed\b|"
-    r"\bat (?:full )?capacity\b|\bnot (?:taking|accepting) (?:on )?(?:any )?(?:new |more )?"
-    r"(?:mentees|students)\b|\bcan'?t take (?:on )?(?:any )?more (?:mentees|students)\b|"
-    r"\b(?:my )?mentee (?:spots?|slots?) (?:are |is )?(?:full|filled)\b|\bi'?m full\b")
-_OPEN = re.compile(
-    r"\bdms? (?:are |is )?(?:open|welcome)\b|\b(?:taking|accepting) (?:on )?(?:new )?"
-    r"(?:mentees|students)\b|\b(?:dms|mentoring) (?:are |is )?(?:back )?open again\b")
 _REGION = (r"(?:\s+(?:in|on) (?:the )?(northeast|northwest|southeast|southwest|midwest|south|"
            r"north|west coast|east coast|mountain west|pacific nw|great lakes))?")
 _INSTITUTION = re.compile(
@@ -67,16 +45,6 @@ _INSTITUTION = re.compile(
     r"hospital|university|school|college|institute|practice|u)\b)" + _REGION
     + r"|\b((?:private|community) practice|safety-net hospital|children'?s hospital|"
       r"academic (?:medical )?center|public (?:university|med school|hospital))\b" + _REGION)
-
-# The classifier's own cues for "offers to answer questions" and "the call is closed".
-_QNA, _CLOSED = (next(cue.pattern for cue in CUES if cue.name == name)
-                 for name in ("offer:qna", "neg:closed"))
-_GATED_OFFER, _GATED_FULL, _GATED_OPEN = Gated(_OFFER_GATE.pattern), Gated(_FULL.pattern), \
-    Gated(_OPEN.pattern)
-_GATED_OPT_OUT = tuple(Gated(pattern.pattern) for pattern in OPT_OUT_PATTERNS)
-_STRINGS = tuple(sorted(POST_STRINGS | BACKGROUND_STRINGS | _GATED_OFFER.strings
-                        | _GATED_FULL.strings | _GATED_OPEN.strings
-                        | frozenset().union(*(g.strings for g in _GATED_OPT_OUT))))
 
 
 @dataclass(slots=True)
@@ -126,9 +94,17 @@ def build_profiles(activity: Activity, *, now: datetime | None = None,
                    opt_out: Iterable[str] = ()) -> dict[Key, AuthorProfile]:
     """A profile for every author in the activity. `now` (default: the newest post's time, so
     old collections are read as of when they were made) anchors the interests' recency.
-    `opt_out` lists accounts never to suggest, as "platform:id", "platform:handle" or a handle."""
+    `opt_out` lists accounts never to suggest, as "platform:id", "platform:handle" or a handle.
+
+    Posts whose traits are not known yet (`PostRow.traits` is None) are read first, and their
+    traits are kept on the rows for the caller to store."""
     if now is None:
         now = max((p.created_at for p in activity.posts), default=datetime.now(UTC))
+    unread = [p for p in activity.posts if p.traits is None and p.author is not None
+              and p.repost_of is None and p.text]
+    for post, new in zip(unread, read_many([(p.text, p.hashtags, p.reply_to is not None)
+                                            for p in unread]), strict=True):
+        post.traits = new
     accs: dict[Key, _Acc] = {}
     asked: set[Key] = set()
     for post in activity.posts:
@@ -139,15 +115,12 @@ def build_profiles(activity: Activity, *, now: datetime | None = None,
             acc = accs[post.author] = _Acc()
         if acc.last_active is None or post.created_at > acc.last_active:
             acc.last_active = post.created_at
-        if post.repost_of is not None or not post.text:
+        read = post.traits
+        if read is None or post.repost_of is not None or not post.text:
             continue
-        _read_post(acc, post.text, post.hashtags, post.created_at, now)
-        if "?" in post.text:
+        _add(acc, post, read, now)
+        if read.flags & ASKS:
             asked.add(post.key)
-        if post.labels:
-            acc.opportunities.append((post.created_at, post.key, post.labels))
-        elif _is_jc_answer(post.text, post.hashtags, post.reply_to is not None):
-            acc.jc_answers += 1
     listed = {entry.strip().lstrip("@").lower() for entry in opt_out}
     profiles: dict[Key, AuthorProfile] = {}
     for key in activity.authors.keys() | accs.keys():
@@ -157,53 +130,27 @@ def build_profiles(activity: Activity, *, now: datetime | None = None,
     return profiles
 
 
-def _read_post(acc: _Acc, text: str, hashtags: list[str], when: datetime,
-               now: datetime) -> None:
-    lowered = text.lower().replace("\u2019", "'")
-    found = present(lowered, _STRINGS)
-    acc.evidence += post_evidence(lowered, found)
-    weight = 0.5 ** (max(0.0, (now - when).total_seconds()) / 86400 / HALF_LIFE_DAYS)
-    for topic in topics_in(text, hashtags):
-        acc.interests[topic] = acc.interests.get(topic, 0.0) + weight
-    if may_state_background(lowered, found):
-        acc.statements.append(lowered)
-    if _GATED_OFFER.search(lowered, found) and _is_offer(lowered):
+def _add(acc: _Acc, post: PostRow, read: Traits, now: datetime) -> None:
+    """One post's traits into its author's sums."""
+    acc.evidence += read.evidence
+    if read.topics:
+        when = post.created_at
+        weight = 0.5 ** (max(0.0, (now - when).total_seconds()) / 86400 / HALF_LIFE_DAYS)
+        for topic in read.topics:
+            acc.interests[topic] = acc.interests.get(topic, 0.0) + weight
+    flags = read.flags
+    if flags & MAY_STATE_BACKGROUND:
+        acc.statements.append(post.text.lower().replace("\u2019", "'"))
+    if flags & OFFER:
         acc.offers += 1
-    full = _statement(_GATED_FULL.pattern(found), lowered)
-    if (full or _statement(_GATED_OPEN.pattern(found), lowered)) and (
-            acc.capacity is None or when >= acc.capacity[0]):
-        acc.capacity = (when, full)
-    if not acc.opted_out and (_opts_out(lowered, found) or OPT_OUT_HASHTAG in
-                              (normalize_tag(t) for t in hashtags)):
+    if flags & (FULL | OPEN) and (acc.capacity is None or post.created_at >= acc.capacity[0]):
+        acc.capacity = (post.created_at, bool(flags & FULL))
+    if flags & OPT_OUT:
         acc.opted_out = True
-
-
-def _statement(pattern: re.Pattern[str] | None, lowered: str) -> bool:
-    """Whether the pattern occurs in a sentence that is not a question."""
-    for match in pattern.finditer(lowered) if pattern else ():
-        end = re.search(r"[.!?\n]", lowered[match.end():])
-        if end is None or end.group() != "?":
-            return True
-    return False
-
-
-def _is_offer(lowered: str) -> bool:
-    if _CLOSED.search(lowered):
-        return False
-    return bool(_QNA.search(lowered) or _OFFER_CONTACT.search(lowered))
-
-
-def _is_jc_answer(text: str, hashtags: list[str], reply: bool) -> bool:
-    """An "A1: ..." answer, or a reply that carries a journal club's hashtag."""
-    lowered = text.lower()
-    numbered = any(number in lowered for number in _ANSWER_NUMBERS)
-    return (numbered and bool(_JC_ANSWER.search(lowered))) or (reply and any(
-        _JC_TAG.search(normalize_tag(tag)) for tag in hashtags))
-
-
-def _opts_out(lowered: str, found: set[str] | None = None) -> bool:
-    found = present(lowered, _STRINGS) if found is None else found
-    return any(gated.search(lowered, found) for gated in _GATED_OPT_OUT)
+    if post.labels:
+        acc.opportunities.append((post.created_at, post.key, post.labels))
+    elif flags & JC_ANSWER:
+        acc.jc_answers += 1
 
 
 def _profile(row: AuthorRow, acc: _Acc, now: datetime, listed: set[str]) -> AuthorProfile:
@@ -215,16 +162,16 @@ def _profile(row: AuthorRow, acc: _Acc, now: datetime, listed: set[str]) -> Auth
     acc.opportunities.sort(key=lambda item: item[0], reverse=True)
     labels = Counter(label for _, _, post_labels in acc.opportunities for label in post_labels)
     low_bio = bio.lower()
-    says_full = _statement(_FULL, low_bio) if acc.capacity is None else acc.capacity[1]
+    says_full = statement(FULL_PATTERN, low_bio) if acc.capacity is None else acc.capacity[1]
     signals = Signals(
         opportunities=dict(labels), opportunity_posts=[k for _, k, _ in acc.opportunities],
         jc_answers=acc.jc_answers,
-        offers=acc.offers + (1 if _OFFER_GATE.search(low_bio) and _is_offer(low_bio) else 0),
+        offers=acc.offers + (1 if OFFER_GATE.search(low_bio) and is_offer(low_bio) else 0),
         says_full=says_full, last_active=acc.last_active)
     individual = guess.role not in ("organization", "industry")
     platform, ident = row.key
     handle = row.handle.lstrip("@").lower()
-    opted_out = (acc.opted_out or _opts_out(low_bio) or bool(
+    opted_out = (acc.opted_out or opts_out(low_bio) or bool(
         listed & {f"{platform}:{ident}".lower(), f"{platform}:{handle}", handle, ident.lower()}))
     return AuthorProfile(
         key=row.key, handle=row.handle, name=row.name, role=guess.role,

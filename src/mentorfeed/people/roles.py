@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-from mentorfeed.classify.topics import Gated, present
+from mentorfeed.classify.topics import Gated, GatedGroup, present
 
 ROLES = ("dermatologist", "resident", "medical_student", "premed", "researcher",
          "organization", "industry", "public", "unknown")
@@ -133,11 +133,11 @@ POST_CUES: tuple[RoleCue, ...] = (
 )
 # Each cue is tried only where literal strings it needs occur (topics.Gated): `present` finds
 # them once per text, for these cues and for whatever else the caller gates the same way.
-_BIO_GATED = tuple(Gated(cue.pattern.pattern, re.MULTILINE) for cue in BIO_CUES)
-BIO_STRINGS = tuple(sorted(frozenset().union(*(g.strings for g in _BIO_GATED))))
+_BIO_GATED = GatedGroup([Gated(cue.pattern.pattern, re.MULTILINE) for cue in BIO_CUES])
+BIO_STRINGS = tuple(sorted(_BIO_GATED.strings))
 _PARTS = re.compile(r"\s*[|\u2022\u00b7]\s*|\n")
-_POST_GATED = tuple(Gated(cue.pattern.pattern, re.MULTILINE) for cue in POST_CUES)
-POST_STRINGS: frozenset[str] = frozenset().union(*(g.strings for g in _POST_GATED))
+_POST_GATED = GatedGroup([Gated(cue.pattern.pattern, re.MULTILINE) for cue in POST_CUES])
+POST_STRINGS: frozenset[str] = _POST_GATED.strings
 
 _YOU = re.compile(r"\byou(?:r)?\b")
 _I = re.compile(r"\b(?:i|i'm|my|me)\b")
@@ -155,8 +155,8 @@ class RoleGuess:
 def _hits(text: str) -> Iterable[tuple[RoleCue, str]]:
     """The bio cues found in `text` (one line per part of a name or bio), each once."""
     found = present(text, BIO_STRINGS)
-    for cue, gated in zip(BIO_CUES, _BIO_GATED, strict=True):
-        pattern = gated.pattern(found)
+    for i in _BIO_GATED.candidates(found):
+        cue, pattern = BIO_CUES[i], _BIO_GATED.members[i].pattern(found)
         for match in pattern.finditer(text) if pattern else ():
             line = text.rfind("\n", 0, match.start()) + 1
             if not _FUTURE.search(text, max(line, match.start() - 30), match.start()):
@@ -171,8 +171,8 @@ def post_evidence(lowered: str, found: AbstractSet[str] | None = None
     if found is None:
         found = present(lowered, POST_STRINGS)
     evidence: list[tuple[str, float, str]] = []
-    for cue, gated in zip(POST_CUES, _POST_GATED, strict=True):
-        pattern = gated.pattern(found)
+    for i in _POST_GATED.candidates(found):
+        cue, pattern = POST_CUES[i], _POST_GATED.members[i].pattern(found)
         for match in pattern.finditer(lowered) if pattern else ():
             if not _FUTURE.search(lowered, max(0, match.start() - 30), match.start()):
                 evidence.append((cue.role, cue.weight, match.group().strip(" ,")))

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -117,4 +118,31 @@ collection_state = Table(
     Column("key", Text, primary_key=True),
     Column("value", Json, nullable=False),
     Column("updated_at", Timestamp, nullable=False),
+)
+
+post_traits = Table(  # what one post says about its author; see people/traits.py
+    "post_traits", metadata,
+    Column("post_pk", Key, ForeignKey("posts.pk", ondelete="CASCADE"), primary_key=True),
+    Column("version", String(16), nullable=False),  # the traits code that read it
+    Column("topics", Json, nullable=False),
+    Column("evidence", Json, nullable=False),  # [[role, weight, cue], ...]
+    Column("flags", Integer, nullable=False),
+)
+
+author_profiles = Table(  # built from post_traits by people/profiles.py
+    "author_profiles", metadata,
+    Column("platform", String(16), primary_key=True),
+    Column("author_id", Text, primary_key=True),
+    Column("handle", Text, nullable=False),
+    Column("name", Text),
+    Column("role", String(32), nullable=False),
+    Column("role_confidence", Float, nullable=False),
+    Column("role_cues", Json, nullable=False),
+    Column("interests", Json, nullable=False),  # topic -> recency-weighted count
+    Column("signals", Json, nullable=False),
+    Column("background", Json, nullable=False),  # only as stated by the author
+    Column("institution", Text),
+    Column("opted_out", Boolean, nullable=False),
+    Column("last_active", Timestamp),
+    Index("ix_author_profiles_role", "role", "opted_out"),
 )
