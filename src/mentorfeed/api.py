@@ -407,9 +407,11 @@ def _traits_stored(store: Store) -> int:
 
 
 def _people_fingerprint(store: Store) -> list[Any]:
-    """What profiles depend on: the posts and their labels (counts and newest rows)."""
+    """What profiles depend on: the posts and their labels (counts and newest rows), and the
+    code that reads and stores them."""
     from sqlalchemy import func, select
 
+    from mentorfeed.people import stored, traits
     from mentorfeed.store.schema import authors, classifications, posts
 
     with store.engine.connect() as conn:
@@ -419,7 +421,7 @@ def _people_fingerprint(store: Store) -> list[Any]:
             select(func.count()).select_from(classifications).scalar_subquery(),
             select(func.max(classifications.c.classified_at)).scalar_subquery(),
             select(func.count()).select_from(authors).scalar_subquery())).one()
-    return [str(value) for value in row]
+    return [traits.VERSION, stored.FORMAT, *(str(value) for value in row)]
 
 
 @dataclass(slots=True)

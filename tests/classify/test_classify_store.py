@@ -3,7 +3,7 @@ listed one per call with filters; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -160,3 +160,17 @@ def test_filter_by_state(corpus: Settings) -> None:
     assert {o.state for o in long_ago} == {"open", "closed"}  # nothing expired yet
     soon = api.opportunities(corpus, due_within=60, today=TODAY, limit=ALL)
     assert soon and all(o.deadline and 0 <= (o.deadline - TODAY).days <= 60 for o in soon)
+
+
+def test_a_call_is_closed_only_from_when_its_author_said_so(corpus: Settings) -> None:
+    closed = api.opportunities(corpus, state="closed", limit=ALL)
+    assert closed
+    for opportunity in closed[:5]:
+        key, last = opportunity.post.key, opportunity.posts[-1].created_at
+        assert last > opportunity.post.created_at  # the "filled" post came later
+        posted = opportunity.post.created_at + timedelta(seconds=1)
+        then = {o.post.key: o.state for o in api.opportunities(
+            corpus, until=posted, today=posted.date(), limit=ALL)}
+        assert then[key] == "open"
+        assert {o.post.key: o.state for o in api.opportunities(
+            corpus, until=last + timedelta(seconds=1), limit=ALL)}[key] == "closed"

@@ -97,3 +97,38 @@ def test_background_is_only_what_is_switched_on() -> None:
     trainee = parse({"stage": "IMG", "background": {"img": True, "lgbtq": False,
                                                     "languages": ["es"]}})
     assert (trainee.background, trainee.languages, trainee.audience) == (["img"], ["es"], "img")
+
+
+def _with(profile: AuthorProfile, **signals: object) -> AuthorProfile:
+    for name, value in signals.items():
+        setattr(profile.signals, name, value)
+    return profile
+
+
+def test_who_posts_the_calls_you_want_lately_comes_first() -> None:
+    peers = TraineeProfile(stage="MS2", interests=["hair"], goals=["peer_support"])
+    order = ranked(peers, person("aa_research"),
+                   _with(person("zz_peer_calls"), recent_opportunities={"peer_mentorship": 2.0},
+                         opportunities={"peer_mentorship": 2}))
+    assert order == ["zz_peer_calls", "aa_research"]
+    match = rank_mentors(peers, {("x", "zz"): _with(
+        person("zz"), recent_opportunities={"peer_mentorship": 2.0},
+        opportunities={"peer_mentorship": 2})}, today=TODAY)[0]
+    assert any("peer mentorship" in r.text and r.posts for r in match.reasons)
+
+
+def test_residents_are_the_near_peers_for_peer_support_and_applications() -> None:
+    derm, resident = person("aa_derm"), person("zz_resident", role="resident")
+    assert ranked(HAIR, derm, resident) == ["aa_derm", "zz_resident"]  # a tie: by handle
+    for goal in ("peer_support", "application_help"):
+        trainee = TraineeProfile(stage="MS4", interests=["hair"], goals=[goal])
+        assert ranked(trainee, derm, resident) == ["zz_resident", "aa_derm"], goal
+
+
+def test_an_img_is_shown_first_who_posts_calls_for_imgs() -> None:
+    img = TraineeProfile(stage="IMG", interests=["hair"], goals=["research"])
+    for_imgs = _with(person("zz_img_calls"), recent_audiences={"img": 2.0})
+    assert ranked(img, person("aa_other"), for_imgs) == ["zz_img_calls", "aa_other"]
+    reasons = rank_mentors(img, {for_imgs.key: for_imgs}, today=TODAY)[0].reasons
+    assert any("IMGs like you" in r.text for r in reasons)
+    assert ranked(HAIR, person("aa_other"), for_imgs) == ["aa_other", "zz_img_calls"]

@@ -78,6 +78,8 @@ def test_profiles_round_trip_through_the_store(store: Store) -> None:
         role="dermatologist", role_confidence=0.8, role_cues=["bio says 'dermatologist'"],
         interests={"hair": 1.5, "skin of color": 0.5},
         signals=Signals(opportunities={"research_collaboration": 2},
+                        recent_opportunities={"research_collaboration": 1.25},
+                        recent_audiences={"img": 0.5},
                         opportunity_posts=[("bluesky", "p1"), ("bluesky", "p2")],
                         trainee_replies=3, trainee_reply_posts=[("bluesky", "r1")],
                         jc_answers=4, offers=1, answered_questions=2, says_full=True,

@@ -11,17 +11,23 @@ from datetime import date, datetime
 
 from mentorfeed.match.profile import TraineeProfile
 from mentorfeed.people.activity import Key
-from mentorfeed.people.profiles import AuthorProfile
+from mentorfeed.people.events import event_time
+from mentorfeed.people.profiles import AuthorProfile, Signals
 from mentorfeed.store import Opportunity
 
 MENTOR_ROLES = ("dermatologist", "resident")
 HALF_LIFE_DAYS = 180.0
-STALE_AFTER_DAYS = 120
+STALE_AFTER_DAYS = 150
 # Someone who already talked with you is the warmest contact, and a background you chose to
-# match on is something you asked for: both weigh more than general fit.
-WEIGHTS = {"interests": 0.25, "engagement": 0.15, "recency": 0.15, "openness": 0.10,
-           "met_you": 0.35, "background": 0.20}
-
+# match on is something you asked for: both weigh more than general fit. Among the rest, who
+# posts the kinds of calls you want, lately, counts most; then shared interests.
+WEIGHTS = {"interests": 0.20, "calls": 0.25, "for_your_stage": 0.10, "engagement": 0.10,
+           "recency": 0.10, "openness": 0.05, "near_peer": 0.10, "met_you": 0.35,
+           "background": 0.20}
+# Goals for which residents, a few years ahead, are the natural people to ask.
+NEAR_PEER_GOALS = frozenset({"peer_support", "application_help"})
+_AUDIENCE_WORDS = {"premed": "premeds", "resident": "residents", "img": "IMGs",
+                   "medical_student": "medical students"}
 
 @dataclass(slots=True)
 class Reason:
@@ -84,14 +90,26 @@ def _score(trainee: TraineeProfile, person: AuthorProfile, today: datetime,
         interest = 0.5
     engaged = signals.trainee_replies + signals.jc_answers
     engagement = math.log1p(engaged) / math.log1p(most_engaged) if most_engaged else 0.0
-    useful = sum(n for label, n in signals.opportunities.items() if label in trainee.labels)
-    openness = min(1.0, (useful + signals.offers) / 3.0)
+    wanted = set(trainee.labels)
+    calls = sum(w for label, w in signals.recent_opportunities.items() if label in wanted)
+    near_peer = person.role == "resident" and not NEAR_PEER_GOALS.isdisjoint(trainee.goals)
     score = (WEIGHTS["interests"] * interest + WEIGHTS["engagement"] * engagement +
+             WEIGHTS["calls"] * min(1.0, math.log1p(calls) / math.log1p(3.0)) +
+             WEIGHTS["for_your_stage"] * _for_stage(trainee, signals) +
              WEIGHTS["recency"] * _decay(signals.last_active, today) +
-             WEIGHTS["openness"] * openness +
+             WEIGHTS["openness"] * min(1.0, signals.offers / 2.0) +
+             WEIGHTS["near_peer"] * near_peer +
              WEIGHTS["met_you"] * (1.0 if person.key in met else 0.0) +
              WEIGHTS["background"] * (1.0 if chosen.intersection(person.background) else 0.0))
     return score * 0.3 if signals.says_full else score
+
+
+def _for_stage(trainee: TraineeProfile, signals: Signals) -> float:
+    """How much this person's recent calls are meant for the trainee's stage (students are
+    everyone's audience, so only premeds, residents and IMGs are told apart)."""
+    if trainee.audience == "medical_student":
+        return 0.0
+    return min(1.0, signals.recent_audiences.get(trainee.audience, 0.0) / 2.0)
 
 
 def _mentor_reasons(trainee: TraineeProfile, person: AuthorProfile,
@@ -107,6 +125,11 @@ def _mentor_reasons(trainee: TraineeProfile, person: AuthorProfile,
         kinds = ", ".join(f"{n} {label.replace('_', ' ')}" for label, n in sorted(useful.items()))
         reasons.append(Reason(f"posted calls you asked for ({kinds})",
                               signals.opportunity_posts[:3]))
+    if _for_stage(trainee, signals) > 0:
+        reasons.append(Reason(f"recent calls meant for {_AUDIENCE_WORDS[trainee.audience]} "
+                              "like you"))
+    if person.role == "resident" and not NEAR_PEER_GOALS.isdisjoint(trainee.goals):
+        reasons.append(Reason("a resident, a few years ahead of you: a near-peer to ask"))
     if signals.trainee_replies:
         reasons.append(Reason(f"replied to trainees {signals.trainee_replies} times",
                               signals.trainee_reply_posts[:3]))
@@ -156,14 +179,21 @@ def rank_opportunities(trainee: TraineeProfile, opportunities: Iterable[Opportun
         post, found = item.post, item.classification
         if post.created_at > today or item.state != "open":
             continue
-        if set(found.labels) == {"journal_club"} and (today - post.created_at).days > 7:
-            continue  # a live session's prompt or announcement: over by now
+        session = event_time(post.text, post.created_at) if "journal_club" in found.labels \
+            else None
+        if session is not None and session < today:
+            session = None
+        if set(found.labels) == {"journal_club"} and session is None and \
+                (today - post.created_at).days > 7:
+            continue  # a live session's prompt, or an announcement of a session now past
         deadline = item.deadline
         if deadline is not None and deadline < today.date():
             continue
         reasons: list[Reason] = []
         labels = set(found.labels)
         fit = len(labels & goals) / len(goals) if goals else 0.5
+        if session is not None:
+            reasons.append(Reason(f"the session is on {session:%Y-%m-%d %H:%M} UTC"))
         if labels & goals:
             reasons.append(Reason("a " + " and ".join(sorted(labels & goals)).replace("_", " ") +
                                   " opportunity, as you asked", [post.key]))
@@ -186,7 +216,11 @@ def rank_opportunities(trainee: TraineeProfile, opportunities: Iterable[Opportun
         if deadline is not None:
             left = (deadline - today.date()).days
             reasons.append(Reason(f"deadline {deadline.isoformat()} (in {left} days)"))
+        if session is not None:  # an announced session to come is as fresh as can be
+            freshness = 1.0
         score = 0.35 * fit + 0.2 * audience_fit + 0.15 * topic_fit + 0.3 * freshness
+        if goals and not labels & goals:
+            score *= 0.4  # serves none of the goals asked for: only when little else fits
         results.append(OpportunityMatch(post.key, post.url, sorted(labels), round(score, 4),
                                         reasons, deadline))
     results.sort(key=lambda r: (-r.score, r.key))

@@ -37,6 +37,7 @@ from mentorfeed.people.traits import (
 )
 
 HALF_LIFE_DAYS = 365.0  # a post a year old counts half as much towards interests
+CALLS_HALF_LIFE_DAYS = 180.0  # a call six months old counts half towards "posts calls now"
 BIO_INTEREST = 1.0      # a topic named in the bio counts like one post from today
 _REGION = (r"(?:\s+(?:in|on) (?:the )?(northeast|northwest|southeast|southwest|midwest|south|"
            r"north|west coast|east coast|mountain west|pacific nw|great lakes))?")
@@ -51,6 +52,8 @@ _INSTITUTION = re.compile(
 class Signals:
     opportunities: dict[str, int] = field(default_factory=dict)  # label -> posts
     opportunity_posts: list[Key] = field(default_factory=list)   # newest first
+    recent_opportunities: dict[str, float] = field(default_factory=dict)  # label -> decayed
+    recent_audiences: dict[str, float] = field(default_factory=dict)  # whom they are for
     trainee_replies: int = 0          # replies to medical students, premeds and residents
     trainee_reply_posts: list[Key] = field(default_factory=list)
     jc_answers: int = 0               # A1-style answers and replies in journal-club threads
@@ -81,7 +84,8 @@ class _Acc:
 
     evidence: list[tuple[str, float, str]] = field(default_factory=list)
     interests: dict[str, float] = field(default_factory=dict)
-    opportunities: list[tuple[datetime, Key, list[str]]] = field(default_factory=list)
+    opportunities: list[tuple[datetime, Key, list[str], list[str]]] = field(
+        default_factory=list)  # (when, post, labels, audiences)
     statements: list[str] = field(default_factory=list)  # may state background
     capacity: tuple[datetime, bool] | None = None        # latest (when, full?)
     jc_answers: int = 0
@@ -148,7 +152,8 @@ def _add(acc: _Acc, post: PostRow, read: Traits, now: datetime) -> None:
     if flags & OPT_OUT:
         acc.opted_out = True
     if post.labels:
-        acc.opportunities.append((post.created_at, post.key, post.labels))
+        acc.opportunities.append((post.created_at, post.key, post.labels,
+                                  list(post.extract.get("audience") or ())))
     elif flags & JC_ANSWER:
         acc.jc_answers += 1
 
@@ -160,11 +165,22 @@ def _profile(row: AuthorRow, acc: _Acc, now: datetime, listed: set[str]) -> Auth
     for topic in topics_in(bio) if bio else ():
         interests[topic] = interests.get(topic, 0.0) + BIO_INTEREST
     acc.opportunities.sort(key=lambda item: item[0], reverse=True)
-    labels = Counter(label for _, _, post_labels in acc.opportunities for label in post_labels)
+    labels = Counter(label for _, _, post_labels, _ in acc.opportunities
+                     for label in post_labels)
     low_bio = bio.lower()
     says_full = statement(FULL_PATTERN, low_bio) if acc.capacity is None else acc.capacity[1]
+    recent: dict[str, float] = {}
+    audiences: dict[str, float] = {}
+    for when, _, post_labels, post_audiences in acc.opportunities:
+        weight = 0.5 ** (max(0.0, (now - when).total_seconds()) / 86400 / CALLS_HALF_LIFE_DAYS)
+        for label in post_labels:
+            recent[label] = recent.get(label, 0.0) + weight
+        for audience in post_audiences:
+            audiences[audience] = audiences.get(audience, 0.0) + weight
     signals = Signals(
-        opportunities=dict(labels), opportunity_posts=[k for _, k, _ in acc.opportunities],
+        opportunities=dict(labels), opportunity_posts=[k for _, k, _, _ in acc.opportunities],
+        recent_opportunities={label: round(w, 4) for label, w in recent.items()},
+        recent_audiences={audience: round(w, 4) for audience, w in audiences.items()},
         jc_answers=acc.jc_answers,
         offers=acc.offers + (1 if OFFER_GATE.search(low_bio) and is_offer(low_bio) else 0),
         says_full=says_full, last_active=acc.last_active)

@@ -17,6 +17,7 @@ from mentorfeed.store.rows import utc
 from mentorfeed.store.schema import author_profiles, post_traits
 
 _KEPT_POSTS = 50  # supporting posts kept per signal: the newest ones
+FORMAT = "p2"     # bump when what a stored profile holds changes: stores then rebuild them
 
 
 def save_traits(store: Store, rows: Sequence[PostRow], *, batch: int = 20_000) -> int:
@@ -67,6 +68,8 @@ def _row(profile: AuthorProfile) -> dict[str, Any]:
         "signals": {
             "opportunities": signals.opportunities,
             "opportunity_posts": [list(k) for k in signals.opportunity_posts[:_KEPT_POSTS]],
+            "recent_opportunities": signals.recent_opportunities,
+            "recent_audiences": signals.recent_audiences,
             "trainee_replies": signals.trainee_replies,
             "trainee_reply_posts": [list(k) for k in
                                     signals.trainee_reply_posts[:_KEPT_POSTS]],
@@ -84,6 +87,8 @@ def _profile(row: Any) -> AuthorProfile:
     signals = Signals(
         opportunities=stored["opportunities"],
         opportunity_posts=[(p, i) for p, i in stored["opportunity_posts"]],
+        recent_opportunities=stored.get("recent_opportunities", {}),
+        recent_audiences=stored.get("recent_audiences", {}),
         trainee_replies=stored["trainee_replies"],
         trainee_reply_posts=[(p, i) for p, i in stored["trainee_reply_posts"]],
         jc_answers=stored["jc_answers"], offers=stored["offers"],

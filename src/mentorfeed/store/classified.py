@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Engine,
     and_,
     bindparam,
@@ -157,8 +158,15 @@ def opportunities(engine: Engine, *, label: str | None = None, audience: str | N
     deadline = (select(func.max(member.c.deadline))
                 .where(func.coalesce(member.c.opportunity_pk, member.c.post_pk) ==
                        classifications.c.post_pk).scalar_subquery())
+    closed: ColumnElement[bool] = classifications.c.closed
+    if until is not None:  # as of `until`: a "filled" post written later is not known yet
+        closer, closer_post = classifications.alias("closer"), posts.alias("closer_post")
+        closed = exists().where(closer.c.opportunity_pk == classifications.c.post_pk,
+                                closer.c.closes_call, closer_post.c.pk == closer.c.post_pk,
+                                closer_post.c.created_at <= until)
     query = (posts_with_authors()
-             .add_columns(classifications, deadline.label("group_deadline"))
+             .add_columns(classifications, deadline.label("group_deadline"),
+                          closed.label("closed_then"))
              .join(classifications, classifications.c.post_pk == posts.c.pk)
              .where(classifications.c.is_opportunity, group == classifications.c.post_pk,
                     posts.c.origin == "match"))
@@ -169,12 +177,11 @@ def opportunities(engine: Engine, *, label: str | None = None, audience: str | N
                 post_facets.c.value == value))
     query = where_posted(query, platform=platform, since=since, until=until)
     if state == "closed":
-        query = query.where(classifications.c.closed)
+        query = query.where(closed)
     elif state == "expired":
-        query = query.where(~classifications.c.closed, deadline < today)
+        query = query.where(~closed, deadline < today)
     elif state == "open":
-        query = query.where(~classifications.c.closed,
-                            or_(deadline.is_(None), deadline >= today))
+        query = query.where(~closed, or_(deadline.is_(None), deadline >= today))
     if due_within is not None:
         query = query.where(deadline >= today, deadline <= today + timedelta(days=due_within))
     query = query.order_by(posts.c.created_at.desc()).limit(limit)
@@ -185,7 +192,7 @@ def opportunities(engine: Engine, *, label: str | None = None, audience: str | N
             classification = Classification(m["labels"], m["scores"], m["extract"], m["links"],
                                              m["why"], m["model_version"], m["closes_call"])
             ends = m["group_deadline"]
-            state_now = "closed" if m["closed"] else (
+            state_now = "closed" if m["closed_then"] else (
                 "expired" if ends is not None and ends < today else "open")
             found[m["pk"]] = Opportunity(to_post(row), classification, [], ends, state_now)
         if found:

@@ -1,0 +1,56 @@
+"""Ranking opportunities: goals, stage, open deadlines, freshness and announced sessions."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from mentorfeed.match.profile import TraineeProfile
+from mentorfeed.match.rank import rank_opportunities
+from mentorfeed.models import Post
+from mentorfeed.store import Classification, Opportunity
+
+TODAY = datetime(2025, 1, 20, 18, tzinfo=UTC)
+MS2 = TraineeProfile(stage="MS2", interests=["vitiligo"], goals=["research", "journal_clubs"])
+
+
+def call(ident: str, text: str, labels: list[str], *, days_ago: int = 3,
+         deadline: date | None = None, audience: tuple[str, ...] = ("medical_student",),
+         state: str = "open") -> Opportunity:
+    post = Post(platform="x", id=ident, url=f"https://x.com/someone/status/{ident}",
+                author_id="u1", text=text, created_at=TODAY - timedelta(days=days_ago))
+    found = Classification(labels, {}, {"audience": list(audience), "topics": []}, [], "", "m")
+    return Opportunity(post, found, [post], deadline, state)
+
+
+def ids(*calls: Opportunity, trainee: TraineeProfile = MS2) -> list[str]:
+    return [m.key[1] for m in rank_opportunities(trainee, calls, today=TODAY)]
+
+
+def test_calls_for_the_goals_come_before_the_others() -> None:
+    order = ids(call("scholarship", "Scholarship for students, apply now", ["program_application"],
+                     days_ago=0),
+                call("project", "Looking for a student for a chart review",
+                     ["research_collaboration"], days_ago=20))
+    assert order == ["project", "scholarship"]
+
+
+def test_an_announced_session_stays_until_it_happens() -> None:
+    announced = call("jc", "New #DermJC! Thurs Jan 23, 8pm ET: JAK inhibitors for vitiligo.",
+                     ["journal_club"], days_ago=11)
+    prompt = call("q1", "Q1: what did you think of the methods? #DermJC", ["journal_club"],
+                  days_ago=11)
+    assert ids(announced, prompt) == ["jc"]
+    reasons = rank_opportunities(MS2, [announced], today=TODAY)[0].reasons
+    assert any("session is on 2025-01-24" in r.text for r in reasons)  # 8pm ET is 01:00 UTC
+    after = rank_opportunities(MS2, [announced], today=TODAY + timedelta(days=5))
+    assert after == []
+
+
+def test_closed_expired_and_stale_calls_are_left_out() -> None:
+    assert ids(call("closed", "Filled, thanks!", ["research_collaboration"], state="closed"),
+               call("past", "Apply by Jan 1", ["research_collaboration"],
+                    deadline=date(2025, 1, 1)),
+               call("old", "Open-ended: students welcome", ["research_collaboration"],
+                    days_ago=200),
+               call("open", "Apply by Feb 1", ["research_collaboration"],
+                    deadline=date(2025, 2, 1))) == ["open"]
