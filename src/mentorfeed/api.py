@@ -430,15 +430,34 @@ class Matches:
     opportunities: list[OpportunityMatch]
 
 
+def as_of(settings: Settings) -> datetime:
+    """The moment the store describes: now, or for a store whose newest post is older (a past
+    collection, the sample corpus) the day after that post, so that deadlines, "open" and
+    "recent" read as they did when it was collected."""
+    from datetime import UTC, timedelta
+
+    from sqlalchemy import func, select
+
+    from mentorfeed.store.rows import utc
+    from mentorfeed.store.schema import posts
+
+    now = datetime.now(UTC)
+    with open_store(settings) as store, store.engine.connect() as conn:
+        newest = utc(conn.execute(select(func.max(posts.c.created_at))
+                                  .where(posts.c.origin == "match")).scalar())
+    return now if newest is None else min(now, newest + timedelta(days=1))
+
+
 def match(settings: Settings, trainee: TraineeProfile, *, today: datetime | None = None,
           limit: int = 10, known: People | None = None) -> Matches:
-    """Mentors and opportunities for a trainee, best first, each with its reasons."""
-    from datetime import UTC, timedelta
+    """Mentors and opportunities for a trainee, best first, each with its reasons, as of
+    `today` (default: `as_of` the store)."""
+    from datetime import timedelta
 
     from mentorfeed.match.rank import rank_mentors, rank_opportunities
     from mentorfeed.people.sessions import follow_ups
 
-    today = today or datetime.now(UTC)
+    today = today or as_of(settings)
     found = known or people(settings, now=today)
     own = [key for key, author in found.activity.authors.items()
            if trainee.handles.get(key[0], "").lower() == author.handle.lower()]

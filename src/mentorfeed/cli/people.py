@@ -37,14 +37,16 @@ def match(
     ctx: typer.Context,
     profile: Annotated[Path, typer.Option(help="Your trainee profile (TOML); see the README.")],
     today: Annotated[str | None, typer.Option(
-        help="Match as of this date (YYYY-MM-DD), e.g. on an old sample corpus.")] = None,
+        help="Match as of this date (YYYY-MM-DD); default: now, or the day after the "
+        "store's newest post if that is older (e.g. the sample corpus).")] = None,
     limit: Annotated[int, typer.Option(help="How many of each to show.")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print both lists as JSON.")] = False,
 ) -> None:
     """Rank the mentors and the opportunities that fit a trainee, each with its reasons."""
     trainee = trainee_profile.load(profile)
-    known = api.people(settings_of(ctx), now=_today(today))
-    found = api.match(settings_of(ctx), trainee, today=_today(today), limit=limit, known=known)
+    when = _today(today) if today else api.as_of(settings_of(ctx))
+    known = api.people(settings_of(ctx), now=when)
+    found = api.match(settings_of(ctx), trainee, today=when, limit=limit, known=known)
     urls = {p.key: p.url for p in known.activity.posts}
     authors = known.activity.authors
     mentors: list[dict[str, Any]] = [
