@@ -23,7 +23,7 @@ STALE_AFTER_DAYS = 150
 # posts the kinds of calls you want, lately, counts most; then shared interests.
 WEIGHTS = {"interests": 0.20, "calls": 0.25, "for_your_stage": 0.10, "engagement": 0.10,
            "recency": 0.10, "openness": 0.05, "near_peer": 0.10, "met_you": 0.35,
-           "background": 0.20}
+           "background": 0.30}
 # Goals for which residents, a few years ahead, are the natural people to ask.
 NEAR_PEER_GOALS = frozenset({"peer_support", "application_help"})
 _AUDIENCE_WORDS = {"premed": "premeds", "resident": "residents", "img": "IMGs",
@@ -100,8 +100,16 @@ def _score(trainee: TraineeProfile, person: AuthorProfile, today: datetime,
              WEIGHTS["openness"] * min(1.0, signals.offers / 2.0) +
              WEIGHTS["near_peer"] * near_peer +
              WEIGHTS["met_you"] * (1.0 if person.key in met else 0.0) +
-             WEIGHTS["background"] * (1.0 if chosen.intersection(person.background) else 0.0))
+             WEIGHTS["background"] * _shared(chosen, person.background))
     return score * 0.3 if signals.says_full else score
+
+
+def _shared(chosen: set[str], background: list[str]) -> float:
+    """How much of what the trainee chose to match on the person states: all of it, or two
+    things, count fully."""
+    if not chosen:
+        return 0.0
+    return min(1.0, len(chosen.intersection(background)) / min(2, len(chosen)))
 
 
 def _for_stage(trainee: TraineeProfile, signals: Signals) -> float:
@@ -191,7 +199,9 @@ def rank_opportunities(trainee: TraineeProfile, opportunities: Iterable[Opportun
             continue
         reasons: list[Reason] = []
         labels = set(found.labels)
-        fit = len(labels & goals) / len(goals) if goals else 0.5
+        # Serving one goal is what matters; serving several adds a little.
+        fit = min(1.0, 0.8 + 0.2 * (len(labels & goals) - 1)) if labels & goals else \
+            (0.0 if goals else 0.5)
         if session is not None:
             reasons.append(Reason(f"the session is on {session:%Y-%m-%d %H:%M} UTC"))
         if labels & goals:
