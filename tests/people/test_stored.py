@@ -27,7 +27,7 @@ def demo(tmp_path: Path) -> Settings:
 def _summary(profile: AuthorProfile) -> tuple[object, ...]:
     s = profile.signals
     return (profile.role, profile.role_confidence, profile.interests, profile.background,
-            profile.opted_out, s.opportunities, s.opportunity_posts[:50], s.trainee_replies,
+            profile.opted_out, s.calls, s.opportunities, s.opportunity_posts[:50], s.trainee_replies,
             s.jc_answers, s.offers, s.answered_questions, s.says_full)
 
 
@@ -77,7 +77,7 @@ def test_profiles_round_trip_through_the_store(store: Store) -> None:
         key=("bluesky", "did:plc:abc"), handle="skin.example", name="Dr. Example, MD",
         role="dermatologist", role_confidence=0.8, role_cues=["bio says 'dermatologist'"],
         interests={"hair": 1.5, "skin of color": 0.5},
-        signals=Signals(opportunities={"research_collaboration": 2},
+        signals=Signals(calls=2, opportunities={"research_collaboration": 2},
                         recent_opportunities={"research_collaboration": 1.25},
                         recent_audiences={"img": 0.5},
                         opportunity_posts=[("bluesky", "p1"), ("bluesky", "p2")],

@@ -50,6 +50,7 @@ _INSTITUTION = re.compile(
 
 @dataclass(slots=True)
 class Signals:
+    calls: int = 0                    # opportunity posts
     opportunities: dict[str, int] = field(default_factory=dict)  # label -> posts
     opportunity_posts: list[Key] = field(default_factory=list)   # newest first
     recent_opportunities: dict[str, float] = field(default_factory=dict)  # label -> decayed
@@ -178,7 +179,8 @@ def _profile(row: AuthorRow, acc: _Acc, now: datetime, listed: set[str]) -> Auth
         for audience in post_audiences:
             audiences[audience] = audiences.get(audience, 0.0) + weight
     signals = Signals(
-        opportunities=dict(labels), opportunity_posts=[k for _, k, _, _ in acc.opportunities],
+        calls=len(acc.opportunities), opportunities=dict(labels),
+        opportunity_posts=[k for _, k, _, _ in acc.opportunities],
         recent_opportunities={label: round(w, 4) for label, w in recent.items()},
         recent_audiences={audience: round(w, 4) for audience, w in audiences.items()},
         jc_answers=acc.jc_answers,

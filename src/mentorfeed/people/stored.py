@@ -17,7 +17,7 @@ from mentorfeed.store.rows import utc
 from mentorfeed.store.schema import author_profiles, post_traits
 
 _KEPT_POSTS = 50  # supporting posts kept per signal: the newest ones
-FORMAT = "p2"     # bump when what a stored profile holds changes: stores then rebuild them
+FORMAT = "p3"     # bump when what a stored profile holds changes: stores then rebuild them
 
 
 def save_traits(store: Store, rows: Sequence[PostRow], *, batch: int = 20_000) -> int:
@@ -66,7 +66,7 @@ def _row(profile: AuthorProfile) -> dict[str, Any]:
         "name": profile.name, "role": profile.role, "role_confidence": profile.role_confidence,
         "role_cues": profile.role_cues, "interests": profile.interests,
         "signals": {
-            "opportunities": signals.opportunities,
+            "calls": signals.calls, "opportunities": signals.opportunities,
             "opportunity_posts": [list(k) for k in signals.opportunity_posts[:_KEPT_POSTS]],
             "recent_opportunities": signals.recent_opportunities,
             "recent_audiences": signals.recent_audiences,
@@ -85,7 +85,7 @@ def _profile(row: Any) -> AuthorProfile:
     stored = row["signals"]
     last: datetime | None = utc(row["last_active"])
     signals = Signals(
-        opportunities=stored["opportunities"],
+        calls=stored.get("calls", 0), opportunities=stored["opportunities"],
         opportunity_posts=[(p, i) for p, i in stored["opportunity_posts"]],
         recent_opportunities=stored.get("recent_opportunities", {}),
         recent_audiences=stored.get("recent_audiences", {}),
