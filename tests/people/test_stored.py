@@ -27,8 +27,8 @@ def demo(tmp_path: Path) -> Settings:
 def _summary(profile: AuthorProfile) -> tuple[object, ...]:
     s = profile.signals
     return (profile.role, profile.role_confidence, profile.interests, profile.background,
-            profile.opted_out, s.calls, s.opportunities, s.opportunity_posts[:50], s.trainee_replies,
-            s.jc_answers, s.offers, s.answered_questions, s.says_full)
+            profile.opted_out, s.calls, s.opportunities, s.opportunity_posts[:50],
+            s.trainee_replies, s.jc_answers, s.offers, s.answered_questions, s.says_full)
 
 
 def test_stored_profiles_equal_a_fresh_build(demo: Settings) -> None:
