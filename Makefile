@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench corpus clean
+.PHONY: demo test lint bench corpus clean chromium
 
 demo: $(VENV)/.installed
 	$(BIN)/mentorfeed demo
@@ -12,6 +12,12 @@ test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+# The browser tests (tests/browser) drive Debian's Chromium, never a downloaded browser. They
+# skip without it, except under CI=true, where .ci/run installs it first (as root).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

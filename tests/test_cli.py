@@ -21,7 +21,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
                           text=True, env={**os.environ, **(env or {})}, timeout=120)
 
 
-@pytest.mark.parametrize("command", ["import", "stats", "search", "demo"])
+@pytest.mark.parametrize("command", ["import", "stats", "search", "demo", "serve"])
 def test_every_command_has_help(command: str) -> None:
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0
@@ -69,3 +69,13 @@ def test_database_url_comes_from_the_environment(tmp_path: Path, formats: Path) 
     assert run("import", str(formats / "x_v1_1_tweet.json"), env=env).returncode == 0
     assert db.exists()
     assert json.loads(run("stats", "--json", env=env).stdout)["posts"] == 5
+
+
+def test_demo_without_serving_builds_the_store_and_says_how_to_serve(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MENTORFEED_DATA_DIR", str(tmp_path))
+    result = runner.invoke(app, ["demo", "--no-serve"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "demo.db").is_file()
+    assert f"mentorfeed --db {tmp_path / 'demo.db'} serve" in result.output.replace("\n", "")
+    assert "The web app is at" not in result.output

@@ -12,6 +12,7 @@ from mentorfeed.cli import posts  # noqa: F401
 from mentorfeed.cli import classify  # noqa: F401
 from mentorfeed.cli import collect  # noqa: F401
 from mentorfeed.cli import people  # noqa: F401
+from mentorfeed.cli import web  # noqa: F401
 # isort: on
 from mentorfeed.errors import MentorfeedError
 

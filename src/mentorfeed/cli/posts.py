@@ -186,8 +186,19 @@ def search(
 
 
 @app.command()
-def demo(ctx: typer.Context) -> None:
-    """Build a fresh demo store from the bundled sample community and show it."""
+def demo(
+    ctx: typer.Context,
+    serve: Annotated[bool, typer.Option(
+        "--serve/--no-serve", help="Open the web app on the demo store afterwards "
+        "(--no-serve: just build it and print a summary).")] = True,
+    port: Annotated[int, typer.Option(help="Port for the web app.")] = 8000,
+) -> None:
+    """Build a fresh demo store from the bundled sample community, show it, and serve the web
+    app over it at http://127.0.0.1:8000."""
+    from mentorfeed.cli.web import DEFAULT_HOST, check_free, serve_app
+
+    if serve:  # say so now, not after building the store
+        check_free(DEFAULT_HOST, port)
     started = time.perf_counter()
     with Progress(TextColumn("{task.description}"), BarColumn(), PostsRate(),
                   TimeElapsedColumn(), console=errors, transient=True) as progress:
@@ -204,3 +215,8 @@ def demo(ctx: typer.Context) -> None:
                   f"  mentorfeed --db {path} opportunities --audience urim --json\n"
                   f"  mentorfeed --db {path} search mentor --hashtag DermTwitter\n"
                   f"  mentorfeed --db {path} stats")
+    if not serve:
+        console.print(f"  mentorfeed --db {path} serve   (the web app)")
+        return
+    console.print()
+    serve_app(settings, port=port)

@@ -146,3 +146,28 @@ author_profiles = Table(  # built from post_traits by people/profiles.py
     Column("last_active", Timestamp),
     Index("ix_author_profiles_role", "role", "opted_out"),
 )
+
+saved_opportunities = Table(  # the trainee's tracked opportunities; see tracking.py
+    "saved_opportunities", metadata,
+    Column("opportunity_id", Text, primary_key=True),  # "platform:post_id"
+    Column("post_pk", Key, ForeignKey("posts.pk", ondelete="CASCADE"), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("saved_at", Timestamp, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
+    Index("ix_saved_opportunities_post", "post_pk"),
+    Index("ix_saved_opportunities_status", "status", "updated_at"),
+)
+
+trainee_profile = Table(  # one row (id 1): this store's trainee, as the TOML profile's shape
+    "trainee_profile", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("profile", Json, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
+)
+
+# Listing indexes (migration 0006): a call's latest deadline, and calls by deadline.
+Index("ix_classifications_group_deadline", classifications.c.opportunity_pk,
+      classifications.c.deadline)
+Index("ix_classifications_deadline", classifications.c.deadline,
+      classifications.c.opportunity_pk)

@@ -73,7 +73,14 @@ def _engine(url: str) -> Engine:
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(parsed, json_serializer=upserts.dumps, json_deserializer=orjson.loads)
+    options: dict[str, Any] = {}
+    if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
+        # The web app serves about twenty people at once from one store: keep that many
+        # connections rather than 5, so a busy minute does not open (and close) a connection
+        # per query, each starting with a cold page cache. Idle ones cost only memory.
+        options.update(pool_size=20, max_overflow=20, pool_pre_ping=False)
+    engine = create_engine(parsed, json_serializer=upserts.dumps, json_deserializer=orjson.loads,
+                           **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

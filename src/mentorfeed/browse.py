@@ -1,0 +1,297 @@
+"""Browsing opportunities: the listing and detail that the web pages and the JSON API show.
+
+One opportunity is one call (its first post stands for the group of posts that carry it).
+Filters and sort orders run in the store; `sort="fit"` ranks the matching open calls with the
+same scoring as `mentorfeed match`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from mentorfeed import answer_cache
+from mentorfeed.config import Settings
+from mentorfeed.models import Post
+from mentorfeed.store import Classification, Opportunity, Store, listing
+
+if TYPE_CHECKING:
+    from mentorfeed.match.profile import TraineeProfile
+
+SORTS = ("newest", "deadline", "fit")
+MAX_PER_PAGE = 100
+FIT_CANDIDATES = 2000  # the newest matching calls that `sort="fit"` ranks
+SIMILAR = 5
+
+
+@dataclass(slots=True)
+class OpportunityQuery:
+    q: str | None = None  # full-text; same query language as `mentorfeed search`
+    label: str | None = None  # taxonomy label
+    audience: str | None = None
+    topic: str | None = None
+    platform: str | None = None
+    since: date | None = None
+    until: date | None = None  # inclusive: posts of that day count
+    open_only: bool = False  # not closed and deadline (if any) not passed
+    sort: str = "newest"  # newest | deadline | fit
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass(slots=True)
+class AuthorCard:
+    platform: str
+    author_id: str | None
+    handle: str | None
+    name: str | None
+    role: str  # "unknown" when no profile was built for the author
+    url: str | None
+    bio: str | None
+    followers: int | None
+
+
+@dataclass(slots=True)
+class OpportunityCard:
+    id: str  # "platform:post_id"
+    platform: str
+    post_id: str
+    url: str | None
+    text: str
+    created_at: datetime
+    labels: list[str]
+    deadline: date | None
+    audience: list[str]
+    contact: list[str]
+    topics: list[str]
+    links: list[dict[str, str]]  # {"url", "kind"}
+    state: str  # open | closed | expired
+    author: AuthorCard | None
+    posts_in_group: int = 1
+    fit: float | None = None
+    fit_reasons: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ThreadPost:
+    """One post of a call's group: the call itself, its follow-ups, reposts and quotes."""
+
+    id: str
+    platform: str
+    post_id: str
+    url: str | None
+    text: str
+    created_at: datetime
+    labels: list[str]
+    author: AuthorCard | None
+
+
+@dataclass(slots=True)
+class OpportunityPage:
+    items: list[OpportunityCard]
+    page: int
+    per_page: int
+    has_next: bool
+    total: int | None  # None when counting would cost more than the page itself
+
+
+@dataclass(slots=True)
+class OpportunityDetail:
+    card: OpportunityCard
+    thread: list[ThreadPost]
+    similar: list[OpportunityCard]
+
+
+_stores: dict[str, tuple[Store, Hashable]] = {}
+_lock = threading.Lock()
+
+
+def store_for(settings: Settings) -> Store:
+    """One open store per database for the life of the process: opening one checks the
+    migrations, which costs more than a page of results. A SQLite store rebuilt at the same
+    path (`mentorfeed demo` does) is opened afresh."""
+    url = settings.database_url
+    identity = answer_cache.store_identity(url)
+    found = _stores.get(url)
+    if found is not None and found[1] == identity:  # the usual case needs no lock
+        return found[0]
+    with _lock:
+        found = _stores.get(url)
+        if found is not None and found[1] == identity:
+            return found[0]
+        if found is not None:
+            found[0].close()
+        store = Store(url)
+        _stores[url] = (store, answer_cache.store_identity(url))
+        return store
+
+
+def close_stores() -> None:
+    with _lock:
+        for store, _ in _stores.values():
+            store.close()
+        _stores.clear()
+
+
+def parse_id(opportunity_id: str) -> tuple[str, str] | None:
+    platform, sep, post_id = opportunity_id.partition(":")
+    return (platform, post_id) if sep and platform and post_id else None
+
+
+def _filters(query: OpportunityQuery, today: datetime) -> listing.Filters:
+    def midnight(day: date | None) -> datetime | None:
+        return datetime.combine(day, time(), UTC) if day else None
+
+    until = query.until + timedelta(days=1) if query.until else None  # its posts count
+    return listing.Filters(
+        today=today.date(), q=query.q, label=query.label, audience=query.audience,
+        topic=query.topic, platform=query.platform, since=midnight(query.since),
+        until=midnight(until), open_only=query.open_only)
+
+
+def list_opportunities(settings: Settings, query: OpportunityQuery, *,
+                       trainee: TraineeProfile | None = None,
+                       today: datetime | None = None) -> OpportunityPage:
+    """A page of opportunities matching `query`. Raises ValueError for an unknown sort and
+    QueryError for a search with nothing to look for. Answers are kept while the store is
+    unchanged (answer_cache.py): treat them as read-only."""
+    if query.sort not in SORTS:
+        raise ValueError(f"unknown sort {query.sort!r}; use one of {', '.join(SORTS)}")
+    now = today or datetime.now(UTC)
+    per_page = max(1, min(query.per_page, MAX_PER_PAGE))
+    page = max(1, query.page)
+    key = ("list", query.q, query.label, query.audience, query.topic, query.platform,
+           query.since, query.until, query.open_only, query.sort, page, per_page, now.date(),
+           repr(trainee) if query.sort == "fit" else None)
+    return answer_cache.remembered(settings.database_url, key, lambda: _listing(
+        settings, query, trainee, now, page, per_page))
+
+
+# Listings that run their queries at the same time. More would not finish sooner on a few
+# cores; they would take more connections than the store's pool keeps (5), and connections
+# opened beyond it are closed again after one use, each new one starting with a cold cache.
+_running = threading.BoundedSemaphore(4)
+
+
+def _listing(settings: Settings, query: OpportunityQuery, trainee: TraineeProfile | None,
+             now: datetime, page: int, per_page: int) -> OpportunityPage:
+    filters = _filters(query, now)
+    store = store_for(settings)
+    with _running:
+        if query.sort == "fit" and trainee is not None:
+            ranked = _by_fit(store, filters, trainee, now)
+            start = (page - 1) * per_page
+            return OpportunityPage(ranked[start:start + per_page], page, per_page,
+                                   start + per_page < len(ranked), len(ranked))
+        sort = "newest" if query.sort == "fit" else query.sort
+        rows = listing.list_page(store.engine, filters, sort=sort,
+                                 offset=(page - 1) * per_page, limit=per_page + 1)
+    cards = [_card(row, filters.today) for row in rows[:per_page]]
+    return OpportunityPage(cards, page, per_page, len(rows) > per_page, None)
+
+
+def _by_fit(store: Store, filters: listing.Filters, trainee: TraineeProfile,
+            now: datetime) -> list[OpportunityCard]:
+    """The matching calls the ranker finds fitting, best first, then the others, newest
+    first (closed, expired or stale calls get no fit score)."""
+    from mentorfeed.match.rank import rank_opportunities
+
+    filters.posted_by = now
+    rows = listing.candidates(store.engine, filters, limit=FIT_CANDIDATES)
+    cards = {(row["platform"], row["post_id"]): _card(row, filters.today) for row in rows}
+    matches = rank_opportunities(trainee, [_as_opportunity(row, filters.today) for row in rows],
+                                 today=now, limit=len(rows))
+    ranked: list[OpportunityCard] = []
+    for found in matches:
+        card = cards.pop(found.key)
+        card.fit = found.score
+        card.fit_reasons = [reason.text for reason in found.reasons]
+        ranked.append(card)
+    return ranked + list(cards.values())
+
+
+def get_opportunity(settings: Settings, opportunity_id: str, *,
+                    today: datetime | None = None) -> OpportunityDetail | None:
+    """A call with all its posts and a few similar open calls; `opportunity_id` may name any
+    post of the call. None if there is no such opportunity."""
+    key = parse_id(opportunity_id)
+    if key is None:
+        return None
+    with _running:
+        return _detail(settings, key, today or datetime.now(UTC))
+
+
+def _detail(settings: Settings, key: tuple[str, str], now: datetime
+            ) -> OpportunityDetail | None:
+    store = store_for(settings)
+    rows = listing.heads_by_key(store.engine, *key)
+    if not rows:
+        return None
+    card = _card(rows[0], now.date())
+    members = listing.thread(store.engine, rows[0]["pk"])
+    members.sort(key=lambda r: r["pk"] != rows[0]["pk"])  # the call first, then in time order
+    thread = [ThreadPost(f"{r['platform']}:{r['post_id']}", r["platform"], r["post_id"],
+                         r["url"], r["text"], r["created_at"], _strings(r["labels"]),
+                         _author(r)) for r in members]
+    return OpportunityDetail(card, thread, _similar(store, card, now))
+
+
+def _similar(store: Store, card: OpportunityCard, now: datetime) -> list[OpportunityCard]:
+    """Open calls of the same kind, on a shared topic when the call names one, newest first."""
+    if not card.labels:
+        return []
+    found: list[OpportunityCard] = []
+    for topic in [*card.topics[:2], None]:
+        filters = listing.Filters(today=now.date(), label=card.labels[0], topic=topic,
+                                  open_only=True)
+        for row in listing.list_page(store.engine, filters, limit=SIMILAR + 1):
+            other = _card(row, now.date())
+            if other.id != card.id and all(other.id != f.id for f in found):
+                found.append(other)
+        if len(found) >= SIMILAR:
+            break
+    return found[:SIMILAR]
+
+
+def _state(row: dict[str, Any], today: date) -> str:
+    if row["closed"]:
+        return "closed"
+    deadline = row["group_deadline"]
+    return "expired" if deadline is not None and deadline < today else "open"
+
+
+def _author(row: dict[str, Any]) -> AuthorCard | None:
+    if row["author_id"] is None:
+        return None
+    return AuthorCard(row["platform"], row["author_id"], row["author_handle"],
+                      row["author_name"], row["author_role"] or "unknown", row["author_url"],
+                      row["author_bio"], row["author_followers"])
+
+
+def _strings(value: Any) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _card(row: dict[str, Any], today: date) -> OpportunityCard:
+    extract = row["extract"] or {}
+    links = [{"url": str(link.get("url", "")), "kind": str(link.get("kind", ""))}
+             for link in row["links"] or [] if isinstance(link, dict)]
+    return OpportunityCard(
+        id=f"{row['platform']}:{row['post_id']}", platform=row["platform"],
+        post_id=row["post_id"], url=row["url"], text=row["text"], created_at=row["created_at"],
+        labels=_strings(row["labels"]), deadline=row["group_deadline"],
+        audience=_strings(extract.get("audience")), contact=_strings(extract.get("contact")),
+        topics=_strings(extract.get("topics")), links=links, state=_state(row, today),
+        author=_author(row), posts_in_group=row["posts_in_group"])
+
+
+def _as_opportunity(row: dict[str, Any], today: date) -> Opportunity:
+    """The store's Opportunity shape, which the ranker reads."""
+    post = Post(platform=row["platform"], id=row["post_id"], url=row["url"],
+                author_id=row["author_id"], text=row["text"], created_at=row["created_at"])
+    found = Classification(_strings(row["labels"]), {}, row["extract"] or {},
+                           row["links"] or [], "", "")
+    return Opportunity(post, found, [post], row["group_deadline"], _state(row, today))

@@ -1,0 +1,353 @@
+"""Opportunity listings for pages and the JSON API: one opportunity per call (its first post),
+filtered, sorted and paged in SQL so that a page costs the same on a million posts as on a
+thousand.
+
+A call's deadline is the latest deadline any of its posts gives; its state is closed (its author
+said so), expired (that deadline passed) or open, as in `classified.opportunities`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Select,
+    and_,
+    column,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+)
+
+from mentorfeed.store import search
+from mentorfeed.store.rows import utc
+from mentorfeed.store.schema import (
+    author_profiles,
+    authors,
+    classifications,
+    post_facets,
+    posts,
+)
+
+SORTS = ("newest", "deadline")
+_fts = table("posts_fts", column("rowid"))
+_member = classifications.alias("member")
+_dated = classifications.alias("dated")  # the post of a call that gives its deadline
+_tie = classifications.alias("tie")
+# The latest deadline of the call's posts. Members point at their first post through
+# `opportunity_pk` (indexed with the deadline, so this is an index lookup); a post that was
+# never grouped stands alone.
+group_deadline: ColumnElement[Any] = func.coalesce(
+    select(func.max(_member.c.deadline))
+    .where(_member.c.opportunity_pk == classifications.c.post_pk)
+    .scalar_subquery(),
+    classifications.c.deadline)
+
+
+@dataclass(slots=True)
+class Filters:
+    """What to list; `today` decides which deadlines have passed."""
+
+    today: date
+    q: str | None = None
+    label: str | None = None
+    audience: str | None = None
+    topic: str | None = None
+    platform: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    open_only: bool = False
+    posted_by: datetime | None = None  # leave out what was posted after this moment
+
+
+def _base() -> Select[Any]:
+    """Opportunity heads (the first post of each call) with what a card shows."""
+    role = func.coalesce(author_profiles.c.role, "unknown")
+    return (
+        select(posts.c.pk, posts.c.platform, posts.c.post_id, posts.c.url, posts.c.author_id,
+               posts.c.text, posts.c.created_at, classifications.c.labels,
+               classifications.c.extract, classifications.c.links, classifications.c.closed,
+               group_deadline.label("group_deadline"),
+               authors.c.handle.label("author_handle"), authors.c.name.label("author_name"),
+               authors.c.url.label("author_url"), authors.c.bio.label("author_bio"),
+               authors.c.followers.label("author_followers"), role.label("author_role"))
+        .select_from(posts)
+        .join(classifications, classifications.c.post_pk == posts.c.pk)
+        .outerjoin(authors, and_(authors.c.platform == posts.c.platform,
+                                 authors.c.author_id == posts.c.author_id))
+        .outerjoin(author_profiles, and_(author_profiles.c.platform == posts.c.platform,
+                                         author_profiles.c.author_id == posts.c.author_id))
+        .where(classifications.c.is_opportunity, posts.c.origin == "match",
+               or_(classifications.c.opportunity_pk.is_(None),
+                   classifications.c.opportunity_pk == classifications.c.post_pk)))
+
+
+_BASE = _base()  # built once: statements are immutable, and building one costs a little
+
+
+# Below this many matching posts, a search (or a label, audience or topic) starts from its
+# matches; above it, from the newest posts: for a search, first those of the last week, then of
+# the last month, and so on (see `_search`).
+FEW_MATCHES = 5000
+WINDOWS_DAYS = (7, 30, 120, 480)
+
+
+def _fts_matches(query: str, rowids: tuple[int, int] | None = None) -> Select[Any]:
+    matching = select(_fts.c.rowid).where(
+        text("posts_fts MATCH :fts_query").bindparams(fts_query=search.to_fts5(query)))
+    return matching.where(_fts.c.rowid.between(*rowids)) if rowids else matching
+
+
+# Whether a search or a facet had few matches, by database and query, for a minute: only the
+# plan depends on it (both plans give the same rows), and probing a prefix search (`mentor*`)
+# costs as much as running it.
+_few_seen: dict[tuple[str, str], tuple[bool, float]] = {}
+FEW_SEEN_SECONDS = 60.0
+
+
+def _few(engine: Engine, name: str, matching: Select[Any]) -> bool:
+    """Whether fewer than FEW_MATCHES posts match (`name` keys the remembered answer)."""
+    key = (str(engine.url), name)
+    seen = _few_seen.get(key)
+    if seen is not None and time.monotonic() - seen[1] < FEW_SEEN_SECONDS:
+        return seen[0]
+    probe = select(func.count()).select_from(matching.limit(FEW_MATCHES).subquery())
+    with engine.connect() as conn:
+        few = bool(conn.execute(probe).scalar_one() < FEW_MATCHES)
+    if len(_few_seen) > 1000:
+        _few_seen.clear()
+    _few_seen[key] = (few, time.monotonic())
+    return few
+
+
+def _text_match(engine: Engine, query: str) -> ColumnElement[bool]:
+    """Posts matching `query` in the language of `mentorfeed search` (store/search.py)."""
+    if engine.dialect.name == "postgresql":
+        tsv: ColumnElement[Any] = literal_column("posts.text_tsv")
+        matches: ColumnElement[bool] = tsv.op("@@")(search.to_tsquery(query))
+        return matches
+    matching = _fts_matches(query)
+    # SQLite would start from the matches and sort them all: fine for a rare word, a third of
+    # a second for a common one on a million posts. For those, `pk + 0` (no index) makes it
+    # walk the posts in the listing's order and look each up in the matches.
+    return posts.c.pk.in_(matching) if _few(engine, f"q={query}", matching) else \
+        (posts.c.pk + 0).in_(matching)
+
+
+def _faceted(engine: Engine, facet: str, value: str) -> ColumnElement[bool]:
+    """Posts with a label, audience or topic. A rare one (a topic a thousand posts name)
+    is faster from its own list, sorted, than by walking the newest posts until a page is
+    full; a common one the other way round."""
+    having = select(post_facets.c.post_pk).where(post_facets.c.facet == facet,
+                                                 post_facets.c.value == value)
+    if _few(engine, f"{facet}={value}", having):
+        return classifications.c.post_pk.in_(having)
+    return exists().where(post_facets.c.post_pk == classifications.c.post_pk,
+                          post_facets.c.facet == facet, post_facets.c.value == value)
+
+
+def _filtered(engine: Engine, filters: Filters, *, words: bool = True) -> Select[Any]:
+    """The opportunity heads that pass the filters (the search words too, unless not
+    `words`)."""
+    query = _BASE
+    for facet, value in (("label", filters.label), ("audience", filters.audience),
+                         ("topic", filters.topic)):
+        if value:
+            query = query.where(_faceted(engine, facet, value))
+    if filters.platform:
+        query = query.where(posts.c.platform == filters.platform)
+    if filters.since:
+        query = query.where(posts.c.created_at >= filters.since)
+    if filters.until:
+        query = query.where(posts.c.created_at < filters.until)
+    if filters.posted_by:
+        query = query.where(posts.c.created_at <= filters.posted_by)
+    if filters.open_only:
+        query = query.where(~classifications.c.closed,
+                            or_(group_deadline.is_(None), group_deadline >= filters.today))
+    if words and filters.q and filters.q.strip():
+        query = query.where(_text_match(engine, filters.q))
+    return query
+
+
+NEWEST = (posts.c.created_at.desc(), posts.c.pk.desc())
+
+
+def list_page(engine: Engine, filters: Filters, *, sort: str = "newest", offset: int = 0,
+              limit: int = 20) -> list[dict[str, Any]]:
+    """One page of opportunity heads (ask for one more row than shown to learn if there is a
+    next page: no COUNT over the whole filtered set).
+
+    By deadline: calls whose deadline is ahead, soonest first; then calls without a deadline,
+    newest first; then (unless `open_only`) those whose deadline passed, latest first."""
+    if sort == "newest":
+        if filters.q and filters.q.strip() and engine.dialect.name == "sqlite":
+            return _search(engine, filters, offset, limit)
+        query = _filtered(engine, filters)
+        return _run(engine, query.order_by(*NEWEST).offset(offset).limit(limit))
+    if sort != "deadline":
+        raise ValueError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
+    query = _filtered(engine, filters)
+    today = filters.today
+    segments = [_by_deadline(query, _dated.c.deadline >= today).order_by(
+                    _dated.c.deadline, *NEWEST),
+                query.where(group_deadline.is_(None)).order_by(*NEWEST)]
+    if not filters.open_only:
+        segments.append(_by_deadline(query, _dated.c.deadline < today).order_by(
+            _dated.c.deadline.desc(), *NEWEST))
+    return _segmented(engine, segments, offset, limit)
+
+
+def _search(engine: Engine, filters: Filters, offset: int, limit: int) -> list[dict[str, Any]]:
+    """Newest matches of a search on SQLite. A common word matches a good part of the store;
+    collecting all its matches costs more than the page. So look among the posts of the last
+    week first (their keys span a short range, and FTS5 reads only that range of each word's
+    list), then of the last month, and so on. A full page from a window is exact: every post
+    newer than the window's start was in it."""
+    assert filters.q
+    query = _filtered(engine, filters, words=False)
+    matching = _fts_matches(filters.q)
+    if _few(engine, f"q={filters.q}", matching):
+        return _run(engine, query.where(posts.c.pk.in_(matching)).order_by(*NEWEST)
+                    .offset(offset).limit(limit))
+    with engine.connect() as conn:  # one aggregate per query: SQLite reads each from an index
+        latest = utc(conn.execute(select(func.max(posts.c.created_at))).scalar())
+        last_key = conn.execute(select(func.max(posts.c.pk))).scalar() or 0
+    shown, days = 0, WINDOWS_DAYS[0]
+    while latest is not None and days <= WINDOWS_DAYS[-1]:
+        since = latest - timedelta(days=days)
+        window = query.where(posts.c.created_at >= since, posts.c.pk.in_(
+            _fts_matches(filters.q, _keys_since(engine, since, last_key))))
+        rows = _run(engine, window.order_by(*NEWEST).offset(offset).limit(limit))
+        if len(rows) == limit:
+            return rows
+        # Too few in this window: the next one is as many times wider as it takes at this
+        # rate of matches (at least the next of WINDOWS_DAYS), rather than one step at a time.
+        shown = max(shown, len(rows) + offset)
+        wanted = days * (offset + limit) / max(1, shown) * 1.5
+        days = next((d for d in WINDOWS_DAYS if d > days and d >= wanted),
+                    WINDOWS_DAYS[-1] + 1)
+    return _run(engine, query.where((posts.c.pk + 0).in_(matching)).order_by(*NEWEST)
+                .offset(offset).limit(limit))
+
+
+_keys_seen: dict[tuple[str, datetime, int], tuple[int, int]] = {}
+
+
+def _keys_since(engine: Engine, since: datetime, last_key: int) -> tuple[int, int]:
+    """The lowest and highest key of the posts made since `since`. Reading them walks that
+    many index entries (a year's worth takes a while), so they are kept until a post is added
+    (the highest key changes then)."""
+    key = (str(engine.url), since, last_key)
+    found = _keys_seen.get(key)
+    if found is None:
+        with engine.connect() as conn:
+            lo, hi = conn.execute(select(func.min(posts.c.pk), func.max(posts.c.pk))
+                                  .where(posts.c.created_at >= since)).one()
+        found = (int(lo or 0), int(hi or 0))
+        if len(_keys_seen) > 256:
+            _keys_seen.clear()
+        _keys_seen[key] = found
+    return found
+
+
+def _by_deadline(query: Select[Any], when: ColumnElement[bool]) -> Select[Any]:
+    """Calls whose deadline meets `when`, reached through the deadline index in its order (so
+    a page stops early) from the one post that holds the call's deadline: the latest, and of
+    several posts naming that day, the first."""
+    tie = _tie.c
+    first_holder = ~exists().where(tie.opportunity_pk == _dated.c.opportunity_pk,
+                                   tie.deadline == _dated.c.deadline,
+                                   tie.post_pk < _dated.c.post_pk)
+    return query.join(_dated, func.coalesce(_dated.c.opportunity_pk, _dated.c.post_pk) ==
+                      posts.c.pk).where(when, _dated.c.deadline == group_deadline, first_holder)
+
+
+def _segmented(engine: Engine, segments: list[Select[Any]], offset: int,
+               limit: int) -> list[dict[str, Any]]:
+    """A page over queries shown one after the other. A segment is counted only when the page
+    starts beyond its end, which takes paging deep into the listing."""
+    rows: list[dict[str, Any]] = []
+    for segment in segments:
+        if len(rows) >= limit:
+            break
+        found = _run(engine, segment.offset(offset).limit(limit - len(rows)))
+        if found:
+            rows += found
+            offset = 0
+        elif offset:
+            size = select(func.count()).select_from(segment.order_by(None).subquery())
+            with engine.connect() as conn:
+                offset = max(0, offset - int(conn.execute(size).scalar_one()))
+    return rows
+
+
+def candidates(engine: Engine, filters: Filters, *, limit: int) -> list[dict[str, Any]]:
+    """The newest `limit` matching opportunities, for ranking in Python."""
+    query = _filtered(engine, filters)
+    return _run(engine, query.order_by(*NEWEST).limit(limit))
+
+
+def heads_by_key(engine: Engine, platform: str, post_id: str) -> list[dict[str, Any]]:
+    """The opportunity a post belongs to (the post itself if it is the first one)."""
+    with engine.connect() as conn:
+        found = conn.execute(
+            select(posts.c.pk, classifications.c.opportunity_pk)
+            .join(classifications, classifications.c.post_pk == posts.c.pk)
+            .where(posts.c.platform == platform, posts.c.post_id == post_id)).first()
+    if found is None:
+        return []
+    head = found.opportunity_pk or found.pk
+    return _run(engine, _BASE.where(posts.c.pk == head))
+
+
+def thread(engine: Engine, head_pk: int) -> list[dict[str, Any]]:
+    """Every post of the call, oldest first, with the labels each one got."""
+    query = (select(posts.c.pk, posts.c.platform, posts.c.post_id, posts.c.url,
+                    posts.c.author_id, posts.c.text, posts.c.created_at,
+                    classifications.c.labels,
+                    authors.c.handle.label("author_handle"),
+                    authors.c.name.label("author_name"), authors.c.url.label("author_url"),
+                    authors.c.bio.label("author_bio"),
+                    authors.c.followers.label("author_followers"),
+                    func.coalesce(author_profiles.c.role, "unknown").label("author_role"))
+             .select_from(posts)
+             .join(classifications, classifications.c.post_pk == posts.c.pk)
+             .outerjoin(authors, and_(authors.c.platform == posts.c.platform,
+                                      authors.c.author_id == posts.c.author_id))
+             .outerjoin(author_profiles,
+                        and_(author_profiles.c.platform == posts.c.platform,
+                             author_profiles.c.author_id == posts.c.author_id))
+             .order_by(posts.c.created_at, posts.c.pk))
+    members = select(classifications.c.post_pk).where(classifications.c.opportunity_pk == head_pk)
+    with engine.connect() as conn:  # the members by index, then their posts by key
+        keys = {head_pk, *conn.execute(members).scalars()}
+        rows = [dict(r._mapping) for r in conn.execute(query.where(posts.c.pk.in_(keys)))]
+    for row in rows:
+        row["created_at"] = utc(row["created_at"])
+    return rows
+
+
+def _run(engine: Engine, query: Select[Any]) -> list[dict[str, Any]]:
+    sizes: dict[int, int] = {}
+    with engine.connect() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(query)]
+        if rows:  # how many posts each call has: one indexed count per call shown
+            sizes.update((int(k), int(n)) for k, n in conn.execute(
+                select(classifications.c.opportunity_pk, func.count())
+                .where(classifications.c.opportunity_pk.in_([r["pk"] for r in rows]))
+                .group_by(classifications.c.opportunity_pk)))
+    for row in rows:
+        row["created_at"] = utc(row["created_at"])
+        row["posts_in_group"] = max(1, sizes.get(row["pk"], 1))
+    return rows
+

@@ -1,0 +1,293 @@
+"""The JSON API under /api/v1: the data of every page, documented by OpenAPI.
+
+Errors come back as `{"error": {"code", "status", "message"}}`; post text, names and bios are
+returned as data, never as markup, and URLs only when they are http(s).
+"""
+
+from __future__ import annotations
+
+from dataclasses import astuple
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from mentorfeed import answer_cache, browse, directory, tracking
+from mentorfeed.classify.labels import AUDIENCES, LABELS
+from mentorfeed.config import Settings
+from mentorfeed.match.profile import TraineeProfile
+from mentorfeed.models import PLATFORMS
+from mentorfeed.people.events import Event, upcoming_events
+from mentorfeed.people.sessions import Session
+from mentorfeed.web import api_models as m
+from mentorfeed.web.people_cache import PeopleView, people_view
+
+router = APIRouter(prefix="/api/v1", tags=["api v1"])
+
+Label = Literal[LABELS]  # type: ignore[valid-type]
+Audience = Literal[AUDIENCES]  # type: ignore[valid-type]
+Platform = Literal[PLATFORMS]  # type: ignore[valid-type]
+DirectoryRole = Literal[directory.DIRECTORY_ROLES]  # type: ignore[valid-type]
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": m.Error, "description": "A search with nothing to look for"},
+    422: {"model": m.Error, "description": "A parameter was not understood"},
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": m.Error, "description": "Not found"}}
+
+
+def json(model: BaseModel) -> Response:
+    """A model as JSON. The models are built from checked data, so FastAPI's second validation
+    of the return value (a good part of an answer's time) is skipped."""
+    return Response(model.model_dump_json(), media_type="application/json")
+
+
+def error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "status": status, "message": message}},
+                        status_code=status)
+
+
+def settings_of(request: Request) -> Settings:
+    found: Settings = request.app.state.settings
+    return found
+
+
+def saved_trainee(settings: Settings) -> TraineeProfile | None:
+    """The trainee profile saved with the Me page, if any."""
+    return tracking.get_profile(settings)
+
+
+NO_PROFILE = ("No trainee profile is saved yet: fill in the profile on the Me page (/me) so "
+              "that mentors and opportunities can be ranked for you.")
+
+
+async def opportunity_query(  # async: FastAPI would run a plain def in the thread pool
+    q: Annotated[str | None, Query(max_length=500, description=(
+        'Full text, as `mentorfeed search`: words, "phrases", OR, -exclude, prefix*'))] = None,
+    label: Label | None = None,
+    audience: Audience | None = None,
+    topic: Annotated[str | None, Query(max_length=64)] = None,
+    platform: Platform | None = None,
+    since: Annotated[date | None, Query(description="Posted on or after this day")] = None,
+    until: Annotated[date | None, Query(description="Posted on or before this day")] = None,
+    open_only: Annotated[bool, Query(description="Not closed, deadline not passed")] = False,
+    sort: Literal["newest", "deadline", "fit"] = "newest",
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=browse.MAX_PER_PAGE)] = 20,
+) -> browse.OpportunityQuery:
+    """The filters of the Opportunities page, as query parameters (the API and the feeds)."""
+    return browse.OpportunityQuery(q=q, label=label, audience=audience, topic=topic,
+                                   platform=platform, since=since, until=until,
+                                   open_only=open_only, sort=sort, page=page, per_page=per_page)
+
+
+@router.get("/docs", include_in_schema=False)
+def docs(request: Request) -> Response:
+    """A readable reference of the API, built from its OpenAPI schema."""
+    from mentorfeed.web.rendering import render
+
+    schema = request.app.openapi()
+    return render(request, "api_docs.html", {
+        "schema_url": request.app.openapi_url, "routes": reference(schema)})
+
+
+def reference(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The /api/v1 routes of an OpenAPI schema, flattened for the reference page."""
+    routes = []
+    for path, methods in schema.get("paths", {}).items():
+        if not path.startswith("/api/v1"):
+            continue
+        for method, operation in methods.items():
+            parameters = []
+            for p in operation.get("parameters", []):
+                kind = p.get("schema", {})
+                choices = [c.get("enum") or [c.get("format") or c.get("type")]
+                           for c in kind.get("anyOf", [kind])]
+                parameters.append({
+                    "name": p["name"], "where": p["in"], "required": p.get("required", False),
+                    "type": " | ".join(str(x) for c in choices for x in c if x != "null"),
+                    "default": kind.get("default"), "description": p.get("description", "")})
+            routes.append({
+                "method": method.upper(), "path": path, "summary": operation.get("summary"),
+                "description": operation.get("description"), "parameters": parameters,
+                "responses": [(code, r.get("description", ""))
+                              for code, r in operation.get("responses", {}).items()]})
+    return routes
+
+
+@router.get("/opportunities", response_model=m.OpportunityList, responses=ERRORS)
+async def opportunities(
+    request: Request,
+    query: Annotated[browse.OpportunityQuery, Depends(opportunity_query)],
+) -> Any:
+    """Opportunities matching the filters of the Opportunities page, one per call. With
+    `sort=fit` and a saved trainee profile, each carries its fit score and reasons."""
+    settings = settings_of(request)
+
+    def key(trainee: TraineeProfile | None) -> tuple[object, ...]:
+        return ("api-opportunities", astuple(query), date.today(), repr(trainee))
+
+    def run() -> bytes:
+        trainee = saved_trainee(settings) if query.sort == "fit" else None
+
+        def answer() -> bytes:
+            found = browse.list_opportunities(settings, query, trainee=trainee)
+            return m.opportunity_list(found).model_dump_json().encode()
+
+        return answer_cache.remembered(settings.database_url, key(trainee), answer)
+
+    # An answer already kept is sent without a trip through the thread pool.
+    kept = None if query.sort == "fit" else answer_cache.peek(settings.database_url, key(None))
+    body = kept if isinstance(kept, bytes) else await run_in_threadpool(run)
+    return Response(body, media_type="application/json")
+
+
+@router.get("/opportunities/{opportunity_id:path}", response_model=m.OpportunityDetail,
+            responses=NOT_FOUND)
+async def opportunity(request: Request, opportunity_id: str) -> Any:
+    """One call (`platform:post_id` of any of its posts) with its thread and similar calls."""
+    found = await run_in_threadpool(browse.get_opportunity, settings_of(request), opportunity_id)
+    if found is None:
+        return error(404, "not_found", f"No opportunity has the id {opportunity_id!r}.")
+    return m.OpportunityDetail(opportunity=m.opportunity(found.card),
+                               thread=[m.thread_item(p) for p in found.thread],
+                               similar=[m.opportunity(c) for c in found.similar])
+
+
+@router.get("/mentors", response_model=m.MentorList, responses=ERRORS)
+async def mentors(
+    request: Request,
+    role: Annotated[DirectoryRole | None, Query(
+        description="Default: dermatologists and residents")] = None,
+    topic: Annotated[str | None, Query(max_length=64)] = None,
+    q: Annotated[str | None, Query(max_length=100, description="Part of a handle or name")] = None,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Any:
+    """The mentor directory of the Mentors page, from the stored author profiles: those who
+    engage with trainees most first (with a topic, who writes most about it). People who opted
+    out are never listed."""
+    engine = browse.store_for(settings_of(request)).engine
+    query = directory.DirectoryQuery(role=role, topic=topic, q=q, page=page, per_page=per_page)
+    found = await run_in_threadpool(directory.directory, engine, query)
+    return m.MentorList(items=[m.mentor(x) for x in found.items], page=found.page,
+                        per_page=found.per_page, has_next=found.has_next, total=found.total,
+                        profiles_stored=found.profiles_stored)
+
+
+@router.get("/match", response_model=m.Matches, responses=NOT_FOUND)
+async def match(request: Request,
+                limit: Annotated[int, Query(ge=1, le=50)] = 10,
+                today: Annotated[datetime | None, Query(
+                    description="Rank as of this moment (default: now)")] = None) -> Any:
+    """Mentors and opportunities ranked for the saved trainee profile, with reasons."""
+    from mentorfeed import api
+
+    settings = settings_of(request)
+    trainee = await run_in_threadpool(saved_trainee, settings)
+    if trainee is None:
+        return error(404, "no_profile", NO_PROFILE)
+    if today is None:  # the pages' view of people, as of now
+        view = await run_in_threadpool(people_view, request.app.state)
+        found = await run_in_threadpool(
+            lambda: api.match(settings, trainee, limit=limit, known=view.people))
+    else:  # people as known then: a slower pass over the store
+        when = today if today.tzinfo else today.replace(tzinfo=UTC)
+        found = await run_in_threadpool(
+            lambda: api.match(settings, trainee, limit=limit, today=when))
+    return m.Matches(
+        mentors=[m.MentorMatch(platform=x.key[0], author_id=x.key[1], handle=x.handle,
+                               role=x.role, score=x.score, reasons=_reasons(x.reasons))
+                 for x in found.mentors],
+        opportunities=[m.OpportunityMatch(id=m.key_id(x.key), url=m.safe_url(x.url),
+                                          labels=x.labels, deadline=x.deadline, score=x.score,
+                                          reasons=_reasons(x.reasons))
+                       for x in found.opportunities])
+
+
+def _reasons(reasons: list[Any]) -> list[m.Reason]:
+    return [m.Reason(text=r.text, posts=[m.key_id(k) for k in r.posts]) for r in reasons]
+
+
+@router.get("/sessions", response_model=m.SessionList)
+async def sessions(request: Request,
+                   page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+                   per_page: Annotated[int, Query(ge=1, le=100)] = 20) -> Any:
+    """Past journal-club sessions, newest first, question by question."""
+    view = await run_in_threadpool(people_view, request.app.state)
+    ordered = sorted(view.people.sessions, key=lambda s: s.start, reverse=True)
+    start = (page - 1) * per_page
+    items = [_session(view, s) for s in ordered[start:start + per_page]]
+    return m.SessionList(items=items, page=page, per_page=per_page,
+                         has_next=start + per_page < len(ordered))
+
+
+def _person(view: PeopleView, key: tuple[str, str] | None) -> m.Person | None:
+    if key is None:
+        return None
+    author = view.people.activity.authors.get(key)
+    return m.Person(platform=key[0], author_id=key[1], handle=author.handle if author else None,
+                    role=view.role(key))
+
+
+def _session(view: PeopleView, session: Session) -> m.Session:
+    participants = sorted(session.participants.items(), key=lambda x: (-x[1], x[0]))
+    return m.Session(
+        id=session.id, platform=session.platform, hashtag=session.hashtag,
+        host=_person(view, session.host), start=session.start, end=session.end,
+        questions=[m.Question(number=q.number, post=m.key_id(q.post), text=q.text,
+                              answers=len(q.answers)) for q in session.questions],
+        participants=[_participant(view, key, n) for key, n in participants])
+
+
+def _participant(view: PeopleView, key: tuple[str, str], posts: int) -> m.Participant:
+    author = view.people.activity.authors.get(key)
+    return m.Participant(platform=key[0], author_id=key[1],
+                         handle=author.handle if author else None, role=view.role(key),
+                         posts=posts)
+
+
+@router.get("/events", response_model=list[m.Event])
+async def events(request: Request, after: Annotated[datetime | None, Query(
+        description="Sessions starting after this moment (default: now)")] = None) -> Any:
+    """Announced journal-club sessions that have not started yet, soonest first."""
+    view = await run_in_threadpool(people_view, request.app.state)
+    found = await run_in_threadpool(upcoming, view, after)
+    return [m.Event(platform=e.platform, host=_person(view, e.host), hashtag=e.hashtag,
+                    starts=e.starts, post=m.key_id(e.post), url=m.safe_url(_url(view, e.post)),
+                    title=e.title) for e in found]
+
+
+def upcoming(view: PeopleView, after: datetime | None) -> list[Event]:
+    """The announced sessions starting after `after` (the view's own list when that is now)."""
+    if after is None:
+        return view.upcoming(datetime.now(UTC))
+    when = after if after.tzinfo else after.replace(tzinfo=UTC)
+    return upcoming_events(view.people.activity, now=when,
+                           hashtags=view.community.journal_club_hashtags or ("DermJC",),
+                           hosts=view.community.journal_club_hosts)
+
+
+def _url(view: PeopleView, key: tuple[str, str]) -> str | None:
+    post = view.posts.get(key)
+    return post.url if post else None
+
+
+@router.get("/insights", response_model=m.Insights, responses=ERRORS)
+async def insights(
+    request: Request,
+    period: Literal["month", "quarter", "year"] = "quarter",
+    platform: Platform | None = None,
+    top: Annotated[int, Query(ge=1, le=50)] = 10,
+    examples: Annotated[int, Query(ge=0, le=10, description="Examples per label")] = 1,
+) -> Any:
+    """The Insights page's figures, counted in the store."""
+    from mentorfeed import insights as figures
+
+    engine = browse.store_for(settings_of(request)).engine
+    found = await run_in_threadpool(lambda: figures.compute(
+        engine, period=period, platform=platform, top=top, examples=examples))
+    return json(m.insights_of(found))

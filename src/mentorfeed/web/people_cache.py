@@ -1,0 +1,104 @@
+"""`api.people` for the web pages, built once per version of the store.
+
+Building profiles and sessions reads every post (seconds on a large store), so the result is
+kept on `app.state` and reused until the store changes. The store's version is its post count
+plus the time of its latest classification: importing or forgetting posts changes the first,
+a classification run the second. Both are read by key, a few milliseconds on 1M posts: the
+latest classification is taken as the one of the newest post (every run, new posts or all of
+them, rewrites that row), because MAX(classified_at) has no index and scans the table (a
+quarter of a second per request on 1M posts). Grouping into opportunities runs right after
+classifying, so it needs no key of its own.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from mentorfeed import api
+from mentorfeed.browse import store_for
+from mentorfeed.collect.community import Community
+from mentorfeed.collect.community import load as load_community
+from mentorfeed.config import Settings
+from mentorfeed.people.activity import Key, PostRow
+from mentorfeed.people.events import Event, upcoming_events
+from mentorfeed.store.schema import classifications, posts
+
+Version = tuple[int, str | None]
+
+
+@dataclass(slots=True)
+class PeopleView:
+    """What the people pages need, computed together."""
+
+    version: Version
+    people: api.People
+    community: Community
+    posts: dict[Key, PostRow]  # every post by key, for transcripts and reasons' links
+    events: list[Event]  # announced sessions starting after `built_at`
+    built_at: datetime  # the moment the view describes: `api.as_of` the store
+    wall: datetime  # when it was built
+
+    def role(self, key: Key | None) -> str:
+        profile = self.people.profiles.get(key) if key else None
+        return profile.role if profile else "unknown"
+
+    def upcoming(self, now: datetime) -> list[Event]:
+        return [e for e in self.events if e.starts > now]
+
+    def as_of(self) -> datetime:
+        """`api.as_of` without a query: a past collection's moment stays where it was, a live
+        store's moves on with the clock."""
+        return self.built_at if self.built_at < self.wall else datetime.now(UTC)
+
+
+_LOCK = threading.Lock()  # one build at a time; the others wait and reuse it
+
+
+def store_version(settings: Settings) -> Version:
+    with store_for(settings).engine.connect() as conn:
+        count = conn.execute(select(func.count()).select_from(posts)).scalar_one()
+        latest = conn.execute(select(classifications.c.classified_at)
+                              .order_by(classifications.c.post_pk.desc()).limit(1)).scalar()
+    return (int(count), str(latest) if latest is not None else None)
+
+
+def people_view(state: Any, *, now: datetime | None = None) -> PeopleView:
+    """The cached view for the app whose `state` holds `settings`, rebuilt when stale."""
+    settings: Settings = state.settings
+    version = store_version(settings)
+    cached: PeopleView | None = getattr(state, "people_view", None)
+    if cached is not None and cached.version == version:
+        return cached
+    with _LOCK:
+        again: PeopleView | None = getattr(state, "people_view", None)
+        if again is not None and again.version == version:
+            return again
+        # As of the moment the store describes (now, or just after a past collection's last
+        # post), like `api.match` without `known`, so "for me" ranks as the CLI does.
+        wall = now or datetime.now(UTC)
+        built_at = now or api.as_of(settings)
+        community = load_community()
+        found = api.people(settings, now=built_at, community=community)
+        events = upcoming_events(found.activity, now=built_at,
+                                 hashtags=community.journal_club_hashtags or ("DermJC",),
+                                 hosts=community.journal_club_hosts)
+        view = PeopleView(version, found, community, found.activity.by_key(), events, built_at,
+                          wall)
+        state.people_view = view
+        return view
+
+
+def cached(state: Any, name: str, version: Version, build: Any) -> Any:
+    """Another value kept per store version on `state` (the Insights figures, for one)."""
+    store: dict[tuple[str, Version], Any] = getattr(state, "people_extras", None) or {}
+    key = (name, version)
+    if key not in store:
+        store = {k: v for k, v in store.items() if k[1] == version}  # drop stale entries
+        store[key] = build()
+        state.people_extras = store
+    return store[key]

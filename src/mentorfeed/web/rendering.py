@@ -1,0 +1,125 @@
+"""Rendering pages: one Jinja2 environment (autoescape on) and `render`, which every page
+module uses so each template gets the CSRF token and the same helpers."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+from starlette.requests import Request
+from starlette.responses import Response
+
+from mentorfeed.web import words
+from mentorfeed.web.security import CSRF_FIELD, is_safe_url, new_token
+
+TEMPLATES = Path(__file__).with_name("templates")
+# Control characters (except tab and newline) and bidi overrides can garble or disguise text.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+# Either of the above: most text has neither, and one search costs less than two replacements.
+_ODD = re.compile(f"{_UNPRINTABLE.pattern}|{_SURROGATE.pattern}")
+
+
+def clean(text: str) -> str:
+    """Untrusted text made printable: no control characters, no lone surrogates."""
+    if _ODD.search(text) is None:
+        return text
+    return _SURROGATE.sub("\ufffd", _UNPRINTABLE.sub("", text))
+
+
+def _finalize(value: Any) -> Any:
+    # Applied to every {{ expression }} before escaping; Markup is ours and already safe.
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return clean(value)
+    return "" if value is None else value
+
+
+def _iso(value: date | datetime | None) -> str:
+    if isinstance(value, datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)  # the store keeps UTC; SQLite forgets the zone
+    return value.isoformat() if value else ""
+
+
+def _day(value: date | datetime | None) -> str:
+    return f"{value:%d %b %Y}" if value else ""
+
+
+def url_with(request: Request, **changes: Any) -> str:
+    """The current page's address with some query parameters changed (None removes one)."""
+    params = dict(request.query_params)
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    return request.url.path + ("?" + urlencode(params) if params else "")
+
+
+def opportunity_url(opportunity_id: str) -> str:
+    """The detail page of an opportunity (its id may hold ':' and '/', as Bluesky's do)."""
+    return "/opportunities/" + quote(opportunity_id, safe=":/@")
+
+
+def dom_id(value: str) -> str:
+    """A stable HTML id for any string (ids of posts hold characters ids may not)."""
+    return "id-" + hashlib.blake2s(value.encode("utf-8", "replace"), digest_size=6).hexdigest()
+
+
+def make_environment() -> Environment:
+    # Templates are compiled once per process and never re-read: checking each file's time
+    # on every render (auto_reload) cost a stat per template per page.
+    env = Environment(loader=FileSystemLoader(TEMPLATES),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      finalize=_finalize, undefined=StrictUndefined, trim_blocks=True,
+                      lstrip_blocks=True, auto_reload=False, cache_size=-1)
+    env.filters.update(iso=_iso, day=_day, clean=clean,
+                       caption_audience=lambda n: words.caption(words.AUDIENCES, n),
+                       caption_contact=lambda n: words.caption(words.CONTACTS, n),
+                       caption_label=lambda n: words.caption(words.LABELS, n))
+    env.globals.update(is_safe_url=is_safe_url, url_with=url_with, csrf_field_name=CSRF_FIELD,
+                       words=words, caption=words.caption, opportunity_url=opportunity_url,
+                       dom_id=dom_id)
+    env.tests["safe_url"] = is_safe_url
+    return env
+
+
+environment = make_environment()
+
+
+HTML = "text/html; charset=utf-8"
+# Stands for the visitor's CSRF token in a page rendered once and kept for everyone
+# (pages.py): random per process and shaped like a token, so no post text can contain it.
+TOKEN_STAND_IN = new_token()
+
+
+def render_bytes(request: Request, template: str, context: Mapping[str, Any] | None = None,
+                 *, csrf_token: str | None = None) -> bytes:
+    """A page as UTF-8, with `request`, `csrf_token` and `path` available to the template."""
+    token = getattr(request.state, "csrf_token", "") if csrf_token is None else csrf_token
+    values = {"request": request, "path": request.url.path, "csrf_token": token,
+              **(context or {})}
+    html = environment.get_template(template).render(values)
+    # "replace" so one broken character in a stored post cannot turn a page into a 500.
+    return html.encode("utf-8", "replace")
+
+
+def with_token(page: bytes, request: Request) -> bytes:
+    """A page rendered with TOKEN_STAND_IN, carrying this visitor's token instead."""
+    token = str(getattr(request.state, "csrf_token", ""))
+    return page.replace(TOKEN_STAND_IN.encode(), token.encode())
+
+
+def render(request: Request, template: str, context: Mapping[str, Any] | None = None, *,
+           status_code: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+    """An HTML response from a template, with `request`, `csrf_token` and `path` available."""
+    return Response(render_bytes(request, template, context), status_code=status_code,
+                    media_type=HTML, headers=dict(headers or {}))

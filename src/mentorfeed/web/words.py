@@ -1,0 +1,79 @@
+"""The words pages show for the interface names (labels, audiences, contacts, roles, ...).
+
+The names themselves stay exactly as taxonomy.md has them (they are in URLs and the API);
+these are only their captions.
+"""
+
+from __future__ import annotations
+
+from mentorfeed.tracking import STATUSES
+
+LABELS = {
+    "urim_outreach": "URiM outreach",
+    "research_collaboration": "Research collaboration",
+    "specialty_information": "Specialty information",
+    "peer_mentorship": "Peer mentorship",
+    "program_application": "Program application",
+    "journal_club": "Journal club",
+}
+AUDIENCES = {
+    "premed": "Pre-med students",
+    "medical_student": "Medical students",
+    "resident": "Residents",
+    "urim": "URiM trainees",
+    "img": "International medical graduates",
+}
+CONTACTS = {
+    "dm": "Send a direct message",
+    "email": "Send an email",
+    "form": "Fill in a form",
+    "link": "Follow the link",
+    "reply": "Reply to the post",
+}
+ROLES = {
+    "dermatologist": "Dermatologist",
+    "resident": "Resident",
+    "medical_student": "Medical student",
+    "premed": "Pre-med",
+    "researcher": "Researcher",
+    "organization": "Organization",
+    "industry": "Industry",
+    "public": "Public",
+    "unknown": "Role unknown",
+}
+PLATFORMS = {"x": "X", "bluesky": "Bluesky", "mastodon": "Mastodon"}
+STATES = {"open": "Open", "closed": "Closed by its author", "expired": "Deadline passed"}
+GOALS = {
+    "research": "Research",
+    "specialty_information": "Information about dermatology",
+    "application_help": "Help with applications",
+    "peer_support": "Peer support",
+    "urim_programs": "Programs for URiM trainees",
+    "journal_clubs": "Journal clubs",
+}
+STAGES = {
+    "premed": "Pre-med", "MS1": "Medical student, year 1", "MS2": "Medical student, year 2",
+    "MS3": "Medical student, year 3", "MS4": "Medical student, year 4",
+    "resident": "Resident", "IMG": "International medical graduate", "other": "Other",
+}
+BACKGROUND = {
+    "first_generation": "First-generation (college or medicine)",
+    "urim": "Under-represented in medicine",
+    "black": "Black",
+    "latino": "Latino/Latina/Latinx or Hispanic",
+    "indigenous": "Indigenous",
+    "asian": "Asian",
+    "lgbtq": "LGBTQ+",
+    "woman": "Woman",
+    "img": "International medical graduate",
+    "disability": "Living with a disability",
+}
+__all__ = ["STATUSES", "caption"]  # STATUSES: the saved-item statuses' captions
+
+SORTS = {"newest": "Newest", "deadline": "Deadline soonest", "fit": "Best fit for my profile"}
+
+
+def caption(table: dict[str, str], name: object) -> str:
+    """The caption of a name, or the name itself with spaces for one we do not know."""
+    text = str(name)
+    return table.get(text, text.replace("_", " "))
