@@ -257,8 +257,8 @@ ENDPOINTS = ("page /opportunities", "api /api/v1/opportunities")
 
 
 def rare_url(rng: random.Random) -> tuple[str, str]:
-    """A filter drawn at random: a search word (with a label, sometimes), a page deep in a
-    label's listing, or a stretch of dates."""
+    """A filter drawn at random, practically never asked before: a search word (with a label,
+    sometimes), a page deep in a label's listing, or a stretch of dates."""
     kind = rng.randrange(3)
     if kind == 0:
         api = f"q={rng.choice(VOCABULARY)}"
@@ -269,6 +269,8 @@ def rare_url(rng: random.Random) -> tuple[str, str]:
     else:
         start = date.today() - timedelta(days=rng.randint(30, 700))
         api = f"since={start.isoformat()}&until={(start + timedelta(days=30)).isoformat()}"
+    if kind != 2:  # a start date before any post: the same answer, but never a cached one
+        api += f"&since={(date(2000, 1, 1) + timedelta(days=rng.randint(0, 6500))).isoformat()}"
     if rng.random() < 0.5:
         return "api /api/v1/opportunities", f"/api/v1/opportunities?{api}"
     return "page /opportunities", f"/opportunities?filtered=1&{api}"

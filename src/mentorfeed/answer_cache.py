@@ -7,8 +7,9 @@ soon as the store changes: for a SQLite store, any commit changes the size or ti
 files (WAL mode appends every commit to the -wal file), which two `stat` calls read. Other
 stores (PostgreSQL, written by other machines too) keep answers for `SHORT_SECONDS` only.
 
-Set MENTORFEED_ANSWER_CACHE=0 to turn it off (`benchmarks/web.py --no-cache` does, to measure
-the queries themselves).
+The web app keeps its rendered list pages and API answers here too (pages.py, api_v1.py), so
+they follow the same rule. Set MENTORFEED_ANSWER_CACHE=0 to turn it all off
+(`benchmarks/web.py --no-cache` does, to measure the queries themselves).
 """
 
 from __future__ import annotations

@@ -434,17 +434,17 @@ def as_of(settings: Settings) -> datetime:
     """The moment the store describes: now, or for a store whose newest post is older (a past
     collection, the sample corpus) the day after that post, so that deadlines, "open" and
     "recent" read as they did when it was collected."""
+    from mentorfeed.store.listing import newest_post
+
+    with open_store(settings) as store:
+        return moment_after(newest_post(store.engine))
+
+
+def moment_after(newest: datetime | None) -> datetime:
+    """`as_of` for a store whose newest post is `newest`."""
     from datetime import UTC, timedelta
 
-    from sqlalchemy import func, select
-
-    from mentorfeed.store.rows import utc
-    from mentorfeed.store.schema import posts
-
     now = datetime.now(UTC)
-    with open_store(settings) as store, store.engine.connect() as conn:
-        newest = utc(conn.execute(select(func.max(posts.c.created_at))
-                                  .where(posts.c.origin == "match")).scalar())
     return now if newest is None else min(now, newest + timedelta(days=1))
 
 

@@ -109,6 +109,15 @@ _stores: dict[str, tuple[Store, Hashable]] = {}
 _lock = threading.Lock()
 
 
+def _as_of(settings: Settings) -> datetime:
+    """`api.as_of`, with the newest post's time kept until the store changes."""
+    from mentorfeed.api import moment_after
+
+    return moment_after(answer_cache.remembered(
+        settings.database_url, ("newest post",),
+        lambda: listing.newest_post(store_for(settings).engine)))
+
+
 def store_for(settings: Settings) -> Store:
     """One open store per database for the life of the process: opening one checks the
     migrations, which costs more than a page of results. A SQLite store rebuilt at the same
@@ -160,7 +169,7 @@ def list_opportunities(settings: Settings, query: OpportunityQuery, *,
     unchanged (answer_cache.py): treat them as read-only."""
     if query.sort not in SORTS:
         raise ValueError(f"unknown sort {query.sort!r}; use one of {', '.join(SORTS)}")
-    now = today or datetime.now(UTC)
+    now = today or _as_of(settings)
     per_page = max(1, min(query.per_page, MAX_PER_PAGE))
     page = max(1, query.page)
     key = ("list", query.q, query.label, query.audience, query.topic, query.platform,
@@ -221,7 +230,7 @@ def get_opportunity(settings: Settings, opportunity_id: str, *,
     if key is None:
         return None
     with _running:
-        return _detail(settings, key, today or datetime.now(UTC))
+        return _detail(settings, key, today or _as_of(settings))
 
 
 def _detail(settings: Settings, key: tuple[str, str], now: datetime

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import errno
 import ipaddress
+import multiprocessing
+import multiprocessing.connection
 import os
+import signal
 import socket
-from typing import Annotated
+import sys
+from typing import Annotated, Any
 
 import typer
 from rich.text import Text
@@ -82,8 +86,69 @@ def serve_app(settings: Settings, host: str = DEFAULT_HOST, port: int = DEFAULT_
     os.environ["MENTORFEED_DATABASE_URL"] = settings.database_url
     console.print(f"The web app is at [bold]{address(host, port)}[/] (Ctrl+C stops it; "
                   f"{count} worker process{'es' if count > 1 else ''}).")
+    if count > 1 and REUSE_PORT:
+        run_workers(host, port, count)
+        return
     uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, workers=count,
-                log_level="warning", server_header=False, proxy_headers=False)
+                **SERVER_OPTIONS)
+
+
+SERVER_OPTIONS: dict[str, Any] = {"log_level": "warning", "server_header": False,
+                                  "proxy_headers": False}
+# uvicorn's own workers share one listening socket, and whichever is quickest accepts a burst
+# of connections: twenty browsers (or benchmark clients) that keep their connections open
+# ended up fourteen on one worker and six on the other, which then idled. With SO_REUSEPORT
+# (Linux) each worker listens on a socket of its own, from the moment it is ready, and the
+# kernel spreads new connections over them.
+REUSE_PORT = sys.platform == "linux" and hasattr(socket, "SO_REUSEPORT")
+READY_SECONDS = 120.0
+
+
+def run_workers(host: str, port: int, count: int) -> None:
+    """Run `count` worker processes until Ctrl+C, SIGTERM, or one of them stops."""
+    context = multiprocessing.get_context("spawn")
+    ready = context.Barrier(count)
+    workers = [context.Process(target=_worker, args=(host, port, ready),
+                               name=f"mentorfeed-web-{n}") for n in range(count)]
+
+    def stop(_signal: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        for worker in workers:
+            worker.start()
+        multiprocessing.connection.wait([w.sentinel for w in workers])
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()  # SIGTERM: uvicorn finishes the requests under way
+        for worker in workers:
+            worker.join(timeout=30)
+    failed = [w.exitcode for w in workers if w.exitcode not in (0, -signal.SIGTERM, None)]
+    if failed:
+        raise ConfigError(f"A web worker stopped (exit code {failed[0]}); see the messages "
+                          "above.")
+
+
+def _worker(host: str, port: int, ready: Any) -> None:
+    """One worker process: its own listening socket on the shared port, and uvicorn on it."""
+    import uvicorn
+
+    config = uvicorn.Config(APP_FACTORY, factory=True, host=host, port=port, **SERVER_OPTIONS)
+    config.load()  # import and build the app first: that is most of a worker's start-up
+    # Then listen when every worker can: the first one up would otherwise get every
+    # connection opened meanwhile, and keep them.
+    ready.wait(timeout=READY_SECONDS)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 @app.command()

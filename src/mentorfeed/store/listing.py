@@ -351,3 +351,10 @@ def _run(engine: Engine, query: Select[Any]) -> list[dict[str, Any]]:
         row["posts_in_group"] = max(1, sizes.get(row["pk"], 1))
     return rows
 
+
+
+def newest_post(engine: Engine) -> datetime | None:
+    """When the newest post collected (not one that came along as context) was written."""
+    with engine.connect() as conn:
+        return utc(conn.execute(select(func.max(posts.c.created_at))
+                                .where(posts.c.origin == "match")).scalar())

@@ -84,7 +84,14 @@ def make_environment() -> Environment:
     env.filters.update(iso=_iso, day=_day, clean=clean,
                        caption_audience=lambda n: words.caption(words.AUDIENCES, n),
                        caption_contact=lambda n: words.caption(words.CONTACTS, n),
-                       caption_label=lambda n: words.caption(words.LABELS, n))
+                       caption_label=lambda n: words.caption(words.LABELS, n),
+                       # Filters are plain calls in compiled templates, where a global function
+                       # goes through Context.call: these serve the twenty cards of a list page.
+                       caption_state=lambda n: words.caption(words.STATES, n),
+                       caption_role=lambda n: words.caption(words.ROLES, n),
+                       caption_platform=lambda n: words.caption(words.PLATFORMS, n),
+                       caption_status=lambda n: words.caption(words.STATUSES, n),
+                       dom_id=dom_id, opportunity_url=opportunity_url)
     env.globals.update(is_safe_url=is_safe_url, url_with=url_with, csrf_field_name=CSRF_FIELD,
                        words=words, caption=words.caption, opportunity_url=opportunity_url,
                        dom_id=dom_id)
