@@ -3,6 +3,7 @@ the posts that support them."""
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -73,35 +74,52 @@ def rank_mentors(trainee: TraineeProfile, profiles: Mapping[Key, AuthorProfile],
     most_engaged = max((p.signals.trainee_replies + p.signals.jc_answers for p in candidates),
                        default=0)
     chosen = set(trainee.background) | {f"language:{x}" for x in trainee.languages}
-    scored = sorted(((_score(trainee, p, today, met, most_engaged, chosen), p)
-                     for p in candidates), key=lambda pair: (-pair[0], pair[1].handle))
+    wants = _Wants(trainee, today, met, most_engaged, chosen)
+    best = heapq.nsmallest(limit * 4 + 20, ((wants.score(p), p) for p in candidates),
+                           key=lambda pair: (-pair[0], pair[1].handle))
     shortlist = [MentorMatch(p.key, p.handle, p.role, round(score, 4),
-                             _mentor_reasons(trainee, p, met, chosen))
-                 for score, p in scored[:limit * 4 + 20]]
+                             _mentor_reasons(trainee, p, met, chosen)) for score, p in best]
     return _diverse(shortlist, profiles, limit, per_institution)
 
 
-def _score(trainee: TraineeProfile, person: AuthorProfile, today: datetime,
-           met: Mapping[Key, list[tuple[Key, Key]]], most_engaged: int, chosen: set[str]) -> float:
-    signals = person.signals
-    if trainee.interests:
-        interest = min(1.0, sum(person.interests.get(t, 0.0) for t in trainee.interests) / 3.0)
-    else:
-        interest = 0.5
-    engaged = signals.trainee_replies + signals.jc_answers
-    engagement = math.log1p(engaged) / math.log1p(most_engaged) if most_engaged else 0.0
-    wanted = set(trainee.labels)
-    calls = sum(w for label, w in signals.recent_opportunities.items() if label in wanted)
-    near_peer = person.role == "resident" and not NEAR_PEER_GOALS.isdisjoint(trainee.goals)
-    score = (WEIGHTS["interests"] * interest + WEIGHTS["engagement"] * engagement +
-             WEIGHTS["calls"] * min(1.0, math.log1p(calls) / math.log1p(3.0)) +
-             WEIGHTS["for_your_stage"] * _for_stage(trainee, signals) +
-             WEIGHTS["recency"] * _decay(signals.last_active, today) +
-             WEIGHTS["openness"] * min(1.0, signals.offers / 2.0) +
-             WEIGHTS["near_peer"] * near_peer +
-             WEIGHTS["met_you"] * (1.0 if person.key in met else 0.0) +
-             WEIGHTS["background"] * _shared(chosen, person.background))
-    return score * 0.3 if signals.says_full else score
+class _Wants:
+    """What one trainee asks for, worked out once, and the score of a person against it."""
+
+    def __init__(self, trainee: TraineeProfile, today: datetime,
+                 met: Mapping[Key, list[tuple[Key, Key]]], most_engaged: int,
+                 chosen: set[str]) -> None:
+        self.interests = list(trainee.interests)
+        self.labels = frozenset(trainee.labels)
+        self.near_peer = not NEAR_PEER_GOALS.isdisjoint(trainee.goals)
+        self.audience = None if trainee.audience == "medical_student" else trainee.audience
+        self.today, self.met, self.chosen = today, met, chosen
+        self.engaged_scale = math.log1p(most_engaged) if most_engaged else 0.0
+
+    def score(self, person: AuthorProfile) -> float:
+        signals = person.signals
+        if self.interests:
+            interest = min(1.0, sum(person.interests.get(t, 0.0) for t in self.interests) / 3)
+        else:
+            interest = 0.5
+        engaged = signals.trainee_replies + signals.jc_answers
+        engagement = math.log1p(engaged) / self.engaged_scale if self.engaged_scale else 0.0
+        calls = sum(w for label, w in signals.recent_opportunities.items()
+                    if label in self.labels)
+        for_stage = min(1.0, signals.recent_audiences.get(self.audience, 0.0) / 2.0) \
+            if self.audience else 0.0
+        score = (WEIGHTS["interests"] * interest + WEIGHTS["engagement"] * engagement +
+                 WEIGHTS["calls"] * min(1.0, math.log1p(calls) / _LOG4) +
+                 WEIGHTS["for_your_stage"] * for_stage +
+                 WEIGHTS["recency"] * _decay(signals.last_active, self.today) +
+                 WEIGHTS["openness"] * min(1.0, signals.offers / 2.0) +
+                 WEIGHTS["near_peer"] * (self.near_peer and person.role == "resident") +
+                 WEIGHTS["met_you"] * (person.key in self.met) +
+                 WEIGHTS["background"] * (_shared(self.chosen, person.background)
+                                          if self.chosen and person.background else 0.0))
+        return score * 0.3 if signals.says_full else score
+
+
+_LOG4 = math.log1p(3.0)
 
 
 def _shared(chosen: set[str], background: list[str]) -> float:
