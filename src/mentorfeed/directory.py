@@ -12,47 +12,14 @@ from typing import Any
 from sqlalchemy import Engine, and_, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from mentorfeed.people.profiles import Signals
+from mentorfeed.people.stored import signals_of
 from mentorfeed.store.rows import utc
 from mentorfeed.store.schema import author_profiles, authors, classifications, posts
 
 Key = tuple[str, str]
 MENTOR_ROLES: tuple[str, ...] = ("dermatologist", "resident")
 DIRECTORY_ROLES: tuple[str, ...] = (*MENTOR_ROLES, "organization")
-
-
-@dataclass(slots=True)
-class Signals:
-    """What an author's posts show about how they treat trainees (author_profiles.signals)."""
-
-    calls: int = 0  # opportunity posts
-    opportunities: dict[str, int] = field(default_factory=dict)  # label -> posts
-    opportunity_posts: list[Key] = field(default_factory=list)
-    trainee_replies: int = 0
-    trainee_reply_posts: list[Key] = field(default_factory=list)
-    jc_answers: int = 0
-    offers: int = 0
-    answered_questions: int = 0
-    says_full: bool = False
-
-    @property
-    def opportunities_posted(self) -> int:
-        return self.calls
-
-    @classmethod
-    def from_json(cls, data: Any) -> Signals:
-        """Tolerant of missing or odd fields: a profile row is data, not code."""
-        data = data if isinstance(data, dict) else {}
-        posted = data.get("opportunities")
-        return cls(
-            calls=_int(data.get("calls")),
-            opportunities={str(k): _int(v) for k, v in posted.items()}
-            if isinstance(posted, dict) else {},
-            opportunity_posts=_keys(data.get("opportunity_posts")),
-            trainee_replies=_int(data.get("trainee_replies")),
-            trainee_reply_posts=_keys(data.get("trainee_reply_posts")),
-            jc_answers=_int(data.get("jc_answers")), offers=_int(data.get("offers")),
-            answered_questions=_int(data.get("answered_questions")),
-            says_full=data.get("says_full") is True)
 
 
 @dataclass(slots=True)
@@ -108,17 +75,6 @@ class PostLink:
     labels: list[str] = field(default_factory=list)
 
 
-def _int(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
-def _keys(value: Any) -> list[Key]:
-    if not isinstance(value, list):
-        return []
-    return [(str(v[0]), str(v[1])) for v in value
-            if isinstance(v, list | tuple) and len(v) == 2]
-
-
 def _signal(name: str) -> ColumnElement[int]:
     return func.coalesce(author_profiles.c.signals[name].as_integer(), 0)
 
@@ -156,7 +112,7 @@ def _mentor(r: Any, top_topics: int = 5) -> Mentor:
     ranked = sorted(interests.items(), key=lambda item: (-float(item[1] or 0), item[0]))
     return Mentor(r.platform, r.author_id, r.handle, r.name, r.role, float(r.role_confidence),
                   [str(topic) for topic, _ in ranked[:top_topics]],
-                  Signals.from_json(r.signals), r.institution, utc(r.last_active),
+                  signals_of(r.signals, utc(r.last_active)), r.institution, utc(r.last_active),
                   r.bio, r.url, r.followers)
 
 

@@ -18,7 +18,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from mentorfeed.classify.labels import LABELS
 from mentorfeed.config import Settings
-from mentorfeed.directory import MENTOR_ROLES, Signals
+from mentorfeed.directory import MENTOR_ROLES
+from mentorfeed.people.stored import signals_of
 from mentorfeed.store import Store
 from mentorfeed.store.rows import utc
 from mentorfeed.store.schema import author_profiles, authors, classifications, post_facets, posts
@@ -64,7 +65,7 @@ class EngagedMentor:
     trainee_replies: int
     jc_answers: int
     offers: int
-    opportunities: int  # opportunity posts (see directory.Signals.opportunities_posted)
+    opportunities: int  # opportunity posts (the profile's `calls`)
     last_active: datetime | None
 
     @property
@@ -280,9 +281,9 @@ def _mentors(conn: Any, top: int) -> list[EngagedMentor]:
              .order_by(engagement.desc(), author_profiles.c.handle).limit(top))
     found = []
     for r in conn.execute(query):
-        signals = Signals.from_json(r.signals)
+        signals = signals_of(r.signals, None)
         found.append(EngagedMentor(
             r.platform, r.author_id, r.handle, r.name, r.role, signals.trainee_replies,
-            signals.jc_answers, signals.offers, signals.opportunities_posted,
+            signals.jc_answers, signals.offers, signals.calls,
             utc(r.last_active)))
     return found

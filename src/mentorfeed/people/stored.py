@@ -81,21 +81,25 @@ def _row(profile: AuthorProfile) -> dict[str, Any]:
     }
 
 
-def _profile(row: Any) -> AuthorProfile:
-    stored = row["signals"]
-    last: datetime | None = utc(row["last_active"])
-    signals = Signals(
-        calls=stored.get("calls", 0), opportunities=stored["opportunities"],
-        opportunity_posts=[(p, i) for p, i in stored["opportunity_posts"]],
+def signals_of(stored: dict[str, Any], last_active: datetime | None) -> Signals:
+    """The signals of a stored profile (its `signals` column); what a row lacks (an older
+    format) reads as none."""
+    return Signals(
+        calls=stored.get("calls", 0), opportunities=stored.get("opportunities", {}),
+        opportunity_posts=[(p, i) for p, i in stored.get("opportunity_posts", [])],
         recent_opportunities=stored.get("recent_opportunities", {}),
         recent_audiences=stored.get("recent_audiences", {}),
-        trainee_replies=stored["trainee_replies"],
-        trainee_reply_posts=[(p, i) for p, i in stored["trainee_reply_posts"]],
-        jc_answers=stored["jc_answers"], offers=stored["offers"],
-        answered_questions=stored["answered_questions"], says_full=stored["says_full"],
-        last_active=last)
+        trainee_replies=stored.get("trainee_replies", 0),
+        trainee_reply_posts=[(p, i) for p, i in stored.get("trainee_reply_posts", [])],
+        jc_answers=stored.get("jc_answers", 0), offers=stored.get("offers", 0),
+        answered_questions=stored.get("answered_questions", 0),
+        says_full=bool(stored.get("says_full")), last_active=last_active)
+
+
+def _profile(row: Any) -> AuthorProfile:
     return AuthorProfile(
         key=(row["platform"], row["author_id"]), handle=row["handle"], name=row["name"],
         role=row["role"], role_confidence=row["role_confidence"], role_cues=row["role_cues"],
-        interests=row["interests"], signals=signals, background=row["background"],
-        institution=row["institution"], opted_out=row["opted_out"])
+        interests=row["interests"], signals=signals_of(row["signals"], utc(row["last_active"])),
+        background=row["background"], institution=row["institution"],
+        opted_out=row["opted_out"])
