@@ -21,7 +21,6 @@ from mentorfeed import api
 from mentorfeed.collect.community import load as load_community
 from mentorfeed.config import Settings, sqlite_url
 from mentorfeed.match.profile import TraineeProfile
-from mentorfeed.people import stored
 from mentorfeed.store.schema import author_profiles
 from mentorfeed.tracking import forget_profile, save_profile
 from mentorfeed.web import create_app
@@ -69,14 +68,7 @@ def _copy_store(source: Settings, target: Path) -> Settings:
 def refresh_profiles(settings: Settings) -> None:
     """Fill author_profiles as `mentorfeed people` does, with a community config that lists
     one sample dermatologist under [people] opt_out."""
-    community = replace(load_community(), opt_out=[CONFIG_OPT_OUT])
-    refresh = getattr(api, "refresh_people", None)
-    if refresh is not None:
-        refresh(settings, community=community)
-        return
-    found = api.people(settings, community=community)
-    with api.open_store(settings) as store:
-        stored.save_profiles(store, found.profiles.values())
+    api.refresh_people(settings, community=replace(load_community(), opt_out=[CONFIG_OPT_OUT]))
 
 
 @pytest.fixture(scope="module")

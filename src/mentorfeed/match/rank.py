@@ -30,6 +30,7 @@ NEAR_PEER_GOALS = frozenset({"peer_support", "application_help"})
 _AUDIENCE_WORDS = {"premed": "premeds", "resident": "residents", "img": "IMGs",
                    "medical_student": "medical students"}
 
+
 @dataclass(slots=True)
 class Reason:
     text: str
