@@ -275,3 +275,27 @@ def test_the_listing_on_postgresql(postgres_url: str, demo_settings: Settings) -
         assert detail is not None and detail.thread[0].id == card.id
     finally:
         browse.close_stores()
+
+
+def test_a_store_from_before_facet_times_lists_the_same_after_upgrading(
+        demo_settings: Settings, own_store: Settings) -> None:
+    """Migration 0007 gives each facet row its post's time, which the listing walks."""
+    from alembic import command
+
+    from mentorfeed.store import migrate
+
+    filters = {"label": "journal_club", "topic": "skin of color"}
+    before = [[c.id for c in everything(demo_settings, **{k: v})] for k, v in filters.items()]
+    config = migrate.alembic_config()
+    with Store(own_store.database_url) as store, store.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0006")
+        assert "created_at" not in {c[1] for c in conn.exec_driver_sql(
+            "PRAGMA table_info(post_facets)")}
+    browse.close_stores()
+    with Store(own_store.database_url) as store, store.engine.connect() as conn:  # upgrades
+        assert conn.exec_driver_sql(
+            "SELECT count(*) FROM post_facets JOIN posts ON posts.pk = post_facets.post_pk "
+            "WHERE post_facets.created_at IS NOT posts.created_at").scalar() == 0
+    after = [[c.id for c in everything(own_store, **{k: v})] for k, v in filters.items()]
+    assert after == before and all(after)

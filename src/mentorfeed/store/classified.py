@@ -82,11 +82,12 @@ def save(engine: Engine, rows: Sequence[tuple[tuple[str, str], Classification]])
         keys = {}
         for platform in {key[0] for key, _ in rows}:
             ids = [key[1] for key, _ in rows if key[0] == platform]
-            found = conn.execute(select(posts.c.post_id, posts.c.pk).where(
+            found = conn.execute(select(posts.c.post_id, posts.c.pk, posts.c.created_at).where(
                 posts.c.platform == platform,
                 posts.c.post_id.in_(bindparam("ids", expanding=True))), {"ids": ids})
-            keys.update({(platform, i): pk for i, pk in found})
-        stored = [(keys[key], c) for key, c in rows if key in keys]
+            keys.update({(platform, i): (pk, when) for i, pk, when in found})
+        stored = [(keys[key][0], c) for key, c in rows if key in keys]
+        times = dict(keys.values())
         pks = [pk for pk, _ in stored]
         conn.execute(delete(post_facets).where(post_facets.c.post_pk.in_(pks)))
         conn.execute(delete(classifications).where(classifications.c.post_pk.in_(pks)))
@@ -96,7 +97,7 @@ def save(engine: Engine, rows: Sequence[tuple[tuple[str, str], Classification]])
             "why": c.why, "deadline": c.deadline, "closes_call": c.closes_call,
             "opportunity_pk": None, "closed": False, "classified_at": now,
         } for pk, c in stored])
-        facets = [{"post_pk": pk, "facet": facet, "value": value}
+        facets = [{"post_pk": pk, "facet": facet, "value": value, "created_at": times[pk]}
                   for pk, c in stored for facet, key in FACETS.items()
                   for value in dict.fromkeys(c.labels if key == "labels" else
                                              c.extract.get(key) or ())]

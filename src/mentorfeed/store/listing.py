@@ -4,6 +4,11 @@ thousand.
 
 A call's deadline is the latest deadline any of its posts gives; its state is closed (its author
 said so), expired (that deadline passed) or open, as in `classified.opportunities`.
+
+A page is found in two steps: first the keys of its calls, walking narrow indexes in the page's
+order (no post text, author or deadline is read for the calls skipped or left out), then what
+the cards show, for those calls only. With a label, audience or topic, the walk starts from
+that facet's posts in time order (`post_facets` keeps each post's time for it).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from sqlalchemy import (
     Engine,
     Select,
     and_,
+    bindparam,
     column,
     exists,
     func,
@@ -69,7 +75,7 @@ class Filters:
     posted_by: datetime | None = None  # leave out what was posted after this moment
 
 
-def _base() -> Select[Any]:
+def _cards() -> Select[Any]:
     """Opportunity heads (the first post of each call) with what a card shows."""
     role = func.coalesce(author_profiles.c.role, "unknown")
     return (
@@ -85,18 +91,35 @@ def _base() -> Select[Any]:
         .outerjoin(authors, and_(authors.c.platform == posts.c.platform,
                                  authors.c.author_id == posts.c.author_id))
         .outerjoin(author_profiles, and_(author_profiles.c.platform == posts.c.platform,
-                                         author_profiles.c.author_id == posts.c.author_id))
-        .where(classifications.c.is_opportunity, posts.c.origin == "match",
-               or_(classifications.c.opportunity_pk.is_(None),
-                   classifications.c.opportunity_pk == classifications.c.post_pk)))
+                                         author_profiles.c.author_id == posts.c.author_id)))
 
 
-_BASE = _base()  # built once: statements are immutable, and building one costs a little
+_CARDS = _cards()  # built once: statements are immutable, and building one costs a little
+_IS_HEAD = and_(classifications.c.is_opportunity, posts.c.origin == "match",
+                or_(classifications.c.opportunity_pk.is_(None),
+                    classifications.c.opportunity_pk == classifications.c.post_pk))
+_driver = post_facets.alias("driver")  # the facet a listing walks, in time order
 
 
-# Below this many matching posts, a search (or a label, audience or topic) starts from its
-# matches; above it, from the newest posts: for a search, first those of the last week, then of
-# the last month, and so on (see `_search`).
+@dataclass(slots=True)
+class _Keys:
+    """The keys of the opportunity heads that pass some filters; `when` is the post time to
+    range over and order by, and `key` the head's key, both from the table the walk starts
+    from (the posts, or the facet's posts)."""
+
+    query: Select[Any]
+    when: ColumnElement[Any]
+    key: ColumnElement[Any]
+
+    def where(self, *conditions: ColumnElement[bool]) -> _Keys:
+        return _Keys(self.query.where(*conditions), self.when, self.key)
+
+    def newest(self) -> Select[Any]:
+        return self.query.order_by(self.when.desc(), self.key.desc())
+
+
+# Below this many matching posts, a search starts from its matches; above it, from the newest
+# posts: first those of the last week, then of the last month, and so on (see `_search`).
 FEW_MATCHES = 5000
 WINDOWS_DAYS = (7, 30, 120, 480)
 
@@ -107,7 +130,7 @@ def _fts_matches(query: str, rowids: tuple[int, int] | None = None) -> Select[An
     return matching.where(_fts.c.rowid.between(*rowids)) if rowids else matching
 
 
-# Whether a search or a facet had few matches, by database and query, for a minute: only the
+# Whether a search had few matches, by database and query, for a minute: only the
 # plan depends on it (both plans give the same rows), and probing a prefix search (`mentor*`)
 # costs as much as running it.
 _few_seen: dict[tuple[str, str], tuple[bool, float]] = {}
@@ -129,7 +152,7 @@ def _few(engine: Engine, name: str, matching: Select[Any]) -> bool:
     return few
 
 
-def _text_match(engine: Engine, query: str) -> ColumnElement[bool]:
+def _text_match(engine: Engine, query: str, keys: _Keys) -> ColumnElement[bool]:
     """Posts matching `query` in the language of `mentorfeed search` (store/search.py)."""
     if engine.dialect.name == "postgresql":
         tsv: ColumnElement[Any] = literal_column("posts.text_tsv")
@@ -137,49 +160,51 @@ def _text_match(engine: Engine, query: str) -> ColumnElement[bool]:
         return matches
     matching = _fts_matches(query)
     # SQLite would start from the matches and sort them all: fine for a rare word, a third of
-    # a second for a common one on a million posts. For those, `pk + 0` (no index) makes it
+    # a second for a common one on a million posts. For those, `key + 0` (no index) makes it
     # walk the posts in the listing's order and look each up in the matches.
     return posts.c.pk.in_(matching) if _few(engine, f"q={query}", matching) else \
-        (posts.c.pk + 0).in_(matching)
+        (keys.key + 0).in_(matching)
 
 
-def _faceted(engine: Engine, facet: str, value: str) -> ColumnElement[bool]:
-    """Posts with a label, audience or topic. A rare one (a topic a thousand posts name)
-    is faster from its own list, sorted, than by walking the newest posts until a page is
-    full; a common one the other way round."""
-    having = select(post_facets.c.post_pk).where(post_facets.c.facet == facet,
-                                                 post_facets.c.value == value)
-    if _few(engine, f"{facet}={value}", having):
-        return classifications.c.post_pk.in_(having)
-    return exists().where(post_facets.c.post_pk == classifications.c.post_pk,
-                          post_facets.c.facet == facet, post_facets.c.value == value)
+# The facet a listing walks when it has several: the one that usually has fewest posts.
+_WALK_ORDER = ("topic", "audience", "label")
 
 
-def _filtered(engine: Engine, filters: Filters, *, words: bool = True) -> Select[Any]:
+def _filtered(engine: Engine, filters: Filters, *, words: bool = True) -> _Keys:
     """The opportunity heads that pass the filters (the search words too, unless not
     `words`)."""
-    query = _BASE
-    for facet, value in (("label", filters.label), ("audience", filters.audience),
-                         ("topic", filters.topic)):
-        if value:
-            query = query.where(_faceted(engine, facet, value))
+    facets = {name: value for name in _WALK_ORDER
+              if (value := getattr(filters, name))}
+    if facets:
+        walked, value = next(iter(facets.items()))
+        query = (select(_driver.c.post_pk.label("pk")).select_from(_driver)
+                 .join(posts, posts.c.pk == _driver.c.post_pk)
+                 .join(classifications, classifications.c.post_pk == _driver.c.post_pk)
+                 .where(_driver.c.facet == walked, _driver.c.value == value, _IS_HEAD))
+        keys = _Keys(query, _driver.c.created_at, _driver.c.post_pk)
+        for facet, value in list(facets.items())[1:]:
+            keys = keys.where(exists().where(
+                post_facets.c.post_pk == classifications.c.post_pk,
+                post_facets.c.facet == facet, post_facets.c.value == value))
+    else:
+        query = (select(posts.c.pk).select_from(posts)
+                 .join(classifications, classifications.c.post_pk == posts.c.pk)
+                 .where(_IS_HEAD))
+        keys = _Keys(query, posts.c.created_at, posts.c.pk)
     if filters.platform:
-        query = query.where(posts.c.platform == filters.platform)
+        keys = keys.where(posts.c.platform == filters.platform)
     if filters.since:
-        query = query.where(posts.c.created_at >= filters.since)
+        keys = keys.where(keys.when >= filters.since)
     if filters.until:
-        query = query.where(posts.c.created_at < filters.until)
+        keys = keys.where(keys.when < filters.until)
     if filters.posted_by:
-        query = query.where(posts.c.created_at <= filters.posted_by)
+        keys = keys.where(keys.when <= filters.posted_by)
     if filters.open_only:
-        query = query.where(~classifications.c.closed,
-                            or_(group_deadline.is_(None), group_deadline >= filters.today))
+        keys = keys.where(~classifications.c.closed,
+                          or_(group_deadline.is_(None), group_deadline >= filters.today))
     if words and filters.q and filters.q.strip():
-        query = query.where(_text_match(engine, filters.q))
-    return query
-
-
-NEWEST = (posts.c.created_at.desc(), posts.c.pk.desc())
+        keys = keys.where(_text_match(engine, filters.q, keys))
+    return keys
 
 
 def list_page(engine: Engine, filters: Filters, *, sort: str = "newest", offset: int = 0,
@@ -192,18 +217,17 @@ def list_page(engine: Engine, filters: Filters, *, sort: str = "newest", offset:
     if sort == "newest":
         if filters.q and filters.q.strip() and engine.dialect.name == "sqlite":
             return _search(engine, filters, offset, limit)
-        query = _filtered(engine, filters)
-        return _run(engine, query.order_by(*NEWEST).offset(offset).limit(limit))
+        return _run(engine, _filtered(engine, filters).newest().offset(offset).limit(limit))
     if sort != "deadline":
         raise ValueError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
-    query = _filtered(engine, filters)
+    keys = _filtered(engine, filters)
     today = filters.today
-    segments = [_by_deadline(query, _dated.c.deadline >= today).order_by(
-                    _dated.c.deadline, *NEWEST),
-                query.where(group_deadline.is_(None)).order_by(*NEWEST)]
+    segments = [_by_deadline(keys, _dated.c.deadline >= today).order_by(
+                    _dated.c.deadline, keys.when.desc(), keys.key.desc()),
+                keys.where(group_deadline.is_(None)).newest()]
     if not filters.open_only:
-        segments.append(_by_deadline(query, _dated.c.deadline < today).order_by(
-            _dated.c.deadline.desc(), *NEWEST))
+        segments.append(_by_deadline(keys, _dated.c.deadline < today).order_by(
+            _dated.c.deadline.desc(), keys.when.desc(), keys.key.desc()))
     return _segmented(engine, segments, offset, limit)
 
 
@@ -211,13 +235,13 @@ def _search(engine: Engine, filters: Filters, offset: int, limit: int) -> list[d
     """Newest matches of a search on SQLite. A common word matches a good part of the store;
     collecting all its matches costs more than the page. So look among the posts of the last
     week first (their keys span a short range, and FTS5 reads only that range of each word's
-    list), then of the last month, and so on. A full page from a window is exact: every post
-    newer than the window's start was in it."""
+    list), walking them newest first, then among those of the last month, and so on. A full
+    page from a window is exact: every post newer than the window's start was in it."""
     assert filters.q
-    query = _filtered(engine, filters, words=False)
+    keys = _filtered(engine, filters, words=False)
     matching = _fts_matches(filters.q)
     if _few(engine, f"q={filters.q}", matching):
-        return _run(engine, query.where(posts.c.pk.in_(matching)).order_by(*NEWEST)
+        return _run(engine, keys.where(posts.c.pk.in_(matching)).newest()
                     .offset(offset).limit(limit))
     with engine.connect() as conn:  # one aggregate per query: SQLite reads each from an index
         latest = utc(conn.execute(select(func.max(posts.c.created_at))).scalar())
@@ -225,9 +249,9 @@ def _search(engine: Engine, filters: Filters, offset: int, limit: int) -> list[d
     shown, days = 0, WINDOWS_DAYS[0]
     while latest is not None and days <= WINDOWS_DAYS[-1]:
         since = latest - timedelta(days=days)
-        window = query.where(posts.c.created_at >= since, posts.c.pk.in_(
+        window = keys.where(keys.when >= since, (keys.key + 0).in_(
             _fts_matches(filters.q, _keys_since(engine, since, last_key))))
-        rows = _run(engine, window.order_by(*NEWEST).offset(offset).limit(limit))
+        rows = _run(engine, window.newest().offset(offset).limit(limit))
         if len(rows) == limit:
             return rows
         # Too few in this window: the next one is as many times wider as it takes at this
@@ -236,7 +260,7 @@ def _search(engine: Engine, filters: Filters, offset: int, limit: int) -> list[d
         wanted = days * (offset + limit) / max(1, shown) * 1.5
         days = next((d for d in WINDOWS_DAYS if d > days and d >= wanted),
                     WINDOWS_DAYS[-1] + 1)
-    return _run(engine, query.where((posts.c.pk + 0).in_(matching)).order_by(*NEWEST)
+    return _run(engine, keys.where((keys.key + 0).in_(matching)).newest()
                 .offset(offset).limit(limit))
 
 
@@ -260,7 +284,7 @@ def _keys_since(engine: Engine, since: datetime, last_key: int) -> tuple[int, in
     return found
 
 
-def _by_deadline(query: Select[Any], when: ColumnElement[bool]) -> Select[Any]:
+def _by_deadline(keys: _Keys, when: ColumnElement[bool]) -> Select[Any]:
     """Calls whose deadline meets `when`, reached through the deadline index in its order (so
     a page stops early) from the one post that holds the call's deadline: the latest, and of
     several posts naming that day, the first."""
@@ -268,8 +292,9 @@ def _by_deadline(query: Select[Any], when: ColumnElement[bool]) -> Select[Any]:
     first_holder = ~exists().where(tie.opportunity_pk == _dated.c.opportunity_pk,
                                    tie.deadline == _dated.c.deadline,
                                    tie.post_pk < _dated.c.post_pk)
-    return query.join(_dated, func.coalesce(_dated.c.opportunity_pk, _dated.c.post_pk) ==
-                      posts.c.pk).where(when, _dated.c.deadline == group_deadline, first_holder)
+    return keys.query.join(_dated, func.coalesce(_dated.c.opportunity_pk, _dated.c.post_pk) ==
+                           posts.c.pk).where(when, _dated.c.deadline == group_deadline,
+                                             first_holder)
 
 
 def _segmented(engine: Engine, segments: list[Select[Any]], offset: int,
@@ -293,8 +318,7 @@ def _segmented(engine: Engine, segments: list[Select[Any]], offset: int,
 
 def candidates(engine: Engine, filters: Filters, *, limit: int) -> list[dict[str, Any]]:
     """The newest `limit` matching opportunities, for ranking in Python."""
-    query = _filtered(engine, filters)
-    return _run(engine, query.order_by(*NEWEST).limit(limit))
+    return _run(engine, _filtered(engine, filters).newest().limit(limit))
 
 
 def heads_by_key(engine: Engine, platform: str, post_id: str) -> list[dict[str, Any]]:
@@ -307,7 +331,7 @@ def heads_by_key(engine: Engine, platform: str, post_id: str) -> list[dict[str, 
     if found is None:
         return []
     head = found.opportunity_pk or found.pk
-    return _run(engine, _BASE.where(posts.c.pk == head))
+    return _cards_of(engine, [head])
 
 
 def thread(engine: Engine, head_pk: int) -> list[dict[str, Any]]:
@@ -337,20 +361,32 @@ def thread(engine: Engine, head_pk: int) -> list[dict[str, Any]]:
     return rows
 
 
-def _run(engine: Engine, query: Select[Any]) -> list[dict[str, Any]]:
-    sizes: dict[int, int] = {}
+def _run(engine: Engine, keys: Select[Any]) -> list[dict[str, Any]]:
+    """The cards of the calls whose keys `keys` selects, in its order."""
     with engine.connect() as conn:
-        rows = [dict(r._mapping) for r in conn.execute(query)]
-        if rows:  # how many posts each call has: one indexed count per call shown
-            sizes.update((int(k), int(n)) for k, n in conn.execute(
-                select(classifications.c.opportunity_pk, func.count())
-                .where(classifications.c.opportunity_pk.in_([r["pk"] for r in rows]))
-                .group_by(classifications.c.opportunity_pk)))
-    for row in rows:
-        row["created_at"] = utc(row["created_at"])
-        row["posts_in_group"] = max(1, sizes.get(row["pk"], 1))
-    return rows
+        found = list(conn.execute(keys).scalars())
+    return _cards_of(engine, found)
 
+
+def _cards_of(engine: Engine, keys: list[int]) -> list[dict[str, Any]]:
+    """The cards of these calls, in this order, each with how many posts carry it."""
+    if not keys:
+        return []
+    wanted: Any = bindparam("keys", expanding=True)
+    with engine.connect() as conn:
+        rows = {r.pk: dict(r._mapping) for r in conn.execute(
+            _CARDS.where(posts.c.pk.in_(wanted)), {"keys": keys})}
+        sizes: dict[int, int] = dict(conn.execute(  # one indexed count per call
+            select(classifications.c.opportunity_pk, func.count())
+            .where(classifications.c.opportunity_pk.in_(wanted))
+            .group_by(classifications.c.opportunity_pk), {"keys": keys}).all())
+    cards = []
+    for key in keys:
+        if (row := rows.get(key)) is not None:
+            row["created_at"] = utc(row["created_at"])
+            row["posts_in_group"] = max(1, sizes.get(key, 1))
+            cards.append(row)
+    return cards
 
 
 def newest_post(engine: Engine) -> datetime | None:

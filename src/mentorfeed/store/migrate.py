@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def _config() -> Config:
+def alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
@@ -21,7 +21,7 @@ def _config() -> Config:
 
 def upgrade(engine: Engine) -> None:
     """Apply every migration the database has not seen yet (a no-op when it is current)."""
-    config = _config()
+    config = alembic_config()
     head = ScriptDirectory.from_config(config).get_current_head()
     with engine.connect() as connection:
         if MigrationContext.configure(connection).get_current_revision() == head:

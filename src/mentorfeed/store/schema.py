@@ -109,7 +109,8 @@ post_facets = Table(
     Column("post_pk", Key, ForeignKey("posts.pk", ondelete="CASCADE"), primary_key=True),
     Column("facet", String(16), primary_key=True),  # label, audience, contact, topic
     Column("value", String(64), primary_key=True),
-    Index("ix_post_facets_value", "facet", "value", "post_pk"),
+    Column("created_at", Timestamp),  # the post's (migration 0007), for listings in time order
+    Index("ix_post_facets_time", "facet", "value", "created_at", "post_pk"),
 )
 
 collection_state = Table(

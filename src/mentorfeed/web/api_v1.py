@@ -24,6 +24,7 @@ from mentorfeed.models import PLATFORMS
 from mentorfeed.people.events import Event, upcoming_events
 from mentorfeed.people.sessions import Session
 from mentorfeed.web import api_models as m
+from mentorfeed.web import lanes
 from mentorfeed.web.people_cache import PeopleView, people_view
 
 router = APIRouter(prefix="/api/v1", tags=["api v1"])
@@ -141,7 +142,7 @@ async def opportunities(
 
     # An answer already kept is sent without a trip through the thread pool.
     kept = None if query.sort == "fit" else answer_cache.peek(settings.database_url, key(None))
-    body = kept if isinstance(kept, bytes) else await run_in_threadpool(run)
+    body = kept if isinstance(kept, bytes) else await lanes.listing(run)
     return Response(body, media_type="application/json")
 
 

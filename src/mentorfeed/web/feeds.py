@@ -20,6 +20,7 @@ from starlette.responses import Response
 
 from mentorfeed import browse
 from mentorfeed.config import Settings
+from mentorfeed.web import lanes
 from mentorfeed.web.api_v1 import opportunity_query, settings_of, upcoming
 from mentorfeed.web.people_cache import PeopleView, people_view
 from mentorfeed.web.security import is_safe_url
@@ -57,7 +58,7 @@ async def opportunities_feed(
     asked = "per_page" in request.query_params
     query.page, query.per_page = 1, min(query.per_page, FEED_ITEMS) if asked else FEED_ITEMS
     query.sort = "newest" if query.sort == "fit" else query.sort
-    found = await run_in_threadpool(browse.list_opportunities, settings_of(request), query)
+    found = await lanes.listing(browse.list_opportunities, settings_of(request), query)
     return Response(_atom(str(request.url), found.items), media_type="application/atom+xml")
 
 

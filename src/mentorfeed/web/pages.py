@@ -21,6 +21,7 @@ from mentorfeed.classify.topics import TOPICS
 from mentorfeed.config import Settings
 from mentorfeed.errors import MentorfeedError, QueryError
 from mentorfeed.models import PLATFORMS
+from mentorfeed.web import lanes
 from mentorfeed.web.profile_form import ProfileForm
 from mentorfeed.web.rendering import (
     HTML,
@@ -139,7 +140,7 @@ async def opportunities(request: Request) -> Response:
     url = _settings(request).database_url
     key = ("opportunities-page", request.url.path, request.url.query, date.today())
     kept = answer_cache.peek(url, key)
-    page = kept if isinstance(kept, bytes) else await run_in_threadpool(
+    page = kept if isinstance(kept, bytes) else await lanes.listing(
         answer_cache.remembered, url, key, lambda: _opportunities_page(request))
     return Response(with_token(page, request), media_type=HTML)
 
