@@ -1,5 +1,6 @@
-"""Every page at phone and desktop width: it fits the screen, and a screenshot is kept for
-review in test-artifacts/screenshots/<page>-<width>.png."""
+"""Every page at phone and desktop width: it fits the screen, a screenshot is kept for review
+in test-artifacts/screenshots/<page>-<width>.png, and its text contrast and form labels meet
+WCAG 2.1 AA (checked in the page by wcag.js)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
+WCAG = (Path(__file__).with_name("wcag.js")).read_text(encoding="utf-8")
 PAGES = ["opportunities", "opportunity", "mentors", "journal-clubs", "journal-club-session",
          "me", "insights"]
 
@@ -40,3 +42,26 @@ def test_page_fits_the_screen(sized: Page, server: str, screenshots: Path, name:
     assert page_width <= width, f"{name} is {page_width}px wide on a {width}px screen"
     nav = sized.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link", name="Opportunities")).to_be_in_viewport()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_meets_wcag_aa_contrast_and_labels(sized: Page, server: str, name: str) -> None:
+    _open(sized, server, name)
+    problems = sized.evaluate(WCAG)
+    assert problems == [], f"{name}: " + "; ".join(problems)
+
+
+def test_the_wcag_check_finds_low_contrast_and_unlabelled_controls(page: Page) -> None:
+    page.set_content(
+        "<main style='background:#fff'><p style='color:#999'>pale grey on white</p>"
+        "<p style='color:#595959'>dark enough grey</p>"
+        "<h1 style='color:#949494;font-size:32px'>large text needs only 3:1</h1>"
+        "<div style='background:rgba(0,0,0,.7)'>"
+        "<span style='color:#000'>black on grey</span></div>"
+        "<label>Named <input name=a></label><input name=b><button></button></main>")
+    problems = page.evaluate(WCAG)
+    assert len(problems) == 4, problems
+    assert any('"pale grey on white" has contrast 2.85:1' in p for p in problems)
+    assert any('"black on grey"' in p for p in problems)
+    assert any("b" in p and p.endswith("has no label") for p in problems)
+    assert any(p.endswith("has no name") for p in problems)
