@@ -252,13 +252,15 @@ FILTERS = [
     "sort=deadline", "open_only=true", "page=2", "page=5&label=specialty_information",
     "since={month_ago}", "since={year_ago}&until={month_ago}&label=peer_mentorship",
     "label=research_collaboration&topic=hair&open_only=true", "sort=fit",
+    "label=program_application&sort=deadline&open_only=true",
 ]
 ENDPOINTS = ("page /opportunities", "api /api/v1/opportunities")
 
 
 def rare_url(rng: random.Random) -> tuple[str, str]:
     """A filter drawn at random, practically never asked before: a search word (with a label,
-    sometimes), a page deep in a label's listing, or a stretch of dates."""
+    sometimes), a page deep in a label's listing (by time or by deadline), or a stretch of
+    dates."""
     kind = rng.randrange(3)
     if kind == 0:
         api = f"q={rng.choice(VOCABULARY)}"
@@ -266,6 +268,8 @@ def rare_url(rng: random.Random) -> tuple[str, str]:
             api += f"&label={rng.choice(LABELS)}"
     elif kind == 1:
         api = f"label={rng.choice(LABELS)}&page={rng.randint(1, 25)}"
+        if rng.random() < 0.25:
+            api += "&sort=deadline"
     else:
         start = date.today() - timedelta(days=rng.randint(30, 700))
         api = f"since={start.isoformat()}&until={(start + timedelta(days=30)).isoformat()}"

@@ -139,6 +139,8 @@ def test_search_uses_the_search_language(demo_settings: Settings) -> None:
     {"q": "research"}, {"q": '"journal club"'}, {"q": "mentor*"}, {"q": "derm OR program"},
     {"label": "research_collaboration"}, {"topic": "hair", "open_only": True},
     {"q": "research", "audience": "medical_student", "sort": "deadline"},
+    {"label": "program_application", "sort": "deadline"},
+    {"topic": "skin of color", "label": "research_collaboration"},
 ])
 def test_plans_for_a_large_store_give_the_same_pages(demo_settings: Settings,
                                                      filters: dict[str, object],

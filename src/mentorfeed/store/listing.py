@@ -119,7 +119,8 @@ class _Keys:
 
 
 # Below this many matching posts, a search starts from its matches; above it, from the newest
-# posts: first those of the last week, then of the last month, and so on (see `_search`).
+# posts: first those of the last week, then of the last month, and so on (see `_search`). Below
+# it, a listing by deadline starts from a facet's posts too (see `_faceted`).
 FEW_MATCHES = 5000
 WINDOWS_DAYS = (7, 30, 120, 480)
 
@@ -130,7 +131,7 @@ def _fts_matches(query: str, rowids: tuple[int, int] | None = None) -> Select[An
     return matching.where(_fts.c.rowid.between(*rowids)) if rowids else matching
 
 
-# Whether a search had few matches, by database and query, for a minute: only the
+# Whether a search or a facet had few matches, by database and query, for a minute: only the
 # plan depends on it (both plans give the same rows), and probing a prefix search (`mentor*`)
 # costs as much as running it.
 _few_seen: dict[tuple[str, str], tuple[bool, float]] = {}
@@ -166,31 +167,42 @@ def _text_match(engine: Engine, query: str, keys: _Keys) -> ColumnElement[bool]:
         (keys.key + 0).in_(matching)
 
 
+def _faceted(engine: Engine, facet: str, value: str) -> ColumnElement[bool]:
+    """Posts with a label, audience or topic, for a listing in another order than time (by
+    deadline). A rare one (a topic a thousand posts name) is faster from its own list, sorted,
+    than by walking the calls in deadline order until a page is full; a common one the other
+    way round."""
+    having = select(post_facets.c.post_pk).where(post_facets.c.facet == facet,
+                                                 post_facets.c.value == value)
+    if _few(engine, f"{facet}={value}", having):
+        return classifications.c.post_pk.in_(having)
+    return exists().where(post_facets.c.post_pk == classifications.c.post_pk,
+                          post_facets.c.facet == facet, post_facets.c.value == value)
+
+
 # The facet a listing walks when it has several: the one that usually has fewest posts.
 _WALK_ORDER = ("topic", "audience", "label")
 
 
-def _filtered(engine: Engine, filters: Filters, *, words: bool = True) -> _Keys:
+def _filtered(engine: Engine, filters: Filters, *, words: bool = True,
+              by_time: bool = True) -> _Keys:
     """The opportunity heads that pass the filters (the search words too, unless not
-    `words`)."""
-    facets = {name: value for name in _WALK_ORDER
-              if (value := getattr(filters, name))}
-    if facets:
-        walked, value = next(iter(facets.items()))
-        query = (select(_driver.c.post_pk.label("pk")).select_from(_driver)
-                 .join(posts, posts.c.pk == _driver.c.post_pk)
-                 .join(classifications, classifications.c.post_pk == _driver.c.post_pk)
-                 .where(_driver.c.facet == walked, _driver.c.value == value, _IS_HEAD))
-        keys = _Keys(query, _driver.c.created_at, _driver.c.post_pk)
-        for facet, value in list(facets.items())[1:]:
-            keys = keys.where(exists().where(
-                post_facets.c.post_pk == classifications.c.post_pk,
-                post_facets.c.facet == facet, post_facets.c.value == value))
-    else:
-        query = (select(posts.c.pk).select_from(posts)
+    `words`). For a listing by time (`by_time`), the walk starts from a facet's posts when
+    there is a facet to filter by."""
+    facets = {name: value for name in _WALK_ORDER if (value := getattr(filters, name))}
+    keys = _Keys(select(posts.c.pk).select_from(posts)
                  .join(classifications, classifications.c.post_pk == posts.c.pk)
-                 .where(_IS_HEAD))
-        keys = _Keys(query, posts.c.created_at, posts.c.pk)
+                 .where(_IS_HEAD), posts.c.created_at, posts.c.pk)
+    if facets and by_time:
+        walked = next(iter(facets))
+        value = facets.pop(walked)
+        keys = _Keys(select(_driver.c.post_pk.label("pk")).select_from(_driver)
+                     .join(posts, posts.c.pk == _driver.c.post_pk)
+                     .join(classifications, classifications.c.post_pk == _driver.c.post_pk)
+                     .where(_driver.c.facet == walked, _driver.c.value == value, _IS_HEAD),
+                     _driver.c.created_at, _driver.c.post_pk)
+    for facet, value in facets.items():
+        keys = keys.where(_faceted(engine, facet, value))
     if filters.platform:
         keys = keys.where(posts.c.platform == filters.platform)
     if filters.since:
@@ -220,7 +232,7 @@ def list_page(engine: Engine, filters: Filters, *, sort: str = "newest", offset:
         return _run(engine, _filtered(engine, filters).newest().offset(offset).limit(limit))
     if sort != "deadline":
         raise ValueError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
-    keys = _filtered(engine, filters)
+    keys = _filtered(engine, filters, by_time=False)
     today = filters.today
     segments = [_by_deadline(keys, _dated.c.deadline >= today).order_by(
                     _dated.c.deadline, keys.when.desc(), keys.key.desc()),
