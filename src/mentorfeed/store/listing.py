@@ -25,7 +25,6 @@ from sqlalchemy import (
     and_,
     bindparam,
     column,
-    exists,
     func,
     literal_column,
     or_,
@@ -49,6 +48,7 @@ _fts = table("posts_fts", column("rowid"))
 _member = classifications.alias("member")
 _dated = classifications.alias("dated")  # the post of a call that gives its deadline
 _tie = classifications.alias("tie")
+_DATED_HEAD = func.coalesce(_dated.c.opportunity_pk, _dated.c.post_pk)
 # The latest deadline of the call's posts. Members point at their first post through
 # `opportunity_pk` (indexed with the deadline, so this is an index lookup); a post that was
 # never grouped stands alone.
@@ -98,6 +98,7 @@ _CARDS = _cards()  # built once: statements are immutable, and building one cost
 _IS_HEAD = and_(classifications.c.is_opportunity, posts.c.origin == "match",
                 or_(classifications.c.opportunity_pk.is_(None),
                     classifications.c.opportunity_pk == classifications.c.post_pk))
+NEWEST = (posts.c.created_at.desc(), posts.c.pk.desc())
 _driver = post_facets.alias("driver")  # the facet a listing walks, in time order
 
 
@@ -167,17 +168,17 @@ def _text_match(engine: Engine, query: str, keys: _Keys) -> ColumnElement[bool]:
         (keys.key + 0).in_(matching)
 
 
-def _faceted(engine: Engine, facet: str, value: str) -> ColumnElement[bool]:
-    """Posts with a label, audience or topic, for a listing in another order than time (by
-    deadline). A rare one (a topic a thousand posts name) is faster from its own list, sorted,
-    than by walking the calls in deadline order until a page is full; a common one the other
-    way round."""
+def _faceted(engine: Engine, facet: str, value: str, key: ColumnElement[Any]
+             ) -> ColumnElement[bool]:
+    """Calls (whose first post's key is `key`) with a label, audience or topic, for a listing
+    by deadline. A rare one (a topic a thousand posts name) is faster from its own list,
+    sorted, than by walking the calls in deadline order until a page is full; a common one the
+    other way round."""
     having = select(post_facets.c.post_pk).where(post_facets.c.facet == facet,
                                                  post_facets.c.value == value)
     if _few(engine, f"{facet}={value}", having):
-        return classifications.c.post_pk.in_(having)
-    return exists().where(post_facets.c.post_pk == classifications.c.post_pk,
-                          post_facets.c.facet == facet, post_facets.c.value == value)
+        return key.in_(having)
+    return having.where(post_facets.c.post_pk == key).exists()
 
 
 # The facet a listing walks when it has several: the one that usually has fewest posts.
@@ -185,15 +186,15 @@ _WALK_ORDER = ("topic", "audience", "label")
 
 
 def _filtered(engine: Engine, filters: Filters, *, words: bool = True,
-              by_time: bool = True) -> _Keys:
+              facets_of: ColumnElement[Any] | None = None) -> _Keys:
     """The opportunity heads that pass the filters (the search words too, unless not
-    `words`). For a listing by time (`by_time`), the walk starts from a facet's posts when
-    there is a facet to filter by."""
+    `words`). The walk starts from a facet's posts when there is a facet to filter by, unless
+    `facets_of` names the key that the facets are to be looked up by instead."""
     facets = {name: value for name in _WALK_ORDER if (value := getattr(filters, name))}
     keys = _Keys(select(posts.c.pk).select_from(posts)
                  .join(classifications, classifications.c.post_pk == posts.c.pk)
                  .where(_IS_HEAD), posts.c.created_at, posts.c.pk)
-    if facets and by_time:
+    if facets and facets_of is None:
         walked = next(iter(facets))
         value = facets.pop(walked)
         keys = _Keys(select(_driver.c.post_pk.label("pk")).select_from(_driver)
@@ -202,7 +203,8 @@ def _filtered(engine: Engine, filters: Filters, *, words: bool = True,
                      .where(_driver.c.facet == walked, _driver.c.value == value, _IS_HEAD),
                      _driver.c.created_at, _driver.c.post_pk)
     for facet, value in facets.items():
-        keys = keys.where(_faceted(engine, facet, value))
+        keys = keys.where(_faceted(engine, facet, value,
+                                   classifications.c.post_pk if facets_of is None else facets_of))
     if filters.platform:
         keys = keys.where(posts.c.platform == filters.platform)
     if filters.since:
@@ -232,14 +234,16 @@ def list_page(engine: Engine, filters: Filters, *, sort: str = "newest", offset:
         return _run(engine, _filtered(engine, filters).newest().offset(offset).limit(limit))
     if sort != "deadline":
         raise ValueError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
-    keys = _filtered(engine, filters, by_time=False)
+    # Calls with a deadline are walked in the deadline index's order, and their facets looked
+    # up by the key found there, before reading anything else; those without, in time order.
+    dated = _filtered(engine, filters, facets_of=_DATED_HEAD)
     today = filters.today
-    segments = [_by_deadline(keys, _dated.c.deadline >= today).order_by(
-                    _dated.c.deadline, keys.when.desc(), keys.key.desc()),
-                keys.where(group_deadline.is_(None)).newest()]
+    segments = [_by_deadline(dated, _dated.c.deadline >= today).order_by(
+                    _dated.c.deadline, *NEWEST),
+                _filtered(engine, filters).where(group_deadline.is_(None)).newest()]
     if not filters.open_only:
-        segments.append(_by_deadline(keys, _dated.c.deadline < today).order_by(
-            _dated.c.deadline.desc(), keys.when.desc(), keys.key.desc()))
+        segments.append(_by_deadline(dated, _dated.c.deadline < today).order_by(
+            _dated.c.deadline.desc(), *NEWEST))
     return _segmented(engine, segments, offset, limit)
 
 
@@ -301,12 +305,11 @@ def _by_deadline(keys: _Keys, when: ColumnElement[bool]) -> Select[Any]:
     a page stops early) from the one post that holds the call's deadline: the latest, and of
     several posts naming that day, the first."""
     tie = _tie.c
-    first_holder = ~exists().where(tie.opportunity_pk == _dated.c.opportunity_pk,
-                                   tie.deadline == _dated.c.deadline,
-                                   tie.post_pk < _dated.c.post_pk)
-    return keys.query.join(_dated, func.coalesce(_dated.c.opportunity_pk, _dated.c.post_pk) ==
-                           posts.c.pk).where(when, _dated.c.deadline == group_deadline,
-                                             first_holder)
+    first_holder = ~select(tie.post_pk).where(tie.opportunity_pk == _dated.c.opportunity_pk,
+                                              tie.deadline == _dated.c.deadline,
+                                              tie.post_pk < _dated.c.post_pk).exists()
+    return keys.query.join(_dated, posts.c.pk == _DATED_HEAD).where(
+        when, _dated.c.deadline == group_deadline, first_holder)
 
 
 def _segmented(engine: Engine, segments: list[Select[Any]], offset: int,
