@@ -7,6 +7,7 @@ import csv
 import html
 import re
 import sqlite3
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -23,7 +24,7 @@ from mentorfeed.config import Settings, sqlite_url
 from mentorfeed.match.profile import TraineeProfile
 from mentorfeed.store.schema import author_profiles
 from mentorfeed.tracking import forget_profile, save_profile
-from mentorfeed.web import create_app
+from mentorfeed.web import create_app, people_cache
 from mentorfeed.web.people_cache import people_view
 
 HOSTILE_NAME = '<script>alert("name")</script>Dr. Quill Vexby'
@@ -355,3 +356,35 @@ def test_the_people_cache_is_reused_until_the_store_changes(demo_settings: Setti
     api.classify_store(settings)
     third = people_view(state)
     assert third is not second and ("x", "9950000") in third.posts  # classified since
+
+
+def test_while_a_long_rebuild_runs_the_pages_show_the_previous_view_and_say_so(
+        demo_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a large store a rebuild takes minutes; it is held here until the pages were seen."""
+    settings = _copy_store(demo_settings, tmp_path / "slow.db")
+    release = threading.Event()
+    build = people_cache._new_view
+
+    def held(*args: Any) -> people_cache.PeopleView:
+        release.wait(timeout=60)
+        return build(*args)
+
+    with TestClient(create_app(settings)) as client:
+        assert "being read" not in client.get("/journal-clubs").text  # the first view waits
+        state = client.app.state  # type: ignore[attr-defined]
+        first = state.people_view
+        table = tmp_path / "one.csv"
+        table.write_text("platform,id,text,created_at,author_id,author_handle\n"
+                         "x,9950001,Q1: what did you make of the cohort? #DermJC,"
+                         "2026-05-14T12:00:00Z,990006,fict_slow_host\n", encoding="utf-8")
+        api.import_files(settings, [table])
+        monkeypatch.setattr(people_cache, "_new_view", held)
+        monkeypatch.setattr(people_cache, "WAIT_SECONDS", 0.2)
+        page = client.get("/journal-clubs")
+        assert page.status_code == 200 and "New posts are being read" in page.text
+        assert state.people_view is first and people_cache.updating(state)
+        release.set()
+        state.people_build.done.result(timeout=60)
+        page = client.get("/journal-clubs")
+        assert "being read" not in page.text and not people_cache.updating(state)
+        assert ("x", "9950001") in people_view(state).posts

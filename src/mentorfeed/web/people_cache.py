@@ -8,11 +8,19 @@ latest classification is taken as the one of the newest post (every run, new pos
 them, rewrites that row), because MAX(classified_at) has no index and scans the table (a
 quarter of a second per request on 1M posts). Grouping into opportunities runs right after
 classifying, so it needs no key of its own.
+
+On a large store a build takes a while (about a minute and a half on a million posts), so it runs
+in a thread of its own: a request waits for it up to `WAIT_SECONDS` after it started (a small
+store is done by then, and what was just imported shows at once); after that, the previous view
+answers, and the pages say it is being brought up to date (`updating`). Only the first view of
+a process always waits.
 """
 
 from __future__ import annotations
 
 import threading
+import time
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -56,7 +64,14 @@ class PeopleView:
         return self.built_at if self.built_at < self.wall else datetime.now(UTC)
 
 
-_LOCK = threading.Lock()  # one build at a time; the others wait and reuse it
+_LOCK = threading.Lock()  # guards starting a build: one at a time per app
+WAIT_SECONDS = 5.0
+
+
+@dataclass(slots=True)
+class _Build:
+    started: float  # time.monotonic()
+    done: Future[PeopleView]
 
 
 def store_version(settings: Settings) -> Version:
@@ -68,29 +83,61 @@ def store_version(settings: Settings) -> Version:
 
 
 def people_view(state: Any, *, now: datetime | None = None) -> PeopleView:
-    """The cached view for the app whose `state` holds `settings`, rebuilt when stale."""
-    settings: Settings = state.settings
-    version = store_version(settings)
+    """The cached view for the app whose `state` holds `settings`; when the store changed, a
+    new one (or, while a long build runs, the previous one: see `updating`)."""
+    version = store_version(state.settings)
     cached: PeopleView | None = getattr(state, "people_view", None)
     if cached is not None and cached.version == version:
         return cached
+    build = _build(state, version, now)
+    if cached is None:
+        return build.done.result()
+    try:
+        return build.done.result(timeout=max(0.0, build.started + WAIT_SECONDS -
+                                             time.monotonic()))
+    except TimeoutError:
+        return cached
+
+
+def updating(state: Any) -> bool:
+    """Whether a new view is being built while the previous one answers."""
+    build: _Build | None = getattr(state, "people_build", None)
+    return build is not None and not build.done.done()
+
+
+def _build(state: Any, version: Version, now: datetime | None) -> _Build:
+    """The build running for `state` (whichever version it started for), or a new one."""
     with _LOCK:
-        again: PeopleView | None = getattr(state, "people_view", None)
-        if again is not None and again.version == version:
-            return again
-        # As of the moment the store describes (now, or just after a past collection's last
-        # post), like `api.match` without `known`, so "for me" ranks as the CLI does.
-        wall = now or datetime.now(UTC)
-        built_at = now or api.as_of(settings)
-        community = load_community()
-        found = api.people(settings, now=built_at, community=community)
-        events = upcoming_events(found.activity, now=built_at,
-                                 hashtags=community.journal_club_hashtags or ("DermJC",),
-                                 hosts=community.journal_club_hosts)
-        view = PeopleView(version, found, community, found.activity.by_key(), events, built_at,
-                          wall)
-        state.people_view = view
-        return view
+        running: _Build | None = getattr(state, "people_build", None)
+        if running is not None and not running.done.done():
+            return running
+        build = _Build(time.monotonic(), Future())
+        state.people_build = build
+
+    def work() -> None:
+        try:
+            view = _new_view(state.settings, version, now)
+        except BaseException as error:  # the waiting request reports it; the next one retries
+            build.done.set_exception(error)
+        else:
+            state.people_view = view
+            build.done.set_result(view)
+
+    threading.Thread(target=work, name="people-view", daemon=True).start()
+    return build
+
+
+def _new_view(settings: Settings, version: Version, now: datetime | None) -> PeopleView:
+    # As of the moment the store describes (now, or just after a past collection's last
+    # post), like `api.match` without `known`, so "for me" ranks as the CLI does.
+    wall = now or datetime.now(UTC)
+    built_at = now or api.as_of(settings)
+    community = load_community()
+    found = api.people(settings, now=built_at, community=community)
+    events = upcoming_events(found.activity, now=built_at,
+                             hashtags=community.journal_club_hashtags or ("DermJC",),
+                             hosts=community.journal_club_hosts)
+    return PeopleView(version, found, community, found.activity.by_key(), events, built_at, wall)
 
 
 def cached(state: Any, name: str, version: Version, build: Any) -> Any:

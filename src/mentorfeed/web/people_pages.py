@@ -20,7 +20,13 @@ from mentorfeed.match.profile import TraineeProfile
 from mentorfeed.people.activity import Key
 from mentorfeed.people.sessions import follow_ups
 from mentorfeed.web import transcript
-from mentorfeed.web.people_cache import PeopleView, cached, people_view, store_version
+from mentorfeed.web.people_cache import (
+    PeopleView,
+    cached,
+    people_view,
+    store_version,
+    updating,
+)
 from mentorfeed.web.rendering import render
 
 router = APIRouter()
@@ -87,9 +93,11 @@ def mentors(request: Request, role: str | None = None, topic: str | None = None,
 
 def _for_me(request: Request, settings: Settings) -> Response:
     trainee = _trainee(settings)
-    context: dict[str, Any] = {"tab": "me", "trainee": trainee, "matches": [], "posts": {}}
+    context: dict[str, Any] = {"tab": "me", "trainee": trainee, "matches": [], "posts": {},
+                               "updating": False}
     if trainee is not None:
         view = people_view(request.app.state)
+        context["updating"] = updating(request.app.state)
         hidden = directory.opted_out(_engine(request))
         found = api.match(settings, trainee, known=view.people, limit=20,
                           today=view.built_at)
@@ -143,7 +151,8 @@ def journal_clubs(request: Request) -> Response:
     sessions = sorted(view.people.sessions, key=lambda s: s.start, reverse=True)
     return render(request, "journal_clubs.html", {
         "sessions": sessions, "authors": authors, "upcoming": view.upcoming(view.as_of()),
-        "trainee": trainee, "follow_ups": mine, "posts": view.posts})
+        "trainee": trainee, "follow_ups": mine, "posts": view.posts,
+        "updating": updating(request.app.state)})
 
 
 @router.get("/journal-clubs/{session_id:path}", include_in_schema=False)
