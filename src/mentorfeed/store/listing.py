@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Engine,
     Select,
     and_,
@@ -343,10 +344,7 @@ def heads_by_key(engine: Engine, platform: str, post_id: str) -> list[dict[str, 
             select(posts.c.pk, classifications.c.opportunity_pk)
             .join(classifications, classifications.c.post_pk == posts.c.pk)
             .where(posts.c.platform == platform, posts.c.post_id == post_id)).first()
-    if found is None:
-        return []
-    head = found.opportunity_pk or found.pk
-    return _cards_of(engine, [head])
+        return [] if found is None else _cards_of(conn, [found.opportunity_pk or found.pk])
 
 
 def thread(engine: Engine, head_pk: int) -> list[dict[str, Any]]:
@@ -379,22 +377,20 @@ def thread(engine: Engine, head_pk: int) -> list[dict[str, Any]]:
 def _run(engine: Engine, keys: Select[Any]) -> list[dict[str, Any]]:
     """The cards of the calls whose keys `keys` selects, in its order."""
     with engine.connect() as conn:
-        found = list(conn.execute(keys).scalars())
-    return _cards_of(engine, found)
+        return _cards_of(conn, list(conn.execute(keys).scalars()))
 
 
-def _cards_of(engine: Engine, keys: list[int]) -> list[dict[str, Any]]:
+def _cards_of(conn: Connection, keys: list[int]) -> list[dict[str, Any]]:
     """The cards of these calls, in this order, each with how many posts carry it."""
     if not keys:
         return []
     wanted: Any = bindparam("keys", expanding=True)
-    with engine.connect() as conn:
-        rows = {r.pk: dict(r._mapping) for r in conn.execute(
-            _CARDS.where(posts.c.pk.in_(wanted)), {"keys": keys})}
-        sizes: dict[int, int] = dict(conn.execute(  # one indexed count per call
-            select(classifications.c.opportunity_pk, func.count())
-            .where(classifications.c.opportunity_pk.in_(wanted))
-            .group_by(classifications.c.opportunity_pk), {"keys": keys}).all())
+    rows = {r.pk: dict(r._mapping) for r in conn.execute(
+        _CARDS.where(posts.c.pk.in_(wanted)), {"keys": keys})}
+    sizes: dict[int, int] = dict(conn.execute(  # one indexed count per call
+        select(classifications.c.opportunity_pk, func.count())
+        .where(classifications.c.opportunity_pk.in_(wanted))
+        .group_by(classifications.c.opportunity_pk), {"keys": keys}).all())
     cards = []
     for key in keys:
         if (row := rows.get(key)) is not None:
