@@ -449,9 +449,10 @@ def moment_after(newest: datetime | None) -> datetime:
 
 
 def match(settings: Settings, trainee: TraineeProfile, *, today: datetime | None = None,
-          limit: int = 10, known: People | None = None) -> Matches:
-    """Mentors and opportunities for a trainee, best first, each with its reasons, as of
-    `today` (default: `as_of` the store)."""
+          limit: int = 10, known: People | None = None, calls: bool = True) -> Matches:
+    """Mentors and (unless not `calls`) opportunities for a trainee, best first, each with its
+    reasons, as of `today` (default: `as_of` the store). Ranking the opportunities reads every
+    call in the store: seconds on a million posts."""
     from datetime import timedelta
 
     from mentorfeed.match.rank import rank_mentors, rank_opportunities
@@ -465,10 +466,12 @@ def match(settings: Settings, trainee: TraineeProfile, *, today: datetime | None
     for follow_up in follow_ups(found.sessions, found.activity, own):
         met.setdefault(follow_up.person, []).extend(follow_up.exchanges)
     mentors = rank_mentors(trainee, found.profiles, today=today, met=met, limit=limit)
+    if not calls:
+        return Matches(mentors, [])
     with open_store(settings) as store:
-        calls = store.opportunities(today=today.date(), until=today + timedelta(days=1),
-                                    limit=100_000)
-    return Matches(mentors, rank_opportunities(trainee, calls, today=today, limit=limit))
+        found_calls = store.opportunities(today=today.date(), until=today + timedelta(days=1),
+                                          limit=100_000)
+    return Matches(mentors, rank_opportunities(trainee, found_calls, today=today, limit=limit))
 
 
 def evaluate_people(scenarios: Path | None = None) -> dict[str, Any]:

@@ -301,3 +301,18 @@ def test_a_store_from_before_facet_times_lists_the_same_after_upgrading(
             "WHERE post_facets.created_at IS NOT posts.created_at").scalar() == 0
     after = [[c.id for c in everything(own_store, **{k: v})] for k, v in filters.items()]
     assert after == before and all(after)
+
+
+def test_the_stores_opportunities_read_their_posts_in_batches(
+        demo_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A million-post store has more calls than SQLite takes parameters in one query."""
+    from mentorfeed.store import classified
+
+    def calls() -> list[tuple[object, list[object], object]]:
+        return [(o.post.key, [p.key for p in o.posts], o.deadline) for o in api.opportunities(
+            demo_settings, today=TODAY.date(), limit=100_000)]
+
+    whole = calls()
+    monkeypatch.setattr(classified, "MEMBERS_AT_ONCE", 7)
+    assert calls() == whole
+    assert any(len(posts) > 1 for _, posts, _ in whole)

@@ -27,6 +27,7 @@ from mentorfeed.store.rows import posts_with_authors, to_post, utc, where_posted
 from mentorfeed.store.schema import classifications, post_facets, posts
 
 FACETS = {"label": "labels", "audience": "audience", "contact": "contact", "topic": "topics"}
+MEMBERS_AT_ONCE = 10_000  # calls whose posts one query reads (SQLite takes 32,766 parameters)
 
 
 @dataclass(slots=True)
@@ -156,9 +157,11 @@ def opportunities(engine: Engine, *, label: str | None = None, audience: str | N
     today = today or datetime.now(UTC).date()
     group = func.coalesce(classifications.c.opportunity_pk, classifications.c.post_pk)
     member = classifications.alias("member")
-    deadline = (select(func.max(member.c.deadline))
-                .where(func.coalesce(member.c.opportunity_pk, member.c.post_pk) ==
-                       classifications.c.post_pk).scalar_subquery())
+    # The latest of its posts' deadlines: grouped posts point at the first one (itself too),
+    # by an indexed key; a post never grouped stands alone.
+    deadline = func.coalesce(select(func.max(member.c.deadline))
+                             .where(member.c.opportunity_pk == classifications.c.post_pk)
+                             .scalar_subquery(), classifications.c.deadline)
     closed: ColumnElement[bool] = classifications.c.closed
     if until is not None:  # as of `until`: a "filled" post written later is not known yet
         closer, closer_post = classifications.alias("closer"), posts.alias("closer_post")
@@ -196,11 +199,13 @@ def opportunities(engine: Engine, *, label: str | None = None, audience: str | N
             state_now = "closed" if m["closed_then"] else (
                 "expired" if ends is not None and ends < today else "open")
             found[m["pk"]] = Opportunity(to_post(row), classification, [], ends, state_now)
-        if found:
+        heads = list(found)
+        for start in range(0, len(heads), MEMBERS_AT_ONCE):
             members = (posts_with_authors()
                        .add_columns(classifications.c.opportunity_pk)
                        .join(classifications, classifications.c.post_pk == posts.c.pk)
-                       .where(classifications.c.opportunity_pk.in_(list(found)))
+                       .where(classifications.c.opportunity_pk.in_(
+                           heads[start:start + MEMBERS_AT_ONCE]))
                        .order_by(posts.c.created_at))
             for row in conn.execute(members):
                 found[row._mapping["opportunity_pk"]].posts.append(to_post(row))

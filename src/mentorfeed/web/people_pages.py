@@ -100,7 +100,7 @@ def _for_me(request: Request, settings: Settings) -> Response:
         context["updating"] = updating(request.app.state)
         hidden = directory.opted_out(_engine(request))
         found = api.match(settings, trainee, known=view.people, limit=20,
-                          today=view.built_at)
+                          today=view.built_at, calls=False)
         context["matches"] = [m for m in found.mentors if m.key not in hidden]
         context["posts"] = {k: view.posts[k] for m in context["matches"] for r in m.reasons
                             for k in r.posts if k in view.posts}
