@@ -109,20 +109,20 @@ async def calendar(
     after: Annotated[datetime | None, Query(description="Default: now")] = None,
 ) -> Response:
     """Upcoming journal clubs and the deadlines of open opportunities, as iCal."""
-    now = after or datetime.now(UTC)
-    now = now if now.tzinfo else now.replace(tzinfo=UTC)
+    when = after if after is None or after.tzinfo else after.replace(tzinfo=UTC)
     view = await run_in_threadpool(people_view, request.app.state)
-    data = await run_in_threadpool(_calendar, settings_of(request), view, now)
+    data = await run_in_threadpool(_calendar, settings_of(request), view, when)
     return Response(data, media_type="text/calendar; charset=utf-8")
 
 
-def _calendar(settings: Settings, view: PeopleView, now: datetime) -> bytes:
+def _calendar(settings: Settings, view: PeopleView, after: datetime | None) -> bytes:
+    now = after or datetime.now(UTC)
     cal = Calendar()
     cal.add("prodid", "-//mentorfeed//journal clubs and deadlines//EN")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", "mentorfeed")
     stamp = datetime.now(UTC)
-    for event in upcoming(view, now):
+    for event in upcoming(view, after):  # the view's own list unless `after` is asked for
         item = Event()
         item.add("uid", f"club-{clean(event.post[0])}-{clean(event.post[1])}@mentorfeed")
         item.add("dtstamp", stamp)
