@@ -25,7 +25,7 @@ from mentorfeed.people.events import Event, upcoming_events
 from mentorfeed.people.sessions import Session
 from mentorfeed.web import api_models as m
 from mentorfeed.web import lanes
-from mentorfeed.web.people_cache import PeopleView, people_view
+from mentorfeed.web.people_cache import PeopleView, cached, people_view, store_version
 
 router = APIRouter(prefix="/api/v1", tags=["api v1"])
 
@@ -285,10 +285,17 @@ async def insights(
     top: Annotated[int, Query(ge=1, le=50)] = 10,
     examples: Annotated[int, Query(ge=0, le=10, description="Examples per label")] = 1,
 ) -> Any:
-    """The Insights page's figures, counted in the store."""
+    """The Insights page's figures, counted in the store (and kept until it changes)."""
     from mentorfeed import insights as figures
 
-    engine = browse.store_for(settings_of(request)).engine
-    found = await run_in_threadpool(lambda: figures.compute(
-        engine, period=period, platform=platform, top=top, examples=examples))
+    settings = settings_of(request)
+    engine = browse.store_for(settings).engine
+
+    def compute() -> figures.Insights:
+        return figures.compute(engine, period=period, platform=platform, top=top,
+                               examples=examples)
+
+    found = await run_in_threadpool(lambda: cached(
+        request.app.state, f"insights:{period}:{platform}:{top}:{examples}",
+        store_version(settings), compute))
     return json(m.insights_of(found))
