@@ -56,9 +56,16 @@ class Activity:
 
     posts: list[PostRow]
     authors: dict[Key, AuthorRow]
+    _index: tuple[list[PostRow], int, dict[Key, PostRow]] | None = field(
+        default=None, repr=False, compare=False)
 
     def by_key(self) -> dict[Key, PostRow]:
-        return {p.key: p for p in self.posts}
+        """Every post by its key, made once for the current list of posts (a million posts
+        take a second); treat it as read-only."""
+        made = self._index
+        if made is None or made[0] is not self.posts or made[1] != len(self.posts):
+            made = self._index = (self.posts, len(self.posts), {p.key: p for p in self.posts})
+        return made[2]
 
 
 def load_activity(store: Store, *, chunk: int = 50_000) -> Activity:

@@ -268,7 +268,10 @@ def follow_ups(sessions: list[Session], activity: Activity, own: Iterable[Key], 
     """The people a trainee (their author keys in `own`) exchanged with in each session: replies
     either way, answers included, but not the host's questions and announcements. Dermatologists
     first when `roles` is given, then by session and number of exchanges."""
-    mine, by_key = set(own), activity.by_key()
+    mine = set(own)
+    if not mine:
+        return []
+    by_key = activity.by_key()
     found: list[tuple[int, int, FollowUp]] = []
     for index, session in enumerate(sessions):
         fixed = {q.post for q in session.questions} | set(session.announcements)
