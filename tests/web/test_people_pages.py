@@ -267,6 +267,28 @@ def test_journal_clubs_lists_past_sessions_newest_first(web: TestClient,
     assert "Add your own handles to your profile" in text
 
 
+def test_past_sessions_come_a_page_at_a_time_and_upcoming_ones_point_to_the_calendar(
+        web: TestClient, people_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mentorfeed.web import people_pages
+
+    whole = re.findall(r'href="/journal-clubs/([^"]+)"', web.get("/journal-clubs").text)
+    upcoming = web.get("/journal-clubs").text.count('class="card event"')
+    assert len(whole) >= 3 and upcoming >= 1
+    monkeypatch.setattr(people_pages, "SESSIONS_PER_PAGE", 2)
+    monkeypatch.setattr(people_pages, "UPCOMING_SHOWN", 0)
+    walked: list[str] = []
+    for number in range(1, 20):
+        page = web.get(f"/journal-clubs?page={number}").text
+        walked += re.findall(r'href="/journal-clubs/([^"]+)"', page)
+        if 'rel="next"' not in page:
+            break
+    assert walked == whole
+    assert re.search(rf"{upcoming} more sessions? (is|are) announced", _text(page))
+    assert 'class="card event"' not in page
+    past_the_end = web.get("/journal-clubs?page=99").text
+    assert "past the end of the list" in past_the_end
+
+
 def test_upcoming_sessions_show_when_they_start(web: TestClient) -> None:
     page = web.get("/journal-clubs").text
     section = page.split('id="upcoming"', 1)[1].split('id="follow-ups"', 1)[0]

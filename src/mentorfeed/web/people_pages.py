@@ -128,9 +128,14 @@ def mentor(request: Request, platform: str, author_id: str) -> Response:
 
 # -- journal clubs ------------------------------------------------------------------------------
 
+SESSIONS_PER_PAGE = 50
+UPCOMING_SHOWN = 20  # the rest are in the calendar feed
+
+
 @router.get("/journal-clubs", include_in_schema=False)
-def journal_clubs(request: Request) -> Response:
+def journal_clubs(request: Request, page: str | None = None) -> Response:
     settings = _settings(request)
+    number = _page_number(page)
     view = people_view(request.app.state)
     authors = view.people.activity.authors
     trainee = _trainee(settings)
@@ -149,8 +154,13 @@ def journal_clubs(request: Request) -> Response:
                          "exchanges": [(view.posts.get(theirs), view.posts.get(own))
                                        for theirs, own in follow_up.exchanges]})
     sessions = sorted(view.people.sessions, key=lambda s: s.start, reverse=True)
+    start = (number - 1) * SESSIONS_PER_PAGE
+    upcoming = view.upcoming(view.as_of())
     return render(request, "journal_clubs.html", {
-        "sessions": sessions, "authors": authors, "upcoming": view.upcoming(view.as_of()),
+        "sessions": sessions[start:start + SESSIONS_PER_PAGE], "page": number,
+        "has_next": start + SESSIONS_PER_PAGE < len(sessions), "total": len(sessions),
+        "per_page": SESSIONS_PER_PAGE, "authors": authors,
+        "upcoming": upcoming[:UPCOMING_SHOWN], "more_upcoming": len(upcoming) - UPCOMING_SHOWN,
         "trainee": trainee, "follow_ups": mine, "posts": view.posts,
         "updating": updating(request.app.state)})
 
