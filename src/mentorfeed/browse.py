@@ -20,6 +20,7 @@ from mentorfeed.store import Classification, Opportunity, Store, listing
 
 if TYPE_CHECKING:
     from mentorfeed.match.profile import TraineeProfile
+    from mentorfeed.match.rank import OpportunityMatch
 
 SORTS = ("newest", "deadline", "fit")
 MAX_PER_PAGE = 100
@@ -202,17 +203,34 @@ def _listing(settings: Settings, query: OpportunityQuery, trainee: TraineeProfil
     return OpportunityPage(cards, page, per_page, len(rows) > per_page, None)
 
 
-def _by_fit(store: Store, filters: listing.Filters, trainee: TraineeProfile,
-            now: datetime) -> list[OpportunityCard]:
-    """The matching calls the ranker finds fitting, best first, then the others, newest
-    first (closed, expired or stale calls get no fit score)."""
+def best_fits(settings: Settings, trainee: TraineeProfile, *, limit: int = 10,
+              today: datetime | None = None) -> list[OpportunityMatch]:
+    """The open calls that fit the trainee best, with reasons, among the newest
+    FIT_CANDIDATES (what the Opportunities page's "fit" order ranks), as of `today`."""
+    now = today or _as_of(settings)
+    filters = listing.Filters(today=now.date(), open_only=True)
+    with _running:
+        return _fits(store_for(settings), filters, trainee, now)[1][:limit]
+
+
+def _fits(store: Store, filters: listing.Filters, trainee: TraineeProfile, now: datetime
+          ) -> tuple[list[dict[str, Any]], list[OpportunityMatch]]:
+    """The candidate rows, and those the ranker finds fitting, best first."""
     from mentorfeed.match.rank import rank_opportunities
 
     filters.posted_by = now
     rows = listing.candidates(store.engine, filters, limit=FIT_CANDIDATES)
+    return rows, rank_opportunities(
+        trainee, [_as_opportunity(row, filters.today) for row in rows], today=now,
+        limit=len(rows))
+
+
+def _by_fit(store: Store, filters: listing.Filters, trainee: TraineeProfile,
+            now: datetime) -> list[OpportunityCard]:
+    """The matching calls the ranker finds fitting, best first, then the others, newest
+    first (closed, expired or stale calls get no fit score)."""
+    rows, matches = _fits(store, filters, trainee, now)
     cards = {(row["platform"], row["post_id"]): _card(row, filters.today) for row in rows}
-    matches = rank_opportunities(trainee, [_as_opportunity(row, filters.today) for row in rows],
-                                 today=now, limit=len(rows))
     ranked: list[OpportunityCard] = []
     for found in matches:
         card = cards.pop(found.key)

@@ -232,6 +232,9 @@ def test_match_needs_a_profile_then_ranks(own: tuple[TestClient, Settings]) -> N
     assert first["text"] == HOSTILE_TEXT and first["fit"] is not None
     assert "a research collaboration opportunity, as you asked" in first["fit_reasons"]
     assert all(i["fit"] is None for i in fit["items"][1:])
+    now = client.get("/api/v1/match", params={"limit": 5}).json()  # the page's fit, as of now
+    assert now["mentors"] and [o["id"] for o in now["opportunities"]] == [first["id"]]
+    assert now["opportunities"][0]["score"] == pytest.approx(first["fit"])
     tracking.forget_profile(settings)
 
 

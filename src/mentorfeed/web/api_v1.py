@@ -184,18 +184,23 @@ async def match(request: Request,
                 limit: Annotated[int, Query(ge=1, le=50)] = 10,
                 today: Annotated[datetime | None, Query(
                     description="Rank as of this moment (default: now)")] = None) -> Any:
-    """Mentors and opportunities ranked for the saved trainee profile, with reasons."""
+    """Mentors and opportunities ranked for the saved trainee profile, with reasons. As of
+    now, the opportunities are those the Opportunities page ranks by fit (the newest open
+    calls); as of another moment, every call in the store, as `mentorfeed match` does."""
     from mentorfeed import api
 
     settings = settings_of(request)
     trainee = await run_in_threadpool(saved_trainee, settings)
     if trainee is None:
         return error(404, "no_profile", NO_PROFILE)
-    if today is None:  # the pages' view of people, as of now
+    if today is None:  # the pages' view of people and calls, as of now
         view = await run_in_threadpool(people_view, request.app.state)
-        found = await run_in_threadpool(
-            lambda: api.match(settings, trainee, limit=limit, known=view.people))
-    else:  # people as known then: a slower pass over the store
+        mentors = await run_in_threadpool(lambda: api.match(
+            settings, trainee, limit=limit, known=view.people, calls=False))
+        calls = await run_in_threadpool(lambda: browse.best_fits(settings, trainee,
+                                                                 limit=limit))
+        found = api.Matches(mentors.mentors, calls)
+    else:  # people and calls as known then: a slower pass over the store
         when = today if today.tzinfo else today.replace(tzinfo=UTC)
         found = await run_in_threadpool(
             lambda: api.match(settings, trainee, limit=limit, today=when))
