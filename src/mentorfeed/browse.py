@@ -192,10 +192,7 @@ def _listing(settings: Settings, query: OpportunityQuery, trainee: TraineeProfil
     store = store_for(settings)
     with _running:
         if query.sort == "fit" and trainee is not None:
-            ranked = _by_fit(store, filters, trainee, now)
-            start = (page - 1) * per_page
-            return OpportunityPage(ranked[start:start + per_page], page, per_page,
-                                   start + per_page < len(ranked), len(ranked))
+            return _by_fit(store, filters, trainee, now, page, per_page)
         sort = "newest" if query.sort == "fit" else query.sort
         rows = listing.list_page(store.engine, filters, sort=sort,
                                  offset=(page - 1) * per_page, limit=per_page + 1)
@@ -226,18 +223,22 @@ def _fits(store: Store, filters: listing.Filters, trainee: TraineeProfile, now: 
 
 
 def _by_fit(store: Store, filters: listing.Filters, trainee: TraineeProfile,
-            now: datetime) -> list[OpportunityCard]:
+            now: datetime, page: int, per_page: int) -> OpportunityPage:
     """The matching calls the ranker finds fitting, best first, then the others, newest
-    first (closed, expired or stale calls get no fit score)."""
+    first (closed, expired or stale calls get no fit score); cards for one page only."""
     rows, matches = _fits(store, filters, trainee, now)
-    cards = {(row["platform"], row["post_id"]): _card(row, filters.today) for row in rows}
-    ranked: list[OpportunityCard] = []
-    for found in matches:
-        card = cards.pop(found.key)
-        card.fit = found.score
-        card.fit_reasons = [reason.text for reason in found.reasons]
-        ranked.append(card)
-    return ranked + list(cards.values())
+    by_key = {(row["platform"], row["post_id"]): row for row in rows}
+    fits = {found.key: found for found in matches}
+    ordered = [by_key.pop(found.key) for found in matches] + list(by_key.values())
+    start = (page - 1) * per_page
+    cards = []
+    for row in ordered[start:start + per_page]:
+        card = _card(row, filters.today)
+        if (found := fits.get((row["platform"], row["post_id"]))) is not None:
+            card.fit = found.score
+            card.fit_reasons = [reason.text for reason in found.reasons]
+        cards.append(card)
+    return OpportunityPage(cards, page, per_page, start + per_page < len(ordered), len(ordered))
 
 
 def get_opportunity(settings: Settings, opportunity_id: str, *,
@@ -319,6 +320,6 @@ def _as_opportunity(row: dict[str, Any], today: date) -> Opportunity:
     """The store's Opportunity shape, which the ranker reads."""
     post = Post(platform=row["platform"], id=row["post_id"], url=row["url"],
                 author_id=row["author_id"], text=row["text"], created_at=row["created_at"])
-    found = Classification(_strings(row["labels"]), {}, row["extract"] or {},
+    found = Classification(row["labels"] or [], {}, row["extract"] or {},
                            row["links"] or [], "", "")
     return Opportunity(post, found, [post], row["group_deadline"], _state(row, today))

@@ -142,7 +142,8 @@ async def opportunities(
 
     # An answer already kept is sent without a trip through the thread pool.
     kept = None if query.sort == "fit" else answer_cache.peek(settings.database_url, key(None))
-    body = kept if isinstance(kept, bytes) else await lanes.listing(run)
+    body = kept if isinstance(kept, bytes) else await lanes.listing(
+        run, by_fit=query.sort == "fit")
     return Response(body, media_type="application/json")
 
 

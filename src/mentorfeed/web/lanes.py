@@ -23,8 +23,12 @@ _limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLi
     weakref.WeakKeyDictionary()
 
 
-async def listing(compute: Callable[..., T], *args: object) -> T:
-    """`compute(*args)` on this process's listing thread (each event loop has its own)."""
+async def listing(compute: Callable[..., T], *args: object, by_fit: bool = False) -> T:
+    """`compute(*args)` on this process's listing thread (each event loop has its own). A
+    listing by fit ranks a few thousand calls (a tenth of a second or more on a large store):
+    it runs in the shared thread pool instead, so the quick ones queued behind it go on."""
+    if by_fit:
+        return await anyio.to_thread.run_sync(functools.partial(compute, *args))
     loop = asyncio.get_running_loop()
     limiter = _limiters.get(loop)
     if limiter is None:

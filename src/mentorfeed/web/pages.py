@@ -141,7 +141,8 @@ async def opportunities(request: Request) -> Response:
     key = ("opportunities-page", request.url.path, request.url.query, date.today())
     kept = answer_cache.peek(url, key)
     page = kept if isinstance(kept, bytes) else await lanes.listing(
-        answer_cache.remembered, url, key, lambda: _opportunities_page(request))
+        answer_cache.remembered, url, key, lambda: _opportunities_page(request),
+        by_fit=request.query_params.get("sort") == "fit")
     return Response(with_token(page, request), media_type=HTML)
 
 
