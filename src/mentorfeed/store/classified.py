@@ -28,6 +28,15 @@ from mentorfeed.store.schema import classifications, post_facets, posts
 
 FACETS = {"label": "labels", "audience": "audience", "contact": "contact", "topic": "topics"}
 MEMBERS_AT_ONCE = 10_000  # calls whose posts one query reads (SQLite takes 32,766 parameters)
+_member = classifications.alias("member")
+# The latest deadline of the call's posts. Members point at their first post (itself too)
+# through `opportunity_pk`, indexed with the deadline, so this is an index lookup; a post that
+# was never grouped stands alone.
+group_deadline: ColumnElement[Any] = func.coalesce(
+    select(func.max(_member.c.deadline))
+    .where(_member.c.opportunity_pk == classifications.c.post_pk)
+    .scalar_subquery(),
+    classifications.c.deadline)
 
 
 @dataclass(slots=True)
@@ -156,12 +165,6 @@ def opportunities(engine: Engine, *, label: str | None = None, audience: str | N
     """Opportunities (one per call, newest first) matching the filters."""
     today = today or datetime.now(UTC).date()
     group = func.coalesce(classifications.c.opportunity_pk, classifications.c.post_pk)
-    member = classifications.alias("member")
-    # The latest of its posts' deadlines: grouped posts point at the first one (itself too),
-    # by an indexed key; a post never grouped stands alone.
-    deadline = func.coalesce(select(func.max(member.c.deadline))
-                             .where(member.c.opportunity_pk == classifications.c.post_pk)
-                             .scalar_subquery(), classifications.c.deadline)
     closed: ColumnElement[bool] = classifications.c.closed
     if until is not None:  # as of `until`: a "filled" post written later is not known yet
         closer, closer_post = classifications.alias("closer"), posts.alias("closer_post")
@@ -169,7 +172,7 @@ def opportunities(engine: Engine, *, label: str | None = None, audience: str | N
                                 closer.c.closes_call, closer_post.c.pk == closer.c.post_pk,
                                 closer_post.c.created_at <= until)
     query = (posts_with_authors()
-             .add_columns(classifications, deadline.label("group_deadline"),
+             .add_columns(classifications, group_deadline.label("group_deadline"),
                           closed.label("closed_then"))
              .join(classifications, classifications.c.post_pk == posts.c.pk)
              .where(classifications.c.is_opportunity, group == classifications.c.post_pk,
@@ -183,11 +186,12 @@ def opportunities(engine: Engine, *, label: str | None = None, audience: str | N
     if state == "closed":
         query = query.where(closed)
     elif state == "expired":
-        query = query.where(~closed, deadline < today)
+        query = query.where(~closed, group_deadline < today)
     elif state == "open":
-        query = query.where(~closed, or_(deadline.is_(None), deadline >= today))
+        query = query.where(~closed, or_(group_deadline.is_(None), group_deadline >= today))
     if due_within is not None:
-        query = query.where(deadline >= today, deadline <= today + timedelta(days=due_within))
+        query = query.where(group_deadline >= today,
+                            group_deadline <= today + timedelta(days=due_within))
     query = query.order_by(posts.c.created_at.desc()).limit(limit)
     found: dict[int, Opportunity] = {}
     with engine.connect() as conn:

@@ -35,6 +35,7 @@ from sqlalchemy import (
 )
 
 from mentorfeed.store import search
+from mentorfeed.store.classified import group_deadline
 from mentorfeed.store.rows import utc
 from mentorfeed.store.schema import (
     author_profiles,
@@ -46,18 +47,9 @@ from mentorfeed.store.schema import (
 
 SORTS = ("newest", "deadline")
 _fts = table("posts_fts", column("rowid"))
-_member = classifications.alias("member")
 _dated = classifications.alias("dated")  # the post of a call that gives its deadline
 _tie = classifications.alias("tie")
 _DATED_HEAD = func.coalesce(_dated.c.opportunity_pk, _dated.c.post_pk)
-# The latest deadline of the call's posts. Members point at their first post through
-# `opportunity_pk` (indexed with the deadline, so this is an index lookup); a post that was
-# never grouped stands alone.
-group_deadline: ColumnElement[Any] = func.coalesce(
-    select(func.max(_member.c.deadline))
-    .where(_member.c.opportunity_pk == classifications.c.post_pk)
-    .scalar_subquery(),
-    classifications.c.deadline)
 
 
 @dataclass(slots=True)
