@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench corpus clean chromium
+.PHONY: demo test lint bench corpus clean chromium lock
 
 demo: $(VENV)/.installed
 	$(BIN)/mentorfeed demo
@@ -38,13 +38,23 @@ $(VENV)/.python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	touch $@
 
-$(VENV)/.installed: $(VENV)/.python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e .
+# Both install the pinned versions of requirements.lock, so that a machine set up next month
+# installs what the tests passed with; mentorfeed itself goes in editable, without resolving.
+$(VENV)/.installed: $(VENV)/.installed-dev
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: $(VENV)/.python pyproject.toml requirements.lock
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.installed
+
+# Resolve pyproject.toml's ranges afresh in a scratch venv and pin the result.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade pip
+	.lock-venv/bin/python -m pip install --quiet -e '.[dev]'
+	{ sed -n '1,2p' requirements.lock; .lock-venv/bin/pip freeze --exclude-editable; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock && rm -rf .lock-venv
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache benchmarks/out
