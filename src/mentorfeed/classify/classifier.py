@@ -81,7 +81,7 @@ class Classifier:
                 cue.name == "neg:closed" for cue in features[i].cues))
             if labels:
                 found = extract(post.text, posted_at=post.created_at, urls=post.urls,
-                                hashtags=post.hashtags, bio=post.bio)
+                                hashtags=post.hashtags, bio=post.bio, labels=labels)
                 result.extract = found.to_json()
                 result.links = [{"url": link.url, "kind": link.kind} for link in found.links]
             result.why = self._why(features[i], matrix, i, chosen, row_scores)

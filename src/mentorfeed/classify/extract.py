@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 
 from mentorfeed.classify import dates
 from mentorfeed.classify.dates import deadline_in
+from mentorfeed.classify.form import find_form
 from mentorfeed.classify.topics import Gated, folded, present, topics_in
 
 AUDIENCES = ("premed", "medical_student", "resident", "urim", "img")
@@ -54,6 +55,7 @@ class Extract:
     contact: list[str] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    form: str | None = None  # call, event or resource: only for a post with labels
 
     def to_json(self) -> dict[str, Any]:
         """The stored form: an ISO deadline and the non-empty lists; empty fields are absent."""
@@ -63,12 +65,15 @@ class Extract:
         for name in ("audience", "contact", "topics"):
             if value := getattr(self, name):
                 out[name] = list(value)
+        if self.form is not None:
+            out["form"] = self.form
         return out
 
 
 def extract(text: str, *, posted_at: datetime | None = None, urls: Sequence[str] = (),
-            hashtags: Sequence[str] = (), bio: str | None = None) -> Extract:
-    """Every field of one post; never raises on odd text."""
+            hashtags: Sequence[str] = (), bio: str | None = None,
+            labels: Sequence[str] = ()) -> Extract:
+    """Every field of one post; never raises on odd text. `form` needs the post's labels."""
     clean = _clean(text)
     links = find_links(text, urls)
     if bio and "bio" in folded(clean) and _IN_BIO.search(clean):
@@ -84,6 +89,7 @@ def extract(text: str, *, posted_at: datetime | None = None, urls: Sequence[str]
         contact=_contact(again, links, found),
         topics=topics_in(clean, hashtags),
         links=links,
+        form=find_form(clean, labels, [link.kind for link in links]),
     )
 
 

@@ -12,5 +12,6 @@ LABELS: tuple[str, ...] = (
 )
 AUDIENCES: tuple[str, ...] = ("premed", "medical_student", "resident", "urim", "img")
 CONTACTS: tuple[str, ...] = ("dm", "email", "form", "link", "reply")
+FORMS: tuple[str, ...] = ("call", "event", "resource")  # what acting on an opportunity means
 ROLES: tuple[str, ...] = ("dermatologist", "resident", "medical_student", "premed", "researcher",
                           "organization", "industry", "public", "unknown")

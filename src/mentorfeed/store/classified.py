@@ -26,7 +26,8 @@ from mentorfeed.models import Post
 from mentorfeed.store.rows import posts_with_authors, to_post, utc, where_posted
 from mentorfeed.store.schema import classifications, post_facets, posts
 
-FACETS = {"label": "labels", "audience": "audience", "contact": "contact", "topic": "topics"}
+FACETS = {"label": "labels", "audience": "audience", "contact": "contact", "topic": "topics",
+          "form": "form"}
 MEMBERS_AT_ONCE = 10_000  # calls whose posts one query reads (SQLite takes 32,766 parameters)
 _member = classifications.alias("member")
 # The latest deadline of the call's posts. Members point at their first post (itself too)
@@ -109,10 +110,16 @@ def save(engine: Engine, rows: Sequence[tuple[tuple[str, str], Classification]])
         } for pk, c in stored])
         facets = [{"post_pk": pk, "facet": facet, "value": value, "created_at": times[pk]}
                   for pk, c in stored for facet, key in FACETS.items()
-                  for value in dict.fromkeys(c.labels if key == "labels" else
-                                             c.extract.get(key) or ())]
+                  for value in _facet_values(c, key)]
         if facets:
             conn.execute(insert(post_facets), facets)
+
+
+def _facet_values(c: Classification, key: str) -> list[str]:
+    value = c.labels if key == "labels" else c.extract.get(key)
+    if isinstance(value, str):  # form: one value
+        return [value]
+    return list(dict.fromkeys(value or ()))
 
 
 def grouping_rows(engine: Engine) -> list[dict[str, Any]]:
@@ -158,8 +165,9 @@ def set_groups(engine: Engine, assignments: Sequence[tuple[int, int, bool]]) -> 
 
 
 def opportunities(engine: Engine, *, label: str | None = None, audience: str | None = None,
-                  topic: str | None = None, platform: str | None = None,
-                  state: str | None = None, due_within: int | None = None,
+                  topic: str | None = None, form: str | None = None,
+                  platform: str | None = None, state: str | None = None,
+                  due_within: int | None = None,
                   since: datetime | None = None, until: datetime | None = None,
                   today: date | None = None, limit: int = 50) -> list[Opportunity]:
     """Opportunities (one per call, newest first) matching the filters."""
@@ -177,7 +185,8 @@ def opportunities(engine: Engine, *, label: str | None = None, audience: str | N
              .join(classifications, classifications.c.post_pk == posts.c.pk)
              .where(classifications.c.is_opportunity, group == classifications.c.post_pk,
                     posts.c.origin == "match"))
-    for facet, value in (("label", label), ("audience", audience), ("topic", topic)):
+    for facet, value in (("label", label), ("audience", audience), ("topic", topic),
+                         ("form", form)):
         if value:
             query = query.where(exists().where(
                 post_facets.c.post_pk == posts.c.pk, post_facets.c.facet == facet,
