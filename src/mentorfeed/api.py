@@ -113,12 +113,29 @@ class ClassifyReport:
     problems: list[str] = field(default_factory=list)
 
 
-def train_model(folder: Path | None = None) -> TrainResult:
-    """Train on the sample corpus's train split and save (default: the user's model folder)."""
+def train_model(folder: Path | None = None, settings: Settings | None = None) -> TrainResult:
+    """Train on the sample corpus's train split, the real posts of corpus/real/ and (with
+    `settings`) the store's corrections, and save (default: the user's model folder)."""
     from mentorfeed.classify.classifier import user_model_dir
+    from mentorfeed.classify.corpus import Example
     from mentorfeed.classify.training import train
 
-    return train(folder or user_model_dir())
+    corrections = []
+    if settings is not None:
+        with open_store(settings) as store:
+            corrections = [Example(PostInput.from_post(post), set(fix.labels),
+                                   {"form": fix.form} if fix.form else {}, "correction",
+                                   "train", f"{post.platform}:{post.id}",
+                                   f"correction:{post.platform}:{post.author_id or post.id}")
+                           for post, fix in store.corrected_posts()]
+    return train(folder or user_model_dir(), corrections=corrections)
+
+
+def heldout_figures(classifier: Classifier) -> dict[str, Any]:
+    """A model's figures on the real posts of the held-out sources (empty without them)."""
+    from mentorfeed.classify.evaluate import heldout
+
+    return heldout(classifier)
 
 
 def load_classifier() -> Classifier:
@@ -138,8 +155,15 @@ def classify_store(settings: Settings, *, everything: bool = False,
         if progress:
             progress.start(store.count_to_classify(everything=everything))
         for page in store.pages_to_classify(everything=everything, size=settings.batch_size):
-            results = classifier.classify([PostInput.from_post(p) for p in page])
-            store.save_classifications([(p.key, _stored(r, classifier.version))
+            inputs = [PostInput.from_post(p) for p in page]
+            results = classifier.classify(inputs)
+            corrected = store.corrections_of([p.key for p in page])
+            for i, post in enumerate(page):  # a person's correction wins over the model
+                if (fix := corrected.get(post.key)) is not None:
+                    results[i] = classifier.corrected(results[i], inputs[i], fix.labels,
+                                                      fix.form, fix.corrected_by,
+                                                      fix.corrected_at)
+            store.save_classifications([(p.key, stored(r, classifier.version))
                                         for p, r in zip(page, results, strict=True)])
             report.posts += len(page)
             report.opportunity_posts += sum(bool(r.labels) for r in results)
@@ -149,9 +173,10 @@ def classify_store(settings: Settings, *, everything: bool = False,
     return report
 
 
-def _stored(result: Result, version: str) -> Classification:
+def stored(result: Result, version: str) -> Classification:
+    """What the store keeps of a classifier's answer."""
     return Classification(result.labels, result.scores, result.extract, result.links,
-                          result.why, version, result.closes_call)
+                          result.why, version, result.closes_call, result.margin)
 
 
 def regroup(store: Store) -> int:

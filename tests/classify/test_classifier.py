@@ -16,7 +16,7 @@ import pytest
 
 from mentorfeed.classify.classifier import Classifier, Result, shipped_model_dir
 from mentorfeed.classify.features import PostInput
-from mentorfeed.classify.labels import AUDIENCES, CONTACTS, LABELS
+from mentorfeed.classify.labels import AUDIENCES, CONTACTS, FORMS, LABELS
 from mentorfeed.classify.model import Model
 from mentorfeed.errors import ModelError
 
@@ -184,7 +184,8 @@ def test_opportunities_carry_extracted_fields(classifier: Classifier) -> None:
 def test_extracted_fields_are_absent_when_empty(classifier: Classifier) -> None:
     items = [post(text, bio) for _, text, bio in CLEAR_OPPORTUNITIES]
     for result in classifier.classify(items):
-        assert set(result.extract) <= {"deadline", "audience", "contact", "topics"}
+        assert set(result.extract) <= {"deadline", "audience", "contact", "topics", "form"}
+        assert result.extract["form"] in FORMS  # every opportunity has a form
         assert all(result.extract.values()), result.extract
         assert set(result.extract.get("audience", ())) <= set(AUDIENCES)
         assert set(result.extract.get("contact", ())) <= set(CONTACTS)

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from mentorfeed.classify.extract import extract
 from mentorfeed.classify.features import Features, PostInput, featurize
 from mentorfeed.classify.labels import LABELS
-from mentorfeed.classify.model import Model
+from mentorfeed.classify.model import OPPORTUNITY, Model
 from mentorfeed.config import data_dir
 
 
@@ -27,6 +30,7 @@ class Result:
     links: list[dict[str, str]] = field(default_factory=list)
     why: str = ""
     closes_call: bool = False  # says that a call is filled or closed
+    margin: float | None = None  # how near the model came to another answer (review queue)
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "labels": self.labels, "scores": self.scores,
@@ -67,6 +71,7 @@ class Classifier:
         matrix = self.model.vectorize(features)
         scores = self.model.scores(matrix)
         decided = self.model.decide(scores)
+        near = margins(scores, self.model.thresholds, decided)
         results = []
         for i, post in enumerate(posts):
             row_scores = {name: round(float(scores[i, j]), 3) for j, name in enumerate(LABELS)}
@@ -78,15 +83,27 @@ class Classifier:
             chosen = decided[i]
             labels = [LABELS[j] for j in chosen]
             result = Result(post.id, labels, row_scores, closes_call=any(
-                cue.name == "neg:closed" for cue in features[i].cues))
-            if labels:
-                found = extract(post.text, posted_at=post.created_at, urls=post.urls,
-                                hashtags=post.hashtags, bio=post.bio, labels=labels)
-                result.extract = found.to_json()
-                result.links = [{"url": link.url, "kind": link.kind} for link in found.links]
+                cue.name == "neg:closed" for cue in features[i].cues), margin=float(near[i]))
+            _fill_fields(result, post)
             result.why = self._why(features[i], matrix, i, chosen, row_scores)
             results.append(result)
         return results
+
+    @staticmethod
+    def corrected(result: Result, post: PostInput, labels: Sequence[str], form: str | None,
+                  by: str, when: datetime) -> Result:
+        """The answer a person gave instead of the model's: their labels (and form, if they
+        named one), the fields read again for those labels, and why."""
+        said = ", ".join(result.labels) or "not an opportunity"
+        fixed = Result(result.id, [name for name in LABELS if name in labels], result.scores,
+                       closes_call=result.closes_call)
+        _fill_fields(fixed, post)
+        if form and fixed.labels:
+            fixed.extract["form"] = form
+        fixed.why = (f"corrected by {by} on {when:%Y-%m-%d}: "
+                     f"{', '.join(fixed.labels) or 'not an opportunity'} "
+                     f"(the model said {said})")
+        return fixed
 
     def _why(self, features: Features, matrix: Any, row: int, chosen: list[int],
              scores: dict[str, float]) -> str:
@@ -104,6 +121,32 @@ class Classifier:
                          else f"{name} {scores[name]:.2f}")
         cues = f"; cues: {', '.join(dict.fromkeys(offers))}" if offers else ""
         return "; ".join(parts) + cues
+
+
+def _fill_fields(result: Result, post: PostInput) -> None:
+    """The extracted fields and typed links of an opportunity (none for other posts)."""
+    if not result.labels:
+        return
+    found = extract(post.text, posted_at=post.created_at, urls=post.urls,
+                    hashtags=post.hashtags, bio=post.bio, labels=result.labels)
+    result.extract = found.to_json()
+    result.links = [{"url": link.url, "kind": link.kind} for link in found.links]
+
+
+def margins(scores: np.ndarray[Any, np.dtype[np.float32]],
+            thresholds: np.ndarray[Any, np.dtype[np.float32]],
+            decided: Sequence[Sequence[int]]) -> np.ndarray[Any, np.dtype[np.float32]]:
+    """For each post, how far (in log-odds) the nearest score that decided its answer lies from
+    its threshold: the opportunity gate, and for an opportunity each label too. Small: unsure."""
+    def logit(p: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+        p = np.clip(p.astype(np.float64), 1e-6, 1 - 1e-6)
+        return np.asarray(np.log(p / (1 - p)))
+
+    gaps = np.abs(logit(scores) - logit(thresholds[np.newaxis, :]))
+    gate = gaps[:, OPPORTUNITY]
+    labels = gaps[:, :OPPORTUNITY].min(axis=1)
+    chosen = np.array([bool(d) for d in decided], dtype=bool)
+    return np.asarray(np.where(chosen, np.minimum(gate, labels), gate), dtype=np.float32)
 
 
 def _readable(feature: str) -> str:

@@ -1,5 +1,7 @@
-"""Measuring the classifier: cross-validation on the train split, the untouched test split, and
-fresh posts written apart from the corpus, each beside a keyword baseline."""
+"""Measuring the classifier, each figure beside a keyword baseline: on written posts
+(cross-validation on the train split, the untouched test split, fresh posts written apart from
+the corpus) and on real posts (cross-validation grouped by source, and the held-out sources that
+no model is trained or tuned on)."""
 
 from __future__ import annotations
 
@@ -11,12 +13,12 @@ from typing import Any
 import numpy as np
 
 from mentorfeed.classify.classifier import Classifier
-from mentorfeed.classify.corpus import Example, load_corpus, load_jsonl
+from mentorfeed.classify.corpus import Example, load_corpus, load_jsonl, load_real
 from mentorfeed.classify.extract import extract
 from mentorfeed.classify.features import PostInput, featurize
 from mentorfeed.classify.labels import LABELS
 from mentorfeed.classify.model import best_thresholds, decide, out_of_fold_scores
-from mentorfeed.classify.training import train_split
+from mentorfeed.classify.training import cross_validate, train_split, training_set
 
 HARD_NEGATIVES = {"thanks_mentor", "mentorship_opinion", "new_research", "sunscreen_application",
                   "case_quiz", "paper_promotion", "match_day", "attending_job_ad", "brand_ad",
@@ -64,6 +66,7 @@ def label_metrics(examples: Sequence[Example], predicted: Sequence[set[str]]) ->
         per_label[name] = _prf(tp, fp, fn) | {"support": tp + fn}
         totals = [totals[0] + tp, totals[1] + fp, totals[2] + fn]
     pairs = list(zip(examples, predicted, strict=True))
+    present = {name: v for name, v in per_label.items() if v["support"]}
     opp = _prf(sum(bool(e.labels) and bool(p) for e, p in pairs),
                sum(not e.labels and bool(p) for e, p in pairs),
                sum(bool(e.labels) and not p for e, p in pairs))
@@ -77,10 +80,15 @@ def label_metrics(examples: Sequence[Example], predicted: Sequence[set[str]]) ->
         "posts": len(examples), "opportunities": sum(bool(e.labels) for e in examples),
         "labels": per_label,
         "micro": _prf(*totals),
-        "macro_f1": round(sum(v["f1"] for v in per_label.values()) / len(LABELS), 3),
+        # Over the labels the set has: a label no post carries has no F1 to average.
+        "macro_f1": round(sum(v["f1"] for v in present.values()) / max(1, len(present)), 3),
+        "macro_labels": len(present),
         "opportunity": opp,
         "hard_negatives": {"posts": len(hard), "labelled_opportunity": sum(bool(p) for p in hard),
                            "rate": round(sum(bool(p) for p in hard) / max(1, len(hard)), 3)},
+        # Of the posts that are not opportunities, the share called one.
+        "false_positive_rate": round(sum(not e.labels and bool(p) for e, p in pairs)
+                                     / max(1, sum(not e.labels for e in examples)), 3),
         "confusion": confusion,
     }
 
@@ -123,8 +131,16 @@ def _side_by_side(examples: Sequence[Example],
             "extraction": extraction_metrics(examples)}
 
 
+def heldout(classifier: Classifier, real: Sequence[Example] | None = None) -> dict[str, Any]:
+    """A model's figures on the real posts of the held-out sources."""
+    examples = [e for e in (real if real is not None else load_real()) if e.split == "heldout"]
+    return label_metrics(examples, [set(r.labels) for r in
+                                    classifier.classify([e.post for e in examples])])
+
+
 def evaluate(classifier: Classifier, fresh: Path | None = None) -> dict[str, Any]:
-    """Cross-validation on the train split, the test split, and the fresh posts if given."""
+    """Cross-validation on the train split, the test split, and the fresh posts if given; on
+    real posts, grouped cross-validation and the held-out sources."""
     examples = load_corpus()
     training = train_split(examples)
     features = [featurize(e.post) for e in training]
@@ -145,4 +161,19 @@ def evaluate(classifier: Classifier, fresh: Path | None = None) -> dict[str, Any
     }
     if fresh is not None:
         report["fresh"] = _side_by_side(load_jsonl(fresh), with_model)
+    real = load_real()
+    if real:
+        data = training_set(examples, real)
+        real_scores, real_thresholds = cross_validate(data)
+        start = len(data.written)
+        folded = data.real
+
+        def real_cross_validated(_: Sequence[Example]) -> list[set[str]]:
+            chosen = decide(real_scores[start:start + len(folded)],
+                            np.asarray(real_thresholds, dtype=np.float32))
+            return [{LABELS[j] for j in row} for row in chosen]
+
+        report["real_cross_validation"] = _side_by_side(folded, real_cross_validated)
+        report["real_heldout"] = _side_by_side([e for e in real if e.split == "heldout"],
+                                               with_model)
     return report

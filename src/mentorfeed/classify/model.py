@@ -17,6 +17,7 @@ import hashlib
 import json
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,8 +176,9 @@ def _targets(labels: Sequence[set[str]]) -> np.ndarray[Any, np.dtype[np.int8]]:
 
 
 def fit(features: Sequence[Features], labels: Sequence[set[str]],
-        thresholds: Sequence[float] | None = None, version: str = "untrained") -> Model:
-    """Fit vectorizers and one logistic regression per label."""
+        thresholds: Sequence[float] | None = None, version: str = "untrained",
+        weights: Sequence[float] | None = None) -> Model:
+    """Fit vectorizers and one logistic regression per label (`weights`: one per example)."""
     texts = [f.words for f in features]
     model = Model(version, _word_vectorizer().fit(texts), _prefix_vectorizer().fit(texts),
                   _context_vectorizer().fit([f.context for f in features]),
@@ -188,7 +190,8 @@ def fit(features: Sequence[Features], labels: Sequence[set[str]],
     for column in range(len(HEADS)):
         regression = LogisticRegression(C=PARAMS["C"], class_weight="balanced", max_iter=2000,
                                         solver="liblinear", random_state=PARAMS["seed"])
-        regression.fit(matrix, y[:, column])
+        regression.fit(matrix, y[:, column],
+                       sample_weight=None if weights is None else np.asarray(weights))
         coefs.append(regression.coef_[0])
         intercepts.append(regression.intercept_[0])
     model.coef = np.asarray(coefs, dtype=np.float32)
@@ -198,16 +201,48 @@ def fit(features: Sequence[Features], labels: Sequence[set[str]],
     return model
 
 
-def out_of_fold_scores(features: Sequence[Features], labels: Sequence[set[str]]) -> np.ndarray[
+def folds_of(labels: Sequence[set[str]], groups: Sequence[str]) -> np.ndarray[Any, Any]:
+    """A fold number per example: examples without a group stratified by opportunity-or-not,
+    the others by group, so that no source or thread is on both sides of a fold."""
+    y = _targets(labels)
+    fold = np.zeros(len(labels), dtype=np.int64)
+    loose = np.array([not g for g in groups], dtype=bool)
+    if loose.any():
+        split = StratifiedKFold(n_splits=PARAMS["folds"], shuffle=True,
+                                random_state=PARAMS["seed"])
+        index = np.flatnonzero(loose)
+        for number, (_, test) in enumerate(split.split(index, y[index, OPPORTUNITY])):
+            fold[index[test]] = number
+    sizes = Counter(g for g in groups if g)
+    # Whole groups to folds, largest first, each to the fold with the fewest examples so far.
+    load = [0] * PARAMS["folds"]
+    assigned: dict[str, int] = {}
+    for g in sorted(sizes, key=lambda name: (-sizes[name], fingerprint(name.encode()))):
+        number = min(range(len(load)), key=lambda k: (load[k], k))
+        assigned[g] = number
+        load[number] += sizes[g]
+    for i, g in enumerate(groups):
+        if g:
+            fold[i] = assigned[g]
+    return fold
+
+
+def out_of_fold_scores(features: Sequence[Features], labels: Sequence[set[str]],
+                       groups: Sequence[str] | None = None,
+                       weights: Sequence[float] | None = None) -> np.ndarray[
         Any, np.dtype[np.float32]]:
-    """Scores for every example from a model that never saw it (k-fold)."""
+    """Scores for every example from a model that never saw it (k-fold; grouped examples by
+    whole groups)."""
     y = _targets(labels)
     scores = np.zeros(y.shape, dtype=np.float32)
-    folds = StratifiedKFold(n_splits=PARAMS["folds"], shuffle=True, random_state=PARAMS["seed"])
-    strata = y[:, OPPORTUNITY]
-    for train_idx, test_idx in folds.split(np.zeros(len(y)), strata):
-        model = fit([features[i] for i in train_idx], [labels[i] for i in train_idx])
-        scores[test_idx] = model.scores(model.vectorize([features[i] for i in test_idx]))
+    fold = folds_of(labels, groups if groups is not None else [""] * len(labels))
+    for number in range(PARAMS["folds"]):
+        train_idx, test_idx = np.flatnonzero(fold != number), np.flatnonzero(fold == number)
+        if not len(test_idx):
+            continue
+        model = fit([features[int(i)] for i in train_idx], [labels[int(i)] for i in train_idx],
+                    weights=None if weights is None else [weights[int(i)] for i in train_idx])
+        scores[test_idx] = model.scores(model.vectorize([features[int(i)] for i in test_idx]))
     return scores
 
 

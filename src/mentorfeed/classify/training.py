@@ -1,13 +1,23 @@
-"""Training from the labelled corpus, reproducibly: same corpus and code, same model."""
+"""Training, reproducibly (same examples and code, same model), on the written corpus's train
+split, the real posts of `corpus/real/` outside the held-out sources, and a store's corrections.
+
+Thresholds come from out-of-fold scores (real posts and corrections folded by whole source), and
+are chosen on the real posts' scores when there are real posts: real traffic is what the model
+must get right, and the written posts are far more regular.
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from importlib.metadata import version as package_version
 from pathlib import Path
+from typing import Any
 
-from mentorfeed.classify.corpus import Example, corpus_dir, load_corpus
+import numpy as np
+
+from mentorfeed.classify.corpus import Example, corpus_dir, load_corpus, load_real
 from mentorfeed.classify.features import featurize
 from mentorfeed.classify.model import (
     HEADS,
@@ -19,33 +29,92 @@ from mentorfeed.classify.model import (
     out_of_fold_scores,
 )
 
+REAL_WEIGHT = 3.0  # a real post or a correction counts this many written ones
+
 
 @dataclass(slots=True)
 class TrainResult:
     model: Model
     folder: Path
     examples: int
+    real: int = 0
+    corrections: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
 
 
 def train_split(examples: list[Example]) -> list[Example]:
-    """Training uses the train split only; dev and test stay unseen."""
+    """Training uses the train split only; dev, test and held-out sources stay unseen."""
     return [e for e in examples if e.split == "train"]
 
 
-def train(folder: Path, examples: list[Example] | None = None) -> TrainResult:
-    """Fit on the corpus's train split, with thresholds from cross-validation, and save."""
-    training = train_split(examples if examples is not None else load_corpus())
-    features = [featurize(e.post) for e in training]
-    labels = [e.labels for e in training]
-    thresholds = best_thresholds(out_of_fold_scores(features, labels), labels)
-    # The version changes with the corpus, the parameters, or the code that makes features.
+@dataclass(slots=True)
+class TrainingSet:
+    """The examples a model learns from, with a weight and a fold group for each."""
+
+    written: list[Example]
+    real: list[Example]
+    corrections: list[Example]
+
+    @property
+    def examples(self) -> list[Example]:
+        return [*self.written, *self.real, *self.corrections]
+
+    @property
+    def weights(self) -> list[float]:
+        return [1.0] * len(self.written) + [REAL_WEIGHT] * (len(self.real) +
+                                                            len(self.corrections))
+
+    @property
+    def groups(self) -> list[str]:
+        return [e.group for e in self.examples]
+
+    def choose_on(self) -> np.ndarray[Any, np.dtype[np.bool_]]:
+        """Which examples the thresholds are chosen on: the real ones, if any."""
+        mask = np.array([bool(e.group) for e in self.examples], dtype=bool)
+        return mask if mask.any() else ~mask
+
+
+def training_set(written: list[Example] | None = None, real: list[Example] | None = None,
+                 corrections: Sequence[Example] = ()) -> TrainingSet:
+    return TrainingSet(train_split(written if written is not None else load_corpus()),
+                       train_split(real if real is not None else load_real()),
+                       list(corrections))
+
+
+def cross_validate(data: TrainingSet) -> tuple[np.ndarray[Any, np.dtype[np.float32]],
+                                               list[float]]:
+    """Out-of-fold scores of every training example, and the thresholds chosen on them."""
+    features = [featurize(e.post) for e in data.examples]
+    labels = [e.labels for e in data.examples]
+    scores = out_of_fold_scores(features, labels, data.groups, data.weights)
+    chosen = data.choose_on()
+    thresholds = best_thresholds(scores[chosen], [lab for lab, keep in
+                                                  zip(labels, chosen, strict=True) if keep])
+    return scores, thresholds
+
+
+def train(folder: Path, examples: list[Example] | None = None,
+          real: list[Example] | None = None, corrections: Sequence[Example] = ()) -> TrainResult:
+    """Fit on every training example, with thresholds from cross-validation, and save."""
+    data = training_set(examples, real, corrections)
+    _, thresholds = cross_validate(data)
+    # The version changes with the examples, the parameters, or the code that makes features.
     code = b"".join((Path(__file__).parent / name).read_bytes()
-                    for name in ("features.py", "labels.py", "model.py", "rules.py"))
-    version = "m-" + fingerprint((corpus_dir() / "labels.jsonl").read_bytes(),
+                    for name in ("features.py", "labels.py", "model.py", "rules.py",
+                                 "training.py"))
+    seen = json.dumps([[e.key, e.post.text, sorted(e.labels)] for e in data.examples],
+                      ensure_ascii=False).encode()
+    version = "m-" + fingerprint((corpus_dir() / "labels.jsonl").read_bytes(), seen,
                                  json.dumps(PARAMS, sort_keys=True).encode(), code,
                                  package_version("mentorfeed").encode())
-    model = fit(features, labels, thresholds, version)
-    model.info = {"trained_on": "sample corpus, train split", "examples": len(training),
-                  "params": PARAMS, "thresholds": dict(zip(HEADS, thresholds, strict=True))}
+    model = fit([featurize(e.post) for e in data.examples],
+                [e.labels for e in data.examples], thresholds, version, data.weights)
+    counts = {"written": len(data.written), "real": len(data.real),
+              "corrections": len(data.corrections)}
+    model.info = {"trained_on": "sample corpus (train split), real posts (outside the held-out"
+                  " sources), corrections", "examples": counts, "params": PARAMS,
+                  "real_weight": REAL_WEIGHT,
+                  "thresholds": dict(zip(HEADS, thresholds, strict=True))}
     model.save(folder)
-    return TrainResult(model, folder, len(training))
+    return TrainResult(model, folder, len(data.examples), len(data.real),
+                       len(data.corrections), counts)

@@ -10,6 +10,7 @@ from mentorfeed.cli.app import app, errors
 # isort: off
 from mentorfeed.cli import posts  # noqa: F401
 from mentorfeed.cli import classify  # noqa: F401
+from mentorfeed.cli import curation  # noqa: F401
 from mentorfeed.cli import collect  # noqa: F401
 from mentorfeed.cli import people  # noqa: F401
 from mentorfeed.cli import web  # noqa: F401

@@ -36,16 +36,37 @@ from mentorfeed.errors import MentorfeedError
 
 @app.command()
 def train(
+    ctx: typer.Context,
     output: Annotated[Path | None, typer.Option(
         help="Folder for the model (default: the model folder in your data folder, which "
         "classify then uses instead of the shipped model).")] = None,
 ) -> None:
-    """Train the classifier on the sample corpus's train split, reproducibly."""
-    with errors.status("Training on the sample corpus (with 5-fold cross-validation)..."):
-        result = api.train_model(output)
+    """Train the classifier, reproducibly, on the sample corpus's train split, the real posts
+    of corpus/real/ (outside the held-out sources) and the store's corrections; then compare
+    the new model with the one in use on the held-out real sources."""
+    before = api.load_classifier()
+    with errors.status("Training (with 5-fold cross-validation)..."):
+        result = api.train_model(output, settings_of(ctx))
+    counts = result.counts
     thresholds = ", ".join(f"{k} {v:.2f}" for k, v in result.model.info["thresholds"].items())
-    console.print(f"Model {result.model.version} trained on {result.examples:,} posts, saved "
-                  f"in {result.folder}.\nThresholds: {thresholds}.")
+    console.print(f"Model {result.model.version} trained on {result.examples:,} posts "
+                  f"({counts['written']:,} written, {counts['real']:,} real, "
+                  f"{counts['corrections']:,} corrections from the store), saved in "
+                  f"{result.folder}.\nThresholds: {thresholds}.")
+    from mentorfeed.classify.classifier import Classifier
+
+    old, new = api.heldout_figures(before), api.heldout_figures(Classifier(result.model))
+    if not new.get("posts"):
+        return
+    table = Table(title=f"held-out real sources: {new['posts']} posts, "
+                  f"{new['opportunities']} opportunities", header_style="bold")
+    for column in ("model", "opportunity F1", "macro F1", "non-opportunities called one"):
+        table.add_column(column, justify="left" if column == "model" else "right")
+    for name, figures in ((f"before ({before.version})", old),
+                          (f"after ({result.model.version})", new)):
+        table.add_row(name, f"{figures['opportunity']['f1']:.2f}", f"{figures['macro_f1']:.2f}",
+                      f"{figures['false_positive_rate']:.1%}")
+    console.print(table)
 
 
 @app.command()
@@ -121,13 +142,22 @@ def evaluate(
     console.print(f"Figures written to {output}.")
 
 
+_PARTS = {
+    "cross_validation": "written posts, cross-validation (train split)",
+    "test": "written posts, test split",
+    "fresh": "fresh written posts",
+    "real_cross_validation": "real posts, cross-validation grouped by source",
+    "real_heldout": "real posts, held-out sources (never trained or tuned on)",
+}
+
+
 def _print_evaluation(report: dict[str, Any]) -> None:
     console.print(f"Model {report['model']}")
-    for part in ("cross_validation", "test", "fresh"):
+    for part, title in _PARTS.items():
         if part not in report:
             continue
         data = report[part]
-        table = Table(title=f"{part.replace('_', ' ')}: {data['model']['posts']} posts, "
+        table = Table(title=f"{title}: {data['model']['posts']} posts, "
                       f"{data['model']['opportunities']} opportunities", header_style="bold")
         for column in ("", "model P", "R", "F1", "baseline F1"):
             table.add_column(column, justify="left" if not column else "right")
@@ -142,6 +172,8 @@ def _print_evaluation(report: dict[str, Any]) -> None:
         hard, base_hard = model["hard_negatives"], base["hard_negatives"]
         table.add_row("hard negatives called opportunities", "", "", f"{hard['rate']:.1%}",
                       f"{base_hard['rate']:.1%}")
+        table.add_row("non-opportunities called opportunities", "", "",
+                      f"{model['false_positive_rate']:.1%}", f"{base['false_positive_rate']:.1%}")
         console.print(table)
         fields = data["extraction"]
         deadline = fields["deadline"]
@@ -175,6 +207,12 @@ class OpportunityState(StrEnum):
     expired = "expired"
 
 
+class OpportunityForm(StrEnum):
+    call = "call"
+    event = "event"
+    resource = "resource"
+
+
 @app.command("opportunities")
 def opportunities_(
     ctx: typer.Context,
@@ -183,6 +221,9 @@ def opportunities_(
     audience: Annotated[str | None, typer.Option(
         help="premed, medical_student, resident, urim or img.")] = None,
     topic: Annotated[str | None, typer.Option(help='A topic, e.g. "skin of color".')] = None,
+    form: Annotated[OpportunityForm | None, typer.Option(
+        help="call (to respond to), event (to join at its time) or resource (to read).")
+    ] = None,
     platform: Annotated[Platform | None, typer.Option(help="Only this platform.")] = None,
     state: Annotated[OpportunityState | None, typer.Option(
         help="open, closed (its author said so) or expired (deadline passed).")] = None,
@@ -196,7 +237,8 @@ def opportunities_(
     """List opportunities (one per call, with all its posts) with filters."""
     found = api.opportunities(
         settings_of(ctx), label=label, audience=audience, topic=topic,
-        platform=platform.value if platform else None, state=state.value if state else None,
+        form=form.value if form else None, platform=platform.value if platform else None,
+        state=state.value if state else None,
         due_within=due_within, since=day_option(since, "--since"),
         until=day_option(until, "--until"), limit=limit)
     if as_json:

@@ -51,6 +51,7 @@ class Classification:
     why: str
     model_version: str
     closes_call: bool = False
+    margin: float | None = None  # how near the model came to another answer; None: a person's
 
     @property
     def deadline(self) -> date | None:
@@ -106,7 +107,7 @@ def save(engine: Engine, rows: Sequence[tuple[tuple[str, str], Classification]])
             "post_pk": pk, "model_version": c.model_version, "is_opportunity": bool(c.labels),
             "labels": c.labels, "scores": c.scores, "extract": c.extract, "links": c.links,
             "why": c.why, "deadline": c.deadline, "closes_call": c.closes_call,
-            "opportunity_pk": None, "closed": False, "classified_at": now,
+            "opportunity_pk": None, "closed": False, "classified_at": now, "margin": c.margin,
         } for pk, c in stored])
         facets = [{"post_pk": pk, "facet": facet, "value": value, "created_at": times[pk]}
                   for pk, c in stored for facet, key in FACETS.items()

@@ -99,9 +99,23 @@ classifications = Table(
     Column("opportunity_pk", Key),  # the first post of the opportunity this post belongs to
     Column("closed", Boolean, nullable=False),  # its author said the opportunity is closed
     Column("classified_at", Timestamp, nullable=False),
+    Column("margin", Float),  # how near the model came to another answer (0008); None: not asked
     Index("ix_classifications_opportunity", "is_opportunity", "deadline"),
     Index("ix_classifications_group", "opportunity_pk"),
     Index("ix_classifications_version", "model_version"),
+    Index("ix_classifications_margin", "margin"),
+)
+
+label_corrections = Table(  # labels set by a person; they win over the model's (0008)
+    "label_corrections", metadata,
+    Column("post_pk", Key, ForeignKey("posts.pk", ondelete="CASCADE"), primary_key=True),
+    Column("labels", Json, nullable=False),  # [] means "not an opportunity"
+    Column("form", String(16)),
+    Column("corrected_by", Text, nullable=False),
+    Column("model_version", String(64)),  # the model whose answer this corrects
+    Column("model_labels", Json),  # what that model said
+    Column("corrected_at", Timestamp, nullable=False),
+    Index("ix_label_corrections_time", "corrected_at"),
 )
 
 post_facets = Table(

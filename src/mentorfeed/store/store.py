@@ -33,8 +33,9 @@ from mentorfeed.config import redact
 from mentorfeed.errors import StoreError
 from mentorfeed.models import Author, Post, normalize_tag
 from mentorfeed.sources.mastodon import LOCAL_PREFIX
-from mentorfeed.store import classified, migrate, search, upserts
+from mentorfeed.store import classified, corrections, migrate, search, upserts
 from mentorfeed.store.classified import Classification, Opportunity
+from mentorfeed.store.corrections import Correction
 from mentorfeed.store.rows import posts_with_authors, to_author, to_post, utc, where_posted
 from mentorfeed.store.schema import (
     authors,
@@ -229,6 +230,31 @@ class Store:
     def opportunities(self, **filters: Any) -> list[Opportunity]:
         """Opportunities, one per call, newest first; see `classified.opportunities`."""
         return classified.opportunities(self.engine, **filters)
+
+    # -- corrections -------------------------------------------------------------------------
+
+    def save_correction(self, key: tuple[str, str], correction: Correction) -> None:
+        """Record what a person said the post is; `corrections_of` and training read it."""
+        with self.engine.connect() as conn:
+            pk = conn.execute(select(posts.c.pk).where(posts.c.platform == key[0],
+                                                       posts.c.post_id == key[1])).scalar()
+        if pk is None:
+            raise StoreError(f"No stored post {key[0]}:{key[1]} to correct.")
+        corrections.save(self.engine, pk, correction)
+
+    def corrections_of(self, keys: Sequence[tuple[str, str]]
+                       ) -> dict[tuple[str, str], Correction]:
+        return corrections.of_posts(self.engine, keys)
+
+    def corrected_posts(self) -> list[tuple[Post, Correction]]:
+        return corrections.corrected_posts(self.engine)
+
+    def count_corrections(self) -> int:
+        return corrections.count(self.engine)
+
+    def review_queue(self, limit: int = 20) -> list[tuple[Post, Classification]]:
+        """Uncorrected posts the model is least sure about (uncertainty sampling)."""
+        return corrections.review_queue(self.engine, limit)
 
     # -- forgetting ----------------------------------------------------------------------------
 
