@@ -7,9 +7,10 @@
 Inputs (see README.md): `posts/*.jsonl` (one post per line, as collected), `annotation/a.jsonl`
 and `annotation/b.jsonl` (each annotator's {"id", "labels", "form"}), `annotation/adjudicated.jsonl`
 (the decision where they disagree). Posts whose text repeats another's (the same thread quoted on
-two pages) are kept once, the first file's copy. The split is by whole source: a source is held
-out when the SHA-256 of its address falls in the lowest quarter, and sources of more than 100
-posts always train (one such source would otherwise be most of the test).
+two pages) are kept once, the first file's copy. The split is by whole source, fixed before any
+model saw the real posts: sources are taken in the order of the SHA-256 of their address, and one
+is held out while the held-out set has less than a quarter of the posts, or less than a quarter of
+some label's posts that this source has. So every label is tested on sources never trained on.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ LABELS = ("urim_outreach", "research_collaboration", "specialty_information", "p
           "program_application", "journal_club")
 FORMS = ("call", "event", "resource")
 HELD_OUT_SHARE = 0.25
-LARGEST_HELD_OUT = 100
 
 
 def read(path: Path) -> list[dict[str, Any]]:
@@ -116,22 +116,31 @@ def agree() -> dict[str, Any]:
     return figures
 
 
-def split_of(rows: list[dict[str, Any]]) -> dict[str, str]:
-    sizes = Counter(source_group(r["source"]) for r in rows)
-    held, budget = {}, HELD_OUT_SHARE * len(rows)
-    for group in sorted(sizes, key=lambda g: hashlib.sha256(g.encode()).hexdigest()):
-        eligible = sizes[group] <= LARGEST_HELD_OUT and budget >= sizes[group] / 2
-        held[group] = "heldout" if eligible else "train"
-        if eligible:
-            budget -= sizes[group]
-    return held
+def split_of(posts: list[dict[str, Any]], gold: dict[str, list[str]]) -> dict[str, str]:
+    """"heldout" or "train" for each source group (see the module's docstring)."""
+    groups: dict[str, list[str]] = {}
+    for post in posts:
+        groups.setdefault(source_group(post["source"]), []).append(post["id"])
+    want = {name: HELD_OUT_SHARE * sum(name in labels for labels in gold.values())
+            for name in LABELS}
+    have = dict.fromkeys(LABELS, 0)
+    held_posts, split = 0, {}
+    for group in sorted(groups, key=lambda g: hashlib.sha256(g.encode()).hexdigest()):
+        carries = Counter(name for i in groups[group] for name in gold[i])
+        needed = any(have[name] < want[name] for name in carries)
+        take = needed or held_posts < HELD_OUT_SHARE * len(posts)
+        split[group] = "heldout" if take else "train"
+        if take:
+            held_posts += len(groups[group])
+            for name, count in carries.items():
+                have[name] += count
+    return split
 
 
 def labels() -> None:
     a, b = _answers("a"), _answers("b")
     decided = {r["id"]: r for r in read(HERE / "annotation" / "adjudicated.jsonl")}
     rows = [p for p in posts() if p["id"] in a and p["id"] in b]
-    split = split_of(rows)
     out, missing = [], []
     for post in rows:
         i = post["id"]
@@ -142,10 +151,14 @@ def labels() -> None:
         else:
             missing.append(i)
             continue
-        group = source_group(post["source"])
         out.append({"id": i, "labels": sorted(gold["labels"]),
                     "form": gold.get("form") if gold["labels"] else None,
-                    "split": split[group], "group": group})
+                    "group": source_group(post["source"])})
+    labelled = {r["id"] for r in out}
+    split = split_of([p for p in rows if p["id"] in labelled],
+                     {r["id"]: r["labels"] for r in out})
+    for row in out:
+        row["split"] = split[row["group"]]
     write(HERE / "labels.jsonl", out)
     count = Counter(s["split"] for s in out)
     per_label = Counter(name for s in out for name in s["labels"])
