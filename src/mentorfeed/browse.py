@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from mentorfeed import answer_cache
+from mentorfeed.classify.labels import FORMS
 from mentorfeed.config import Settings
 from mentorfeed.models import Post
 from mentorfeed.store import Classification, Opportunity, Store, listing
@@ -34,6 +35,7 @@ class OpportunityQuery:
     label: str | None = None  # taxonomy label
     audience: str | None = None
     topic: str | None = None
+    form: str | None = None  # call | event | resource (taxonomy.md, "Form of an opportunity")
     platform: str | None = None
     since: date | None = None
     until: date | None = None  # inclusive: posts of that day count
@@ -72,6 +74,7 @@ class OpportunityCard:
     state: str  # open | closed | expired
     author: AuthorCard | None
     posts_in_group: int = 1
+    form: str | None = None  # call | event | resource; None if classified before forms
     fit: float | None = None
     fit_reasons: list[str] = field(default_factory=list)
 
@@ -158,7 +161,8 @@ def _filters(query: OpportunityQuery, today: datetime) -> listing.Filters:
     until = query.until + timedelta(days=1) if query.until else None  # its posts count
     return listing.Filters(
         today=today.date(), q=query.q, label=query.label, audience=query.audience,
-        topic=query.topic, platform=query.platform, since=midnight(query.since),
+        topic=query.topic, form=query.form, platform=query.platform,
+        since=midnight(query.since),
         until=midnight(until), open_only=query.open_only)
 
 
@@ -173,9 +177,9 @@ def list_opportunities(settings: Settings, query: OpportunityQuery, *,
     now = today or _as_of(settings)
     per_page = max(1, min(query.per_page, MAX_PER_PAGE))
     page = max(1, query.page)
-    key = ("list", query.q, query.label, query.audience, query.topic, query.platform,
-           query.since, query.until, query.open_only, query.sort, page, per_page, now.date(),
-           repr(trainee) if query.sort == "fit" else None)
+    key = ("list", query.q, query.label, query.audience, query.topic, query.form,
+           query.platform, query.since, query.until, query.open_only, query.sort, page,
+           per_page, now.date(), repr(trainee) if query.sort == "fit" else None)
     return answer_cache.remembered(settings.database_url, key, lambda: _listing(
         settings, query, trainee, now, page, per_page))
 
@@ -313,7 +317,8 @@ def _card(row: dict[str, Any], today: date) -> OpportunityCard:
         labels=_strings(row["labels"]), deadline=row["group_deadline"],
         audience=_strings(extract.get("audience")), contact=_strings(extract.get("contact")),
         topics=_strings(extract.get("topics")), links=links, state=_state(row, today),
-        author=_author(row), posts_in_group=row["posts_in_group"])
+        author=_author(row), posts_in_group=row["posts_in_group"],
+        form=form if (form := extract.get("form")) in FORMS else None)
 
 
 def _as_opportunity(row: dict[str, Any], today: date) -> Opportunity:

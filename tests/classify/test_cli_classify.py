@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from mentorfeed import api
 from mentorfeed.classify.labels import LABELS
 from mentorfeed.cli import app
 
@@ -121,3 +122,22 @@ def test_opportunities_on_an_unclassified_store_says_what_to_do(tmp_path: Path) 
 def test_opportunities_rejects_an_unknown_state(tmp_path: Path) -> None:
     result = run("--db", str(tmp_path / "x.db"), "opportunities", "--state", "pending")
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_opportunities_of_one_form(tmp_path: Path) -> None:
+    """--form lists only calls, events or resources of the sample store; the JSON carries the
+    form in `extract` and the listing shows it beside the state."""
+    db, _, _ = api.build_demo(tmp_path / "demo.db")
+    for form in ("call", "event", "resource"):
+        listed = runner.invoke(app, ["--db", str(db), "opportunities", "--form", form,
+                                     "--json", "--limit", "10000"])
+        assert listed.exit_code == 0, listed.output
+        rows = [json.loads(line) for line in listed.stdout.splitlines()]
+        assert len(rows) >= 20, f"the sample has several {form}s"
+        assert all(row["extract"]["form"] == form for row in rows)
+        human = runner.invoke(app, ["--db", str(db), "opportunities", "--form", form,
+                                    "--limit", "3"])
+        heads = [line for line in human.stdout.splitlines() if line[:2] == "20"]
+        assert len(heads) == 3 and all(f" {form} " in line for line in heads), human.stdout
+    wrong = runner.invoke(app, ["--db", str(db), "opportunities", "--form", "meeting"])
+    assert wrong.exit_code == 2

@@ -41,7 +41,8 @@ def test_opportunities_carry_the_fields_of_a_card(client: TestClient) -> None:
     item = body["items"][0]
     assert {"id", "platform", "url", "text", "labels", "fields", "state", "author",
             "created_at", "posts_in_group"} <= set(item)
-    assert set(item["fields"]) == {"deadline", "audience", "contact", "topics", "links"}
+    assert set(item["fields"]) == {"deadline", "audience", "contact", "topics", "links", "form"}
+    assert item["fields"]["form"] in ("call", "event", "resource")
     assert set(item["author"]) >= {"handle", "name", "role", "url"}
     assert item["state"] in ("open", "closed", "expired")
     assert item["id"] == f"{item['platform']}:{item['id'].split(':', 1)[1]}"
@@ -67,8 +68,20 @@ def test_opportunity_filters_and_paging(client: TestClient) -> None:
     assert all("2025-01-01" <= i["created_at"][:10] <= "2025-12-31" for i in dated["items"])
 
 
+@pytest.mark.parametrize("form", ["call", "event", "resource"])
+def test_opportunities_of_one_form(client: TestClient, form: str) -> None:
+    body = client.get("/api/v1/opportunities", params={"form": form, "per_page": 100}).json()
+    assert len(body["items"]) >= 20, f"the sample has several {form}s"
+    assert all(i["fields"]["form"] == form for i in body["items"])
+    dated = client.get("/api/v1/opportunities", params={
+        "form": form, "sort": "deadline", "label": "journal_club"}).json()["items"]
+    assert all(i["fields"]["form"] == form == "event" for i in dated) and (
+        bool(dated) == (form == "event"))  # a journal club is always an event
+
+
 @pytest.mark.parametrize("params", [
-    {"label": "not_a_label"}, {"sort": "oldest"}, {"page": "0"}, {"per_page": "1000"},
+    {"label": "not_a_label"}, {"form": "meeting"}, {"sort": "oldest"}, {"page": "0"},
+    {"per_page": "1000"},
     {"since": "yesterday"}, {"open_only": "maybe"}, {"platform": "myspace"},
     {"q": "x" * 501},
 ])
@@ -129,8 +142,13 @@ def test_openapi_documents_every_route(client: TestClient) -> None:
         assert path in schema["paths"], path
     parameters = {p["name"] for p in schema["paths"]["/api/v1/opportunities"]["get"]
                   ["parameters"]}
-    assert parameters >= {"q", "label", "audience", "topic", "platform", "since", "until",
-                          "open_only", "sort", "page", "per_page"}
+    assert parameters >= {"q", "label", "audience", "topic", "form", "platform", "since",
+                          "until", "open_only", "sort", "page", "per_page"}
+    form = next(p for p in schema["paths"]["/api/v1/opportunities"]["get"]["parameters"]
+                if p["name"] == "form")
+    assert {"enum": ["call", "event", "resource"], "type": "string"} in form["schema"]["anyOf"]
+    fields = schema["components"]["schemas"]["Fields"]
+    assert "form" in fields["properties"] and "form" in fields["required"]
     assert "Opportunity" in schema["components"]["schemas"]
 
 

@@ -63,6 +63,23 @@ def test_every_item_carries_the_filtered_value(demo_settings: Settings, facet: s
     assert sorted(c.id for c in cards) == store_ids(demo_settings, **{facet: value})
 
 
+def test_the_forms_split_the_listing(demo_settings: Settings) -> None:
+    """Each form lists only its calls, the same as `store.opportunities` (the CLI's), several
+    of each in the sample; together they are every call, with the other filters too."""
+    every = everything(demo_settings)
+    found = {form: everything(demo_settings, form=form)
+             for form in ("call", "event", "resource")}
+    for form, cards in found.items():
+        assert len(cards) >= 20, f"the sample has several {form}s"
+        assert all(c.form == form for c in cards)
+        assert sorted(c.id for c in cards) == store_ids(demo_settings, form=form)
+    assert sorted(c.id for cards in found.values() for c in cards) == sorted(c.id for c in every)
+    events = everything(demo_settings, form="event", label="journal_club", sort="deadline")
+    assert events and all(c.form == "event" and "journal_club" in c.labels for c in events)
+    assert sorted(c.id for c in events) == store_ids(demo_settings, form="event",
+                                                     label="journal_club")
+
+
 def test_platform_and_dates(demo_settings: Settings) -> None:
     cards = everything(demo_settings, platform="bluesky", since=date(2025, 1, 1),
                        until=date(2025, 6, 30))

@@ -49,6 +49,22 @@ def test_atom_feed_takes_the_pages_filters(client: TestClient) -> None:
                       params={"label": "nonsense"}).status_code == 422
 
 
+@pytest.mark.parametrize(("form", "action"), [
+    ("call", ("Apply by ", "Respond")), ("event", ("Join on ", "Join the event")),
+    ("resource", ("Read",))])
+def test_atom_feed_of_one_form_names_it(client: TestClient, form: str,
+                                        action: tuple[str, ...]) -> None:
+    feed = feedparser.parse(client.get("/feeds/opportunities.atom", params={
+        "form": form}).content)
+    assert not feed.bozo and len(feed.entries) == 50
+    for entry in feed.entries:
+        line = next(x for x in entry.content[0].value.splitlines() if x.startswith("Form: "))
+        assert line.startswith(f"Form: {form} (") and line[len(f"Form: {form} ("):].startswith(
+            action), line
+    assert client.get("/feeds/opportunities.atom",
+                      params={"form": "meeting"}).status_code == 422
+
+
 def test_calendar_of_clubs_and_deadlines(client: TestClient) -> None:
     response = client.get("/feeds/calendar.ics", params={"after": AFTER})
     assert response.status_code == 200

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime
+from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
+
+from mentorfeed.web.rendering import action
 
 ALL = "/opportunities?filtered=1"  # every call, open or not, so results do not age
 
@@ -24,6 +28,7 @@ def card_ids(html: str) -> list[str]:
 @pytest.mark.parametrize("path", [
     "/", "/opportunities", ALL, f"{ALL}&sort=deadline&label=research_collaboration",
     f"{ALL}&audience=medical_student&topic=hair&platform=x", f"{ALL}&page=2", "/me",
+    f"{ALL}&form=event&sort=deadline",
     f"{ALL}&q=research&since=2020-01-01&until=2030-12-31&open=1",
 ])
 def test_every_page_answers_with_html(client: TestClient, path: str) -> None:
@@ -40,7 +45,7 @@ def test_the_list_shows_what_a_trainee_needs_on_each_card(client: TestClient) ->
     assert len(cards) == 20
     for card in cards:
         assert 'class="badge"' in card
-        for caption in ("Deadline", "For", "How to respond", "Posted by"):
+        for caption in ("What to do", "Deadline", "For", "Posted by"):
             assert f"<dt>{caption}</dt>" in card
         assert 'rel="noopener nofollow ugc"' in card and ">Original post</a>" in card
         assert 'class="role"' in card
@@ -54,6 +59,68 @@ def test_filters_narrow_the_list_and_stay_selected(client: TestClient) -> None:
     assert '<option value="journal_club" selected>' in html
     only_x = client.get(f"{ALL}&platform=bluesky").text
     assert card_ids(only_x) and all(i.startswith("bluesky:") for i in card_ids(only_x))
+
+
+ACTIONS = {"call": ("Apply by ", "Respond"), "event": ("Join on ", "Join the event"),
+           "resource": ("Read",)}
+
+
+def actions(html: str) -> list[tuple[str, str]]:
+    """The form and the action words of each card (or of the detail page)."""
+    found = re.findall(r'<strong class="action" data-form="(\w+)">(.*?)</strong>', html, re.S)
+    return [(form, re.sub(r"<[^>]+>", "", words)) for form, words in found]
+
+
+@pytest.mark.parametrize("form", ["call", "event", "resource"])
+def test_the_form_filter_lists_only_that_form_with_its_action(client: TestClient,
+                                                              form: str) -> None:
+    html = client.get(f"{ALL}&form={form}").text
+    found = actions(html)
+    assert len(found) == len(card_ids(html)) == 20, "the sample has a page of each form"
+    assert all(f == form and words.startswith(ACTIONS[form]) for f, words in found), found
+    assert f'<option value="{form}" selected>' in html
+    feed = re.search(r'href="(/feeds/opportunities\.atom[^"]*)"', html)
+    assert feed and f"form={form}" in feed.group(1)
+    others = client.get(ALL).text
+    assert {f for f, _ in actions(others)} > {"call"}  # unfiltered: more than one form
+
+
+def test_an_unknown_form_is_ignored(client: TestClient) -> None:
+    response = client.get(f"{ALL}&form=meeting")
+    assert response.status_code == 200 and card_ids(response.text) == card_ids(
+        client.get(ALL).text)
+
+
+def test_a_call_with_a_deadline_says_apply_by_it(client: TestClient) -> None:
+    """Calls with a deadline come before those without, by deadline; a dated one's card and
+    page say to apply by that day."""
+    dated = None
+    for page in range(1, 12):
+        html = client.get(f"{ALL}&form=call&sort=deadline&page={page}").text
+        dated = next((i for i, (_, words) in zip(card_ids(html), actions(html), strict=True)
+                      if words.startswith("Apply by ")), None)
+        if dated:
+            break
+    assert dated, "some call in the sample has a deadline"
+    detail = client.get(f"/opportunities/{dated}").text
+    assert re.search(r'data-form="call">Apply by <time datetime="\d{4}-\d\d-\d\d">'
+                     r"\d\d \w{3} \d{4}</time></strong>", detail)
+    assert "<dt>What to do</dt>" in detail
+
+
+@pytest.mark.parametrize(("form", "deadline", "expected"), [
+    ("call", date(2025, 3, 4), 'Apply by <time datetime="2025-03-04">04 Mar 2025</time>'),
+    ("call", None, "Respond"),
+    ("event", datetime(2025, 3, 4, 20, tzinfo=UTC),
+     'Join on <time datetime="2025-03-04">04 Mar 2025</time>'),
+    ("event", None, "Join the event"),
+    ("resource", date(2025, 3, 4), "Read"),
+    ("resource", None, "Read"),
+    (None, date(2025, 3, 4), ""),  # classified before forms were read
+])
+def test_what_acting_means_for_each_form(form: str | None, deadline: date | None,
+                                         expected: str) -> None:
+    assert str(action(SimpleNamespace(form=form, deadline=deadline))) == expected
 
 
 def test_pages_move_on_and_back(client: TestClient) -> None:

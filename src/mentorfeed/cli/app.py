@@ -122,13 +122,14 @@ def print_opportunities(found: list[Opportunity]) -> None:
         c = item.classification
         handle = f"@{item.post.author.handle}" if item.post.author else "unknown author"
         due = f" · due {item.deadline:%Y-%m-%d}" if item.deadline else ""
+        form = f"{c.extract['form']} " if c.extract.get("form") else ""
         console.print(Text.assemble(
             (f"{item.post.created_at:%Y-%m-%d} ", "dim"), (f"{item.state.upper()} ", "bold"),
-            (" ".join(c.labels), "green"), (due, "yellow"),
+            (form, "magenta"), (" ".join(c.labels), "green"), (due, "yellow"),
             (f"  {handle} ({item.post.platform})", "dim")))
         console.print(Text(item.post.text[:300]))
         details = [f"{k}: {', '.join(v) if isinstance(v, list) else v}"
-                   for k, v in c.extract.items() if k != "deadline"]
+                   for k, v in c.extract.items() if k not in ("deadline", "form")]
         if details:
             console.print(Text("  " + " · ".join(details), style="cyan"))
         extra = f" (+{len(item.posts) - 1} more posts)" if len(item.posts) > 1 else ""

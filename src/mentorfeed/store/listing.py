@@ -7,8 +7,8 @@ said so), expired (that deadline passed) or open, as in `classified.opportunitie
 
 A page is found in two steps: first the keys of its calls, walking narrow indexes in the page's
 order (no post text, author or deadline is read for the calls skipped or left out), then what
-the cards show, for those calls only. With a label, audience or topic, the walk starts from
-that facet's posts in time order (`post_facets` keeps each post's time for it).
+the cards show, for those calls only. With a label, audience, topic or form, the walk starts
+from that facet's posts in time order (`post_facets` keeps each post's time for it).
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ class Filters:
     label: str | None = None
     audience: str | None = None
     topic: str | None = None
+    form: str | None = None  # call, event or resource
     platform: str | None = None
     since: datetime | None = None
     until: datetime | None = None
@@ -163,8 +164,8 @@ def _text_match(engine: Engine, query: str, keys: _Keys) -> ColumnElement[bool]:
 
 def _faceted(engine: Engine, facet: str, value: str, key: ColumnElement[Any]
              ) -> ColumnElement[bool]:
-    """Calls (whose first post's key is `key`) with a label, audience or topic, for a listing
-    by deadline. A rare one (a topic a thousand posts name) is faster from its own list,
+    """Calls (whose first post's key is `key`) with a label, audience, topic or form, for a
+    listing by deadline. A rare one (a topic a thousand posts name) is faster from its own list,
     sorted, than by walking the calls in deadline order until a page is full; a common one the
     other way round."""
     having = select(post_facets.c.post_pk).where(post_facets.c.facet == facet,
@@ -174,8 +175,9 @@ def _faceted(engine: Engine, facet: str, value: str, key: ColumnElement[Any]
     return having.where(post_facets.c.post_pk == key).exists()
 
 
-# The facet a listing walks when it has several: the one that usually has fewest posts.
-_WALK_ORDER = ("topic", "audience", "label")
+# The facet a listing walks when it has several: the one that usually has fewest posts (a form
+# has three values, so each holds a good part of the calls).
+_WALK_ORDER = ("topic", "audience", "label", "form")
 
 
 def _filtered(engine: Engine, filters: Filters, *, words: bool = True,

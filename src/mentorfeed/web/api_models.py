@@ -65,6 +65,9 @@ class Fields(BaseModel):
     contact: list[str]
     topics: list[str]
     links: list[Link]
+    form: str | None = Field(description=(
+        "call (respond to it), event (join it at its time) or resource (read or use it); "
+        "null for a call classified before forms were read"))
 
 
 class Opportunity(BaseModel):
@@ -232,7 +235,7 @@ def opportunity(card: OpportunityCard) -> Opportunity:
         id=card.id, platform=card.platform, url=safe_url(card.url), text=card.text,
         created_at=card.created_at, labels=card.labels,
         fields=Fields(deadline=card.deadline, audience=card.audience, contact=card.contact,
-                      topics=card.topics, links=links),
+                      topics=card.topics, links=links, form=card.form),
         state=card.state, author=author(card.author), posts_in_group=card.posts_in_group,
         fit=card.fit, fit_reasons=card.fit_reasons)
 

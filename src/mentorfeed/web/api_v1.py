@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from mentorfeed import answer_cache, browse, directory, tracking
-from mentorfeed.classify.labels import AUDIENCES, LABELS
+from mentorfeed.classify.labels import AUDIENCES, FORMS, LABELS
 from mentorfeed.config import Settings
 from mentorfeed.match.profile import TraineeProfile
 from mentorfeed.models import PLATFORMS
@@ -31,6 +31,7 @@ router = APIRouter(prefix="/api/v1", tags=["api v1"])
 
 Label = Literal[LABELS]  # type: ignore[valid-type]
 Audience = Literal[AUDIENCES]  # type: ignore[valid-type]
+OpportunityForm = Literal[FORMS]  # type: ignore[valid-type]
 Platform = Literal[PLATFORMS]  # type: ignore[valid-type]
 DirectoryRole = Literal[directory.DIRECTORY_ROLES]  # type: ignore[valid-type]
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -71,6 +72,9 @@ async def opportunity_query(  # async: FastAPI would run a plain def in the thre
     label: Label | None = None,
     audience: Audience | None = None,
     topic: Annotated[str | None, Query(max_length=64)] = None,
+    form: Annotated[OpportunityForm | None, Query(description=(
+        "What acting on it means: a call to respond to, an event to join, a resource to read"
+    ))] = None,
     platform: Platform | None = None,
     since: Annotated[date | None, Query(description="Posted on or after this day")] = None,
     until: Annotated[date | None, Query(description="Posted on or before this day")] = None,
@@ -81,7 +85,7 @@ async def opportunity_query(  # async: FastAPI would run a plain def in the thre
 ) -> browse.OpportunityQuery:
     """The filters of the Opportunities page, as query parameters (the API and the feeds)."""
     return browse.OpportunityQuery(q=q, label=label, audience=audience, topic=topic,
-                                   platform=platform, since=since, until=until,
+                                   form=form, platform=platform, since=since, until=until,
                                    open_only=open_only, sort=sort, page=page, per_page=per_page)
 
 

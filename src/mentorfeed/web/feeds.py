@@ -20,7 +20,7 @@ from starlette.responses import Response
 
 from mentorfeed import browse
 from mentorfeed.config import Settings
-from mentorfeed.web import lanes
+from mentorfeed.web import lanes, words
 from mentorfeed.web.api_v1 import opportunity_query, settings_of, upcoming
 from mentorfeed.web.people_cache import PeopleView, people_view
 from mentorfeed.web.security import is_safe_url
@@ -92,6 +92,9 @@ def _atom(self_url: str, cards: list[browse.OpportunityCard]) -> bytes:
 
 def _summary(card: browse.OpportunityCard) -> str:
     lines = [card.text, ""]
+    day = card.deadline.isoformat() if card.deadline else None
+    if card.form:  # what acting on it means: "Form: event (Join on 2025-03-04)"
+        lines.append(f"Form: {card.form} ({words.action(card.form, day)})")
     if card.deadline:
         lines.append(f"Deadline: {card.deadline.isoformat()}")
     if card.audience:

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from mentorfeed import answer_cache, browse, tracking
-from mentorfeed.classify.labels import AUDIENCES, LABELS
+from mentorfeed.classify.labels import AUDIENCES, FORMS, LABELS
 from mentorfeed.classify.topics import TOPICS
 from mentorfeed.config import Settings
 from mentorfeed.errors import MentorfeedError, QueryError
@@ -114,6 +114,7 @@ def _query(request: Request, problems: list[str]) -> browse.OpportunityQuery:
         q=q, label=_choice(params.get("label"), LABELS),
         audience=_choice(params.get("audience"), AUDIENCES),
         topic=_choice(params.get("topic"), TOPICS),
+        form=_choice(params.get("form"), FORMS),
         platform=_choice(params.get("platform"), PLATFORMS),
         since=since, until=until, open_only=open_only,
         sort=_choice(params.get("sort"), browse.SORTS) or "newest",
@@ -123,7 +124,7 @@ def _query(request: Request, problems: list[str]) -> browse.OpportunityQuery:
 def _feed_url(query: browse.OpportunityQuery) -> str:
     """The Atom feed of the same filters (the feed's names for them)."""
     params = {"q": query.q, "label": query.label, "audience": query.audience,
-              "topic": query.topic, "platform": query.platform,
+              "topic": query.topic, "form": query.form, "platform": query.platform,
               "since": query.since.isoformat() if query.since else None,
               "until": query.until.isoformat() if query.until else None,
               "open_only": "true" if query.open_only else None}
@@ -163,12 +164,12 @@ def _opportunities_page(request: Request) -> bytes:
         problems.append("None of these calls is recent and open enough to score against your "
                         "profile, so they are listed newest first.")
     statuses = tracking.statuses_of(settings, [card.id for card in page.items])
-    filtered = any((query.q, query.label, query.audience, query.topic, query.platform,
-                    query.since, query.until))
+    filtered = any((query.q, query.label, query.audience, query.topic, query.form,
+                    query.platform, query.since, query.until))
     return render_bytes(request, "opportunities.html", {
         "query": query, "page": page, "statuses": statuses, "problems": problems,
         "notice": _notice(request), "filtered": filtered, "labels": LABELS,
-        "audiences": AUDIENCES, "topics": TOPICS, "platforms": PLATFORMS,
+        "audiences": AUDIENCES, "topics": TOPICS, "forms": FORMS, "platforms": PLATFORMS,
         "sorts": browse.SORTS, "has_profile": trainee is not None,
         "here": url_with(request, notice=None), "feed_url": _feed_url(query),
     }, csrf_token=TOKEN_STAND_IN)

@@ -53,6 +53,20 @@ def _day(value: date | datetime | None) -> str:
     return f"{value:%d %b %Y}" if value else ""
 
 
+def action(card: Any) -> Markup:
+    """What acting on an opportunity card means, its date as a <time> ("Apply by 3 Mar 2025",
+    "Join the event", "Read"); empty for a call classified before forms were read."""
+    if card.form not in words.ACTIONS:
+        return Markup("")
+    dated, undated = words.ACTIONS[card.form]
+    day = card.deadline
+    if day is None:
+        return Markup.escape(undated)
+    when = Markup('<time datetime="{}">{}</time>').format(
+        _iso(day.date() if isinstance(day, datetime) else day), _day(day))
+    return Markup.escape(dated).format(day=when)
+
+
 def url_with(request: Request, **changes: Any) -> str:
     """The current page's address with some query parameters changed (None removes one)."""
     params = dict(request.query_params)
@@ -91,7 +105,8 @@ def make_environment() -> Environment:
                        caption_role=lambda n: words.caption(words.ROLES, n),
                        caption_platform=lambda n: words.caption(words.PLATFORMS, n),
                        caption_status=lambda n: words.caption(words.STATUSES, n),
-                       dom_id=dom_id, opportunity_url=opportunity_url)
+                       caption_form=lambda n: words.caption(words.FORMS, n),
+                       action=action, dom_id=dom_id, opportunity_url=opportunity_url)
     env.globals.update(is_safe_url=is_safe_url, url_with=url_with, csrf_field_name=CSRF_FIELD,
                        words=words, caption=words.caption, opportunity_url=opportunity_url,
                        dom_id=dom_id)

@@ -1,4 +1,4 @@
-"""The words pages show for the interface names (labels, audiences, contacts, roles, ...).
+"""The words pages show for the interface names (labels, audiences, contacts, forms, ...).
 
 The names themselves stay exactly as taxonomy.md has them (they are in URLs and the API);
 these are only their captions.
@@ -41,6 +41,14 @@ ROLES = {
     "public": "Public",
     "unknown": "Role unknown",
 }
+# The forms of an opportunity (taxonomy.md), as the Opportunities page's filter offers them.
+FORMS = {"call": "Calls to respond to", "event": "Events to join", "resource": "Resources to read"}
+# What acting on each form means, with its date (a call's deadline, an event's day) and without.
+ACTIONS = {
+    "call": ("Apply by {day}", "Respond"),
+    "event": ("Join on {day}", "Join the event"),
+    "resource": ("Read", "Read"),
+}
 PLATFORMS = {"x": "X", "bluesky": "Bluesky", "mastodon": "Mastodon"}
 STATES = {"open": "Open", "closed": "Closed by its author", "expired": "Deadline passed"}
 GOALS = {
@@ -71,6 +79,15 @@ BACKGROUND = {
 __all__ = ["STATUSES", "caption"]  # STATUSES: the saved-item statuses' captions
 
 SORTS = {"newest": "Newest", "deadline": "Deadline soonest", "fit": "Best fit for my profile"}
+
+
+def action(form: str | None, day: str | None) -> str | None:
+    """What acting on an opportunity of this form means ("Apply by 3 Mar 2025", "Join the
+    event", "Read"); None for one classified before forms were read."""
+    if form not in ACTIONS:
+        return None
+    dated, undated = ACTIONS[form]
+    return dated.format(day=day) if day else undated
 
 
 def caption(table: dict[str, str], name: object) -> str:
