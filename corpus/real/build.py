@@ -1,12 +1,13 @@
 """Builds the labelled real-post set from what the collectors and annotators wrote.
 
-    python corpus/real/build.py batch NAME   # posts not yet sent to annotators -> annotation/NAME.jsonl
-    python corpus/real/build.py agree        # Cohen's kappa per label; disagreements to adjudicate
-    python corpus/real/build.py labels       # labels.jsonl: agreed or adjudicated labels, split
+    python corpus/real/build.py batch NAME  # posts not yet annotated -> annotation/NAME.jsonl
+    python corpus/real/build.py agree       # Cohen's kappa per label; what to adjudicate
+    python corpus/real/build.py labels      # labels.jsonl: agreed or adjudicated labels,
+                                            # split (held-out: heldout_sources.txt once fixed)
 
 Inputs (see README.md): `posts/*.jsonl` (one post per line, as collected), `annotation/a.jsonl`
-and `annotation/b.jsonl` (each annotator's {"id", "labels", "form"}), `annotation/adjudicated.jsonl`
-(the decision where they disagree). Posts whose text repeats another's (the same thread quoted on
+and `annotation/b.jsonl` (each annotator's {"id", "labels", "form"}),
+`annotation/adjudicated.jsonl` (the decision where they disagree). Posts whose text repeats another's (the same thread quoted on
 two pages) are kept once, the first file's copy. The split is by whole source, fixed before any
 model saw the real posts: sources are taken in the order of the SHA-256 of their address, and one
 is held out while the held-out set has less than a quarter of the posts, or less than a quarter of
@@ -154,9 +155,15 @@ def labels() -> None:
         out.append({"id": i, "labels": sorted(gold["labels"]),
                     "form": gold.get("form") if gold["labels"] else None,
                     "group": source_group(post["source"])})
-    labelled = {r["id"] for r in out}
-    split = split_of([p for p in rows if p["id"] in labelled],
-                     {r["id"]: r["labels"] for r in out})
+    frozen = HERE / "heldout_sources.txt"
+    if frozen.exists():  # the split was fixed once; sources added since always train
+        held = {line for line in frozen.read_text(encoding="utf-8").splitlines()
+                if line and not line.startswith("#")}
+        split = {r["group"]: "heldout" if r["group"] in held else "train" for r in out}
+    else:
+        labelled = {r["id"] for r in out}
+        split = split_of([p for p in rows if p["id"] in labelled],
+                         {r["id"]: r["labels"] for r in out})
     for row in out:
         row["split"] = split[row["group"]]
     write(HERE / "labels.jsonl", out)

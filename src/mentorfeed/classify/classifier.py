@@ -15,7 +15,7 @@ import numpy as np
 from mentorfeed.classify.extract import extract
 from mentorfeed.classify.features import Features, PostInput, featurize
 from mentorfeed.classify.labels import LABELS
-from mentorfeed.classify.model import OPPORTUNITY, Model
+from mentorfeed.classify.model import EMBEDDING, OPPORTUNITY, Model
 from mentorfeed.config import data_dir
 
 
@@ -116,7 +116,10 @@ class Classifier:
         parts = []
         for j in chosen:
             name = LABELS[j]
-            words = [_readable(f) for f in self.model.top_features(matrix, row, j)]
+            words = [_readable(f) for f in self.model.top_features(matrix, row, j, count=6)
+                     if not f.startswith(EMBEDDING)][:3]
+            if any(f.startswith(EMBEDDING) for f in self.model.top_features(matrix, row, j)):
+                words.append("what the post means as a whole")
             parts.append(f"{name} {scores[name]:.2f} ({', '.join(words)})" if words
                          else f"{name} {scores[name]:.2f}")
         cues = f"; cues: {', '.join(dict.fromkeys(offers))}" if offers else ""

@@ -29,16 +29,24 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
+from mentorfeed.classify.embedding import WordVectors
 from mentorfeed.classify.features import Features
 from mentorfeed.classify.labels import LABELS
 from mentorfeed.errors import ModelError
 
-FORMAT = 1
-PARAMS: dict[str, Any] = {"C": 16.0, "min_df": 2, "max_features": 50_000, "prefix": 4,
-                          "folds": 5, "seed": 2026}
+FORMAT = 2  # 2: sentence-vector features after the context tokens
+PARAMS: dict[str, Any] = {"C": 4.0, "min_df": 2, "max_features": 50_000, "prefix": 4,
+                          "folds": 5, "seed": 2026, "embedding_scale": 5.0}
 HEADS = (*LABELS, "opportunity")
+EMBEDDING = "meaning_"  # the names of the sentence-vector features: meaning_0, meaning_1, ...
 OPPORTUNITY = len(LABELS)
 _WORDS = r"(?u)\b\w[\w']*\b"
+
+
+@functools.cache
+def _vectors() -> WordVectors:
+    """The static word vectors (mentorfeed/data/embeddings), loaded once per process."""
+    return WordVectors.load()
 
 
 def _word_vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
@@ -83,13 +91,15 @@ class Model:
     def feature_names(self) -> list[str]:
         return [*self.words.get_feature_names_out(),
                 *(f"{p}..." for p in self.prefixes.get_feature_names_out()),
-                *self.context.get_feature_names_out()]
+                *self.context.get_feature_names_out(),
+                *(f"{EMBEDDING}{i}" for i in range(_vectors().dimensions))]
 
     def vectorize(self, features: Sequence[Features]) -> sp.csr_matrix:
         texts = [f.words for f in features]
+        meaning = _vectors().embed(texts) * np.float32(PARAMS["embedding_scale"])
         return sp.hstack([self.words.transform(texts), self.prefixes.transform(texts),
-                          self.context.transform([f.context for f in features])],
-                         format="csr")
+                          self.context.transform([f.context for f in features]),
+                          sp.csr_matrix(meaning)], format="csr")
 
     def scores(self, matrix: sp.csr_matrix) -> np.ndarray[Any, np.dtype[np.float32]]:
         """One column per head: the six labels, then "opportunity"."""
@@ -247,21 +257,29 @@ def out_of_fold_scores(features: Sequence[Features], labels: Sequence[set[str]],
 
 
 def best_thresholds(scores: np.ndarray[Any, np.dtype[np.float32]],
-                    labels: Sequence[set[str]]) -> list[float]:
-    """The opportunity threshold with the best F1 on out-of-fold scores; then, among the posts
-    it lets through, the best threshold for each label."""
+                    labels: Sequence[set[str]], max_fpr: float = 1.0,
+                    gate_on: np.ndarray[Any, np.dtype[np.bool_]] | None = None) -> list[float]:
+    """The opportunity threshold with the best F1 on out-of-fold scores (of the examples
+    `gate_on`, all by default) among those that call at most `max_fpr` of the
+    non-opportunities one; then, among all the posts it lets through, the best threshold for
+    each label."""
     y = _targets(labels)
-    gate = _best(scores[:, OPPORTUNITY], y[:, OPPORTUNITY])
+    some = np.ones(len(y), dtype=bool) if gate_on is None else gate_on
+    gate = _best(scores[some, OPPORTUNITY], y[some, OPPORTUNITY], max_fpr)
     passed = scores[:, OPPORTUNITY] >= gate
     chosen = [_best(scores[passed, j], y[passed, j]) for j in range(len(LABELS))]
     return [*chosen, gate]
 
 
-def _best(scores: np.ndarray[Any, Any], truth: np.ndarray[Any, Any]) -> float:
+def _best(scores: np.ndarray[Any, Any], truth: np.ndarray[Any, Any],
+          max_fpr: float = 1.0) -> float:
     best = (-1.0, 0.5)
-    for threshold in np.arange(0.1, 0.9, 0.025):
+    negatives = max(1, int((truth == 0).sum()))
+    for threshold in np.arange(0.025, 0.975, 0.025):
         predicted = scores >= threshold
         tp = int((predicted & (truth == 1)).sum())
+        if int((predicted & (truth == 0)).sum()) / negatives > max_fpr:
+            continue
         f1 = 2 * tp / max(1, int(predicted.sum()) + int(truth.sum()))
         if f1 > best[0] + 1e-9:
             best = (f1, float(threshold))

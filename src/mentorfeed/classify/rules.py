@@ -88,6 +88,24 @@ CUES: tuple[Cue, ...] = (
          "announces a live journal club",
          r"\b(?:derm ?jc|journal club|tweet ?chat|live[- ]tweet|[qt][1-6])\b|"
          r"\bjoin us\b.{0,40}?\b(?:tonight|at \d|pm|et|pt)\b"),
+    _cue("offer:position",
+         "postdoc post phd studentship research summer intern fellowship predoc pre graduate "
+         "funded",
+         "offers a research or training position",
+         r"\b(?:post-?docs?|postdoctoral|phd (?:students?|positions?|candidates?|studentships?|"
+         r"programm?es?|projects?|fellowships?|opportunit\w+|scholarships?)|funded phd|"
+         r"studentships?|research (?:assistants?|associates?|fellows?|technicians?|"
+         r"coordinators?|interns?|trainees?)|summer (?:research|schools?|programm?es?|"
+         r"internships?|students?)|internships?|pre-?doctoral|graduate (?:students?|"
+         r"programm?es?|positions?|research)|fellowships?)\b"),
+    _cue("offer:advice",
+         "do don make remember ask find take be try consider focus write read reach use start "
+         "avoid keep know look prepare practice you my pro tip here how",
+         "gives advice to act on",
+         r"(?:^|\n|[.!?]\s+|\d+[/.)]\s*|[-•]\s*)(?:do|don'?t|make sure|remember|ask|find|take|"
+         r"be|try|consider|focus on|write|read|reach out|use|start|avoid|keep|know|look for|"
+         r"prepare|practice)\b|\b(?:you should|you'll want|my advice|pro[- ]tip|here'?s how|"
+         r"how to)\b|\btips?:"),
     # Audiences.
     _cue("aud:student", "ms m1 m2 m3 m4 med student premed pre undergrad",
          "addresses students",
@@ -148,6 +166,15 @@ CUES: tuple[Cue, ...] = (
          "is conference chatter",
          r"#aad\d\d|\b(?:annual meeting|see you at|booth|poster hall|exhibit hall|just landed|"
          r"plenary)\b"),
+    _cue("neg:conference_tag", " ".join("abcdefghijklmnopqrstuvwxyz"),
+         "tags a meeting of a year", r"#[a-z]+20[12]\d\b"),
+    _cue("neg:clinical",
+         "pearl differential ddx patho mechanism treat patient mg dose dosing diagnos troponin "
+         "ischemi tweetorial case",
+         "teaches clinical medicine",
+         r"\b(?:pearls?|differential|ddx|pathophysiolog\w*|mechanisms?|treat(?:ment|ed|ing)?|"
+         r"patients?|\d+ ?mg|doses?|dosing|diagnos(?:is|ed|tic)|troponin|ischemi\w*|tweetorial|"
+         r"case (?:of|presentation))\b"),
     _cue("neg:opinion", "mentorship mentors hot unpopular reminder",
          "is an opinion about mentorship",
          r"\b(mentorship (is|isn't|should|matters)|mentors (should|shouldn't|are)|hot take|"
