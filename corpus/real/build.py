@@ -8,10 +8,13 @@
 Inputs (see README.md): `posts/*.jsonl` (one post per line, as collected), `annotation/a.jsonl`
 and `annotation/b.jsonl` (each annotator's {"id", "labels", "form"}),
 `annotation/adjudicated.jsonl` (the decision where they disagree). Posts whose text repeats
-another's (the same thread quoted on two pages) are kept once, the first file's copy. The split
-is by whole source, fixed before any model saw the real posts: sources are taken in the order of the SHA-256 of their address, and one
-is held out while the held-out set has less than a quarter of the posts, or less than a quarter of
-some label's posts that this source has. So every label is tested on sources never trained on.
+another's (the same thread quoted on two pages) are kept once, the first file's copy.
+
+The split is by whole source, fixed before any model saw the real posts: sources are taken in
+the order of the SHA-256 of their address, and one is held out while the held-out set has less
+than a quarter of the posts, or less than a quarter of some label's posts that this source has.
+So every label is tested on sources never trained on. The held-out sources were then written to
+heldout_sources.txt; sources added later always train.
 """
 
 from __future__ import annotations
