@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 WCAG = (Path(__file__).with_name("wcag.js")).read_text(encoding="utf-8")
 PAGES = ["opportunities", "opportunity", "mentors", "journal-clubs", "journal-club-session",
-         "me", "insights"]
+         "me", "insights", "review", "opportunities-correcting"]
 
 
 def _open(page: Page, base: str, name: str) -> None:
@@ -21,6 +21,11 @@ def _open(page: Page, base: str, name: str) -> None:
         page.goto(f"{base}/opportunities")
         page.locator("ol.cards .card-title a").first.click()
         expect(page.locator("article.opportunity")).to_be_visible()
+    elif name == "opportunities-correcting":  # a card with its "Wrong label?" form open
+        page.goto(f"{base}/opportunities")
+        page.locator("ol.cards details.correct > summary").first.click()
+        expect(page.locator("ol.cards details.correct form").first).to_be_visible()
+        page.evaluate("window.scrollTo(0, 0)")  # clicking scrolled the card into view
     elif name == "journal-club-session":
         page.goto(f"{base}/journal-clubs")
         page.locator("table.sessions tbody a").first.click()

@@ -109,6 +109,45 @@ class OpportunityDetail(BaseModel):
     similar: list[Opportunity]
 
 
+class LabelRequest(BaseModel):
+    """A person's correction of one post."""
+
+    labels: list[str] = Field(description="The taxonomy's labels; [] for not an opportunity")
+    form: str | None = Field(None, description=(
+        "call, event or resource; null to read it from the post again (none without labels)"))
+
+
+class PostClassification(BaseModel):
+    """What the store holds for a post now."""
+
+    id: str = Field(description='"platform:post_id"')
+    labels: list[str]
+    scores: dict[str, float] = Field(description="The model's scores, kept beside a correction")
+    fields: Fields
+    why: str
+    model_version: str
+    corrected: bool = Field(description="A person set these labels")
+    model_labels: list[str] = Field(description="What the model said before the correction")
+
+
+def post_classification(post_id: str, found: Any, before: list[str]) -> PostClassification:
+    """A stored classification (mentorfeed.store.Classification) as the API shows it."""
+    extract = found.extract or {}
+    links = [Link(url=str(link.get("url", "")), kind=str(link.get("kind", "")))
+             for link in found.links or [] if isinstance(link, dict)
+             and url_ok(str(link.get("url", "")))]
+    deadline = extract.get("deadline")
+    return PostClassification(
+        id=post_id, labels=list(found.labels), scores=dict(found.scores),
+        fields=Fields(deadline=date.fromisoformat(deadline) if deadline else None,
+                      audience=list(extract.get("audience") or []),
+                      contact=list(extract.get("contact") or []),
+                      topics=list(extract.get("topics") or []), links=links,
+                      form=extract.get("form")),
+        why=found.why, model_version=found.model_version,
+        corrected=found.why.startswith("corrected by"), model_labels=before)
+
+
 class Signals(BaseModel):
     """What an author's posts show about how they treat trainees."""
 

@@ -19,12 +19,13 @@ from starlette.responses import JSONResponse, Response
 from mentorfeed import answer_cache, browse, directory, tracking
 from mentorfeed.classify.labels import AUDIENCES, FORMS, LABELS
 from mentorfeed.config import Settings
+from mentorfeed.errors import MentorfeedError
 from mentorfeed.match.profile import TraineeProfile
 from mentorfeed.models import PLATFORMS
 from mentorfeed.people.events import Event, upcoming_events
 from mentorfeed.people.sessions import Session
 from mentorfeed.web import api_models as m
-from mentorfeed.web import lanes
+from mentorfeed.web import curation_pages, lanes
 from mentorfeed.web.people_cache import PeopleView, cached, people_view, store_version
 
 router = APIRouter(prefix="/api/v1", tags=["api v1"])
@@ -161,6 +162,26 @@ async def opportunity(request: Request, opportunity_id: str) -> Any:
     return m.OpportunityDetail(opportunity=m.opportunity(found.card),
                                thread=[m.thread_item(p) for p in found.thread],
                                similar=[m.opportunity(c) for c in found.similar])
+
+
+@router.post("/posts/{platform}/{post_id:path}/label", response_model=m.PostClassification,
+             responses={400: {"model": m.Error, "description": "An unknown label or form"},
+                        403: {"model": m.Error, "description": "No CSRF token"},
+                        **NOT_FOUND})
+async def label_post(request: Request, platform: str, post_id: str,
+                     correction: m.LabelRequest) -> Any:
+    """Correct a post's labels (`[]`: not an opportunity) and optionally its form, as the
+    "Wrong label?" form does; the correction wins at once and teaches the next model. Send the
+    `mentorfeed_csrf` cookie's value in the `X-CSRF-Token` header."""
+    post = f"{platform}:{post_id}"
+    try:
+        done = await run_in_threadpool(curation_pages.correct_post, settings_of(request), post,
+                                       correction.labels, correction.form)
+    except curation_pages.UnknownPost:
+        return error(404, "not_found", f"No stored post has the id {post!r}.")
+    except MentorfeedError as exc:
+        return error(400, "bad_correction", str(exc))
+    return json(m.post_classification(post, done.classification, done.before))
 
 
 @router.get("/mentors", response_model=m.MentorList, responses=ERRORS)

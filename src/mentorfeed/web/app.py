@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from mentorfeed.config import Settings
-from mentorfeed.web import api_v1, errors, feeds, pages, people_pages
+from mentorfeed.web import api_v1, curation_pages, errors, feeds, pages, people_pages
 from mentorfeed.web.security import SecurityMiddleware
 
 STATIC = Path(__file__).with_name("static")
@@ -41,6 +41,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(api_v1.router)
     app.include_router(feeds.router)
     app.include_router(people_pages.router)
+    app.include_router(curation_pages.router)
     return app
 
 

@@ -45,6 +45,9 @@ NOTICES = {
     "removed": "Removed from your saved opportunities.",
     "profile": "Your profile is saved. Sort the opportunities by fit to use it.",
     "profile-forgotten": "Your profile is deleted from this store.",
+    "corrected": "Your correction is saved and shown at once; the next model learns from it.",
+    "not-opportunity": "Marked as not an opportunity: it has left the listing, and the next "
+                       "model learns from it.",
 }
 
 
@@ -73,6 +76,13 @@ def _see_other(target: str, notice: str) -> RedirectResponse:
 
 def _notice(request: Request) -> str | None:
     return NOTICES.get(request.query_params.get("notice", ""))
+
+
+def corrected_ids(settings: Settings, ids: list[str]) -> set[str]:
+    """Which of these opportunities (`platform:post_id`) a person has corrected."""
+    keys = [key for key in map(browse.parse_id, ids) if key is not None]
+    found = browse.store_for(settings).corrections_of(keys) if keys else {}
+    return {f"{platform}:{post_id}" for platform, post_id in found}
 
 
 # -- Opportunities -----------------------------------------------------------------------------
@@ -163,7 +173,8 @@ def _opportunities_page(request: Request) -> bytes:
     if trainee is not None and page.items and all(c.fit is None for c in page.items):
         problems.append("None of these calls is recent and open enough to score against your "
                         "profile, so they are listed newest first.")
-    statuses = tracking.statuses_of(settings, [card.id for card in page.items])
+    ids = [card.id for card in page.items]
+    statuses = tracking.statuses_of(settings, ids)
     filtered = any((query.q, query.label, query.audience, query.topic, query.form,
                     query.platform, query.since, query.until))
     return render_bytes(request, "opportunities.html", {
@@ -172,6 +183,7 @@ def _opportunities_page(request: Request) -> bytes:
         "audiences": AUDIENCES, "topics": TOPICS, "forms": FORMS, "platforms": PLATFORMS,
         "sorts": browse.SORTS, "has_profile": trainee is not None,
         "here": url_with(request, notice=None), "feed_url": _feed_url(query),
+        "corrected": corrected_ids(settings, ids),
     }, csrf_token=TOKEN_STAND_IN)
 
 
@@ -188,6 +200,7 @@ def opportunity(request: Request, opportunity_id: str) -> Response:
     return render(request, "opportunity.html", {
         "detail": detail, "card": detail.card, "statuses": statuses,
         "notice": _notice(request), "here": opportunity_url(detail.card.id),
+        "corrected": corrected_ids(settings, ids),
     })
 
 

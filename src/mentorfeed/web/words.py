@@ -43,6 +43,9 @@ ROLES = {
 }
 # The forms of an opportunity (taxonomy.md), as the Opportunities page's filter offers them.
 FORMS = {"call": "Calls to respond to", "event": "Events to join", "resource": "Resources to read"}
+# The same forms as one opportunity's, where a person corrects it (the "Wrong label?" form).
+FORM_CHOICES = {"call": "A call to respond to", "event": "An event to join",
+                "resource": "A resource to read"}
 # What acting on each form means, with its date (a call's deadline, an event's day) and without.
 ACTIONS = {
     "call": ("Apply by {day}", "Respond"),
