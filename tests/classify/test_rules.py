@@ -8,7 +8,7 @@ import orjson
 import pytest
 
 from mentorfeed.classify.corpus import load_corpus, load_jsonl
-from mentorfeed.classify.rules import CUES, cues_in
+from mentorfeed.classify.rules import CUES, convention_labels, cues_in
 
 FRESH = Path(__file__).resolve().parents[2] / "corpus" / "fresh" / "fresh.jsonl"
 
@@ -191,3 +191,31 @@ def test_prefilter_never_hides_a_match_in_the_fresh_posts() -> None:
 
 def test_prefilter_never_hides_a_match_in_tricky_spellings() -> None:
     assert _hidden(TRICKY + [t.upper() for t in TRICKY]) == []
+
+
+# (text, the labels taxonomy.md's conventions give it by themselves)
+CONVENTION_CASES = [
+    ("Happy to help premeds with questions about applying to derm, DMs open",
+     ["specialty_information"]),
+    ("Glad to answer students' questions about the match this week", ["specialty_information"]),
+    ("I'm happy to help with the move, just tell me when", []),
+    ("Check out this spreadsheet of research years, with PIs and stipends", ["peer_mentorship"]),
+    ("In November I made a spreadsheet out of pure anxiety. Thank you all!", []),
+    ("Mentors for LMSA students: please sign up on the form by Friday", ["urim_outreach"]),
+    ("Mentoring URiM students isn't charity, it's workforce planning", []),
+    ("Looking for a motivated MS2 to help with a case report on morphea",
+     ["research_collaboration"]),
+    ("Looking for a new dentist in Boston, any recommendations?", []),
+]
+
+
+@pytest.mark.parametrize(("text", "labels"), CONVENTION_CASES)
+def test_conventions(text: str, labels: list[str]) -> None:
+    assert [c.label for c in convention_labels(text)] == labels
+
+
+def test_conventions_almost_never_contradict_the_labelled_posts() -> None:
+    examples = [*load_corpus(), *load_jsonl(FRESH)]
+    fired = [(c.label, e) for e in examples for c in convention_labels(e.post.text)]
+    wrong = [e.post.text[:80] for label, e in fired if label not in e.labels]
+    assert len(fired) >= 20 and len(wrong) <= len(fired) // 10, wrong

@@ -16,6 +16,7 @@ from mentorfeed.classify.extract import extract
 from mentorfeed.classify.features import Features, PostInput, featurize
 from mentorfeed.classify.labels import LABELS
 from mentorfeed.classify.model import EMBEDDING, OPPORTUNITY, Model
+from mentorfeed.classify.rules import convention_labels
 from mentorfeed.config import data_dir
 
 
@@ -70,7 +71,8 @@ class Classifier:
         features = [featurize(p) for p in posts]
         matrix = self.model.vectorize(features)
         scores = self.model.scores(matrix)
-        decided = self.model.decide(scores)
+        ruled = [ruled_labels(p.text) for p in posts]
+        decided = self.model.decide(scores, ruled)
         near = margins(scores, self.model.thresholds, decided)
         results = []
         for i, post in enumerate(posts):
@@ -86,6 +88,9 @@ class Classifier:
                 cue.name == "neg:closed" for cue in features[i].cues), margin=float(near[i]))
             _fill_fields(result, post)
             result.why = self._why(features[i], matrix, i, chosen, row_scores)
+            if ruled[i]:
+                says = "; ".join(c.says for c in convention_labels(post.text))
+                result.why += f"; convention: {says}"
             results.append(result)
         return results
 
@@ -124,6 +129,11 @@ class Classifier:
                          else f"{name} {scores[name]:.2f}")
         cues = f"; cues: {', '.join(dict.fromkeys(offers))}" if offers else ""
         return "; ".join(parts) + cues
+
+
+def ruled_labels(text: str) -> list[int]:
+    """The label indices that taxonomy.md's conventions give a text by themselves."""
+    return sorted({LABELS.index(c.label) for c in convention_labels(text)})
 
 
 def _fill_fields(result: Result, post: PostInput) -> None:

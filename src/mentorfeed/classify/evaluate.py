@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from mentorfeed.classify.classifier import Classifier
+from mentorfeed.classify.classifier import Classifier, ruled_labels
 from mentorfeed.classify.corpus import Example, load_corpus, load_jsonl, load_real
 from mentorfeed.classify.extract import extract
 from mentorfeed.classify.features import PostInput, featurize
@@ -27,6 +27,7 @@ _COMMUNITY = re.compile(r"#(derm\w*|medtwitter|medstudenttwitter|medsky|blackind
                         r"skinofcolor|medmastodon)\b", re.I)
 _OPPORTUNITY_WORDS = re.compile(r"\b(mentor\w*|research|opportunit\w*|apply|applications?|"
                                 r"students?|residents?)\b", re.I)
+_PLAIN_WORDS = re.compile(r"mentor|research|opportunit|apply|application", re.I)
 _BASELINE_LABELS = {
     "urim_outreach": re.compile(r"\b(urim|urm|snma|lmsa|diversity|under-?represented)\b", re.I),
     "research_collaboration": re.compile(r"\bresearch\b", re.I),
@@ -42,7 +43,17 @@ def keyword_baseline(post: PostInput) -> set[str]:
     hashtags = " ".join(f"#{t}" for t in post.hashtags)
     if not (_COMMUNITY.search(hashtags) and _OPPORTUNITY_WORDS.search(post.text)):
         return set()
-    labels = {name for name, pattern in _BASELINE_LABELS.items() if pattern.search(post.text)}
+    return _baseline_labels(post.text)
+
+
+def plain_keyword_baseline(post: PostInput) -> set[str]:
+    """A plain keyword search, as a new user would try on real traffic of any hashtag:
+    mentor|research|opportunit|apply|application anywhere in the text."""
+    return _baseline_labels(post.text) if _PLAIN_WORDS.search(post.text) else set()
+
+
+def _baseline_labels(text: str) -> set[str]:
+    labels = {name for name, pattern in _BASELINE_LABELS.items() if pattern.search(text)}
     return labels or {"specialty_information"}
 
 
@@ -124,10 +135,10 @@ def extraction_metrics(examples: Sequence[Example]) -> dict[str, Any]:
 
 
 def _side_by_side(examples: Sequence[Example],
-                  predict: Callable[[Sequence[Example]], list[set[str]]]) -> dict[str, Any]:
+                  predict: Callable[[Sequence[Example]], list[set[str]]],
+                  baseline: Callable[[PostInput], set[str]] = keyword_baseline) -> dict[str, Any]:
     return {"model": label_metrics(examples, predict(examples)),
-            "keyword_baseline": label_metrics(examples, [keyword_baseline(e.post)
-                                                         for e in examples]),
+            "keyword_baseline": label_metrics(examples, [baseline(e.post) for e in examples]),
             "extraction": extraction_metrics(examples)}
 
 
@@ -147,9 +158,10 @@ def evaluate(classifier: Classifier, fresh: Path | None = None) -> dict[str, Any
     scores = out_of_fold_scores(features, [e.labels for e in training])
     thresholds = best_thresholds(scores, [e.labels for e in training])
 
-    def cross_validated(_: Sequence[Example]) -> list[set[str]]:
+    def cross_validated(subset: Sequence[Example]) -> list[set[str]]:
         return [{LABELS[j] for j in chosen}
-                for chosen in decide(scores, np.asarray(thresholds, dtype=np.float32))]
+                for chosen in decide(scores, np.asarray(thresholds, dtype=np.float32),
+                                     [ruled_labels(e.post.text) for e in subset])]
 
     def with_model(subset: Sequence[Example]) -> list[set[str]]:
         return [set(r.labels) for r in classifier.classify([e.post for e in subset])]
@@ -168,12 +180,14 @@ def evaluate(classifier: Classifier, fresh: Path | None = None) -> dict[str, Any
         start = len(data.written)
         folded = data.real
 
-        def real_cross_validated(_: Sequence[Example]) -> list[set[str]]:
+        def real_cross_validated(subset: Sequence[Example]) -> list[set[str]]:
             chosen = decide(real_scores[start:start + len(folded)],
-                            np.asarray(real_thresholds, dtype=np.float32))
+                            np.asarray(real_thresholds, dtype=np.float32),
+                            [ruled_labels(e.post.text) for e in subset])
             return [{LABELS[j] for j in row} for row in chosen]
 
-        report["real_cross_validation"] = _side_by_side(folded, real_cross_validated)
+        report["real_cross_validation"] = _side_by_side(folded, real_cross_validated,
+                                                        plain_keyword_baseline)
         report["real_heldout"] = _side_by_side([e for e in real if e.split == "heldout"],
-                                               with_model)
+                                               with_model, plain_keyword_baseline)
     return report

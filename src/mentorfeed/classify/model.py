@@ -106,9 +106,10 @@ class Model:
         logits = matrix @ self.coef.T + self.intercept
         return np.asarray(1.0 / (1.0 + np.exp(-logits)), dtype=np.float32)
 
-    def decide(self, scores: np.ndarray[Any, np.dtype[np.float32]]) -> list[list[int]]:
-        """The label indices of each post."""
-        return decide(scores, self.thresholds)
+    def decide(self, scores: np.ndarray[Any, np.dtype[np.float32]],
+               conventions: Sequence[Sequence[int]] | None = None) -> list[list[int]]:
+        """The label indices of each post (see `decide`)."""
+        return decide(scores, self.thresholds, conventions)
 
     def top_features(self, matrix: sp.csr_matrix, row: int, label: int,
                      count: int = 3) -> list[str]:
@@ -169,14 +170,21 @@ class Model:
 
 
 def decide(scores: np.ndarray[Any, np.dtype[np.float32]],
-           thresholds: np.ndarray[Any, np.dtype[np.float32]]) -> list[list[int]]:
+           thresholds: np.ndarray[Any, np.dtype[np.float32]],
+           conventions: Sequence[Sequence[int]] | None = None) -> list[list[int]]:
+    """The label indices of each post. `conventions` (one list per post): labels that
+    taxonomy.md's conventions give the post by themselves; they are added, and replace a label
+    the model only guessed (the best of several that cleared no threshold)."""
     decided: list[list[int]] = []
-    for row in scores:
+    for i, row in enumerate(scores):
+        ruled = list(conventions[i]) if conventions is not None else []
+        cleared = [j for j in range(len(LABELS)) if row[j] >= thresholds[j]]
         if row[OPPORTUNITY] < thresholds[OPPORTUNITY]:
-            decided.append([])
-            continue
-        chosen = [j for j in range(len(LABELS)) if row[j] >= thresholds[j]]
-        decided.append(chosen or [int(np.argmax(row[:OPPORTUNITY]))])
+            decided.append(sorted(ruled))
+        elif ruled:
+            decided.append(sorted({*cleared, *ruled}))
+        else:
+            decided.append(cleared or [int(np.argmax(row[:OPPORTUNITY]))])
     return decided
 
 

@@ -57,9 +57,11 @@ CUES: tuple[Cue, ...] = (
          r"\b(case (report|series)|chart review|research (project|year|fellowship|opportunit\w*|"
          r"assistant|position)|data (collection|entry|analysis)|manuscript|retrospective|"
          r"abstract|systematic review|qi project|quality improvement|co-?author)\b"),
-    _cue("offer:qna", "ama ask happy question office info webinar q panel virtual coffee",
+    _cue("offer:qna", "ama ask happy glad thrilled delighted willing eager here question office "
+         "info webinar q panel virtual coffee",
          "offers to answer questions",
-         r"\b(ama|ask me anything|happy to (answer|chat|talk|help)|questions? about "
+         r"\b(ama|ask me anything|(happy|glad|thrilled|delighted|willing|eager|here) to (answer|"
+         r"chat|talk|help)|questions? about "
          r"(derm|dermatology|applying|the match|residency)|office hours|info(rmation)? session|"
          r"webinar|q ?& ?a|panel|virtual (chat|session)|coffee chats?)\b"),
     _cue("offer:peer",
@@ -200,3 +202,42 @@ def cues_in(text: str) -> list[Cue]:
                 if word.startswith(trigger):
                     candidates.add(index)
     return [CUES[i] for i in sorted(candidates) if CUES[i].pattern.search(lowered)]
+
+
+@dataclass(frozen=True, slots=True)
+class Convention:
+    """A labelling convention of taxonomy.md that decides a label by itself: a post it matches
+    has the label whatever the model's scores say."""
+
+    name: str
+    label: str
+    says: str
+    pattern: re.Pattern[str]
+
+
+_TRAINEES = r"(?:students?|trainees?|residents?|applicants?|premeds?|pre-meds?|mentees?|ms[1-4]s?)"
+CONVENTIONS: tuple[Convention, ...] = (
+    Convention("offer_to_help", "specialty_information", "offers to help trainees",
+               re.compile(r"\b(?:happy|glad|thrilled|delighted|willing|eager) to (?:help|answer)"
+                          r"\b.{0,60}\b(?:" + _TRAINEES + r"|colleagues at the medical school)",
+                          re.I | re.S)),
+    Convention("shared_spreadsheet", "peer_mentorship", "shares a spreadsheet with trainees",
+               re.compile(r"\b(?:check out|here(?:'s| is)|sharing)\b.{0,40}"
+                          r"\b(?:spreadsheets?|google sheets?)\b", re.I | re.S)),
+    Convention("urim_mentor_signup", "urim_outreach",
+               "asks people to sign up for under-represented students",
+               re.compile(r"\b(?:urim|urm|snma|lmsa|under-?represented|minority)\b.{0,80}"
+                          r"\b(?:fill out|sign[- ]?up)\b|\b(?:fill out|sign[- ]?up)\b.{0,80}"
+                          r"\b(?:urim|urm|snma|lmsa|under-?represented|minority)\b",
+                          re.I | re.S)),
+    Convention("student_wanted", "research_collaboration",
+               "asks for a student to join a project",
+               re.compile(r"\b(?:looking for|seeking|recruiting)\b.{0,60}\b" + _TRAINEES +
+                          r"\b.{0,100}\b(?:project|research|case reports?|chart reviews?|"
+                          r"manuscripts?)\b", re.I | re.S)),
+)
+
+
+def convention_labels(text: str) -> list[Convention]:
+    """The conventions a post's text matches."""
+    return [c for c in CONVENTIONS if c.pattern.search(text)]
