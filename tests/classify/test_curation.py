@@ -128,3 +128,21 @@ def test_corrections_of_a_missed_style_raise_recall_on_held_out_posts(
     assert result.corrections == len(taught)
     after = recall(Classifier.load(tmp_path / "model"))
     assert before <= 0.25 and after >= before + 0.5, (before, after)
+
+
+def test_a_store_from_before_corrections_upgrades_and_keeps_its_labels(
+        settings: Settings) -> None:
+    from alembic import command
+
+    from mentorfeed.store import Store, migrate
+
+    listed = _listed(settings)
+    config = migrate.alembic_config()
+    with Store(settings.database_url) as store, store.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0007")
+        assert "label_corrections" not in {r[0] for r in conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert _listed(settings) == listed  # opening the store upgrades it again
+    curation.correct(settings, "x:de0", ["research_collaboration"])
+    assert _listed(settings) == listed | {"de0"}
