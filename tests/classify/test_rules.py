@@ -7,7 +7,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from mentorfeed.classify.corpus import load_corpus, load_jsonl
+from mentorfeed.classify.corpus import load_corpus, load_jsonl, load_real
 from mentorfeed.classify.rules import CUES, convention_labels, cues_in
 
 FRESH = Path(__file__).resolve().parents[2] / "corpus" / "fresh" / "fresh.jsonl"
@@ -179,6 +179,11 @@ TRICKY = [
 
 def test_prefilter_never_hides_a_match_in_the_sample_corpus() -> None:
     assert _hidden([example.post.text for example in load_corpus()]) == []
+
+
+def test_prefilter_never_hides_a_match_in_the_real_posts() -> None:
+    texts = [example.post.text for example in load_real()]
+    assert len(texts) > 1000 and _hidden(texts) == []
 
 
 def test_prefilter_never_hides_a_match_in_the_fresh_posts() -> None:

@@ -121,9 +121,9 @@ class Classifier:
         parts = []
         for j in chosen:
             name = LABELS[j]
-            words = [_readable(f) for f in self.model.top_features(matrix, row, j, count=6)
-                     if not f.startswith(EMBEDDING)][:3]
-            if any(f.startswith(EMBEDDING) for f in self.model.top_features(matrix, row, j)):
+            top = self.model.top_features(matrix, row, j, count=6)
+            words = [_readable(f) for f in top if not f.startswith(EMBEDDING)][:3]
+            if any(f.startswith(EMBEDDING) for f in top[:3]):
                 words.append("what the post means as a whole")
             parts.append(f"{name} {scores[name]:.2f} ({', '.join(words)})" if words
                          else f"{name} {scores[name]:.2f}")

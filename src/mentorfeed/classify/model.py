@@ -74,6 +74,18 @@ def _context_vectorizer(vocabulary: dict[str, int] | None = None) -> CountVector
                            vocabulary=vocabulary, dtype=np.float32)
 
 
+@dataclass(slots=True)
+class Vectors:
+    """Posts as the model reads them: sparse word, stem and context features, and the dense
+    sentence vector (kept apart: joined into one sparse matrix they cost twice the time)."""
+
+    sparse: sp.csr_matrix
+    dense: np.ndarray[Any, np.dtype[np.float32]]
+
+    def joined(self) -> sp.csr_matrix:
+        return sp.hstack([self.sparse, sp.csr_matrix(self.dense)], format="csr")
+
+
 @dataclass
 class Model:
     """A trained model: vectorizers, one weight vector per label, and per-label thresholds."""
@@ -94,16 +106,18 @@ class Model:
                 *self.context.get_feature_names_out(),
                 *(f"{EMBEDDING}{i}" for i in range(_vectors().dimensions))]
 
-    def vectorize(self, features: Sequence[Features]) -> sp.csr_matrix:
+    def vectorize(self, features: Sequence[Features]) -> Vectors:
         texts = [f.words for f in features]
-        meaning = _vectors().embed(texts) * np.float32(PARAMS["embedding_scale"])
-        return sp.hstack([self.words.transform(texts), self.prefixes.transform(texts),
-                          self.context.transform([f.context for f in features]),
-                          sp.csr_matrix(meaning)], format="csr")
+        return Vectors(sp.hstack([self.words.transform(texts), self.prefixes.transform(texts),
+                                  self.context.transform([f.context for f in features])],
+                                 format="csr"),
+                       _vectors().embed(texts) * np.float32(PARAMS["embedding_scale"]))
 
-    def scores(self, matrix: sp.csr_matrix) -> np.ndarray[Any, np.dtype[np.float32]]:
+    def scores(self, vectors: Vectors) -> np.ndarray[Any, np.dtype[np.float32]]:
         """One column per head: the six labels, then "opportunity"."""
-        logits = matrix @ self.coef.T + self.intercept
+        n = vectors.sparse.shape[1]
+        logits = (vectors.sparse @ self.coef[:, :n].T + vectors.dense @ self.coef[:, n:].T
+                  + self.intercept)
         return np.asarray(1.0 / (1.0 + np.exp(-logits)), dtype=np.float32)
 
     def decide(self, scores: np.ndarray[Any, np.dtype[np.float32]],
@@ -111,12 +125,14 @@ class Model:
         """The label indices of each post (see `decide`)."""
         return decide(scores, self.thresholds, conventions)
 
-    def top_features(self, matrix: sp.csr_matrix, row: int, label: int,
+    def top_features(self, vectors: Vectors, row: int, label: int,
                      count: int = 3) -> list[str]:
-        """The features of one post (a row of `matrix`) that pushed hardest towards `label`."""
+        """The features of one post (a row of `vectors`) that pushed hardest towards `label`."""
+        matrix, n = vectors.sparse, vectors.sparse.shape[1]
         start, end = matrix.indptr[row], matrix.indptr[row + 1]
-        indices = matrix.indices[start:end]
-        weights = matrix.data[start:end] * self.coef[label, indices]
+        indices = np.concatenate([matrix.indices[start:end], np.arange(n, self.coef.shape[1])])
+        values = np.concatenate([matrix.data[start:end], vectors.dense[row]])
+        weights = values * self.coef[label, indices]
         order = np.argsort(-weights)[:count]
         names = self.feature_names
         return [names[indices[i]] for i in order if weights[i] > 0]
@@ -202,7 +218,7 @@ def fit(features: Sequence[Features], labels: Sequence[set[str]],
                   _context_vectorizer().fit([f.context for f in features]),
                   np.zeros((0, 0), np.float32), np.zeros(0, np.float32),
                   np.full(len(HEADS), 0.5, np.float32), {})
-    matrix = model.vectorize(features)
+    matrix = model.vectorize(features).joined()
     y = _targets(labels)
     coefs, intercepts = [], []
     for column in range(len(HEADS)):
