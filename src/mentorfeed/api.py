@@ -29,6 +29,7 @@ from mentorfeed.store import Classification, Opportunity, Stats, Store
 
 if TYPE_CHECKING:  # the model's modules load scikit-learn: only commands that classify pay
     from mentorfeed.classify.classifier import Classifier, Result
+    from mentorfeed.classify.model import Model
     from mentorfeed.classify.training import TrainResult
     from mentorfeed.collect.forget import ForgetReport
     from mentorfeed.collect.polite import Politeness
@@ -131,11 +132,12 @@ def train_model(folder: Path | None = None, settings: Settings | None = None) ->
     return train(folder or user_model_dir(), corrections=corrections)
 
 
-def heldout_figures(classifier: Classifier) -> dict[str, Any]:
+def heldout_figures(model: Classifier | Model) -> dict[str, Any]:
     """A model's figures on the real posts of the held-out sources (empty without them)."""
+    from mentorfeed.classify.classifier import Classifier
     from mentorfeed.classify.evaluate import heldout
 
-    return heldout(classifier)
+    return heldout(model if isinstance(model, Classifier) else Classifier(model))
 
 
 def load_classifier() -> Classifier:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from mentorfeed import api
 from mentorfeed.classify.features import PostInput
@@ -16,6 +17,9 @@ from mentorfeed.errors import MentorfeedError
 from mentorfeed.models import Post
 from mentorfeed.store import Classification, Store
 from mentorfeed.store.corrections import Correction
+
+if TYPE_CHECKING:  # the model's modules load scikit-learn: only a correction pays for it
+    from mentorfeed.classify.classifier import Classifier
 
 LOCAL = "local"  # who corrects, until accounts exist
 
@@ -60,7 +64,7 @@ def correct(settings: Settings, reference: str, labels: Sequence[str], *,
     is kept with who made it, when, and the model version and answer it corrects; the post's
     classification and the opportunities are updated at once."""
     check(labels, form)
-    classifier = api.load_classifier()
+    classifier = _classifier()
     with api.open_store(settings) as store:
         post = find_post(store, reference)
         item = PostInput.from_post(post)
@@ -73,6 +77,24 @@ def correct(settings: Settings, reference: str, labels: Sequence[str], *,
         store.save_classifications([(post.key, stored)])
         api.regroup(store)
     return Corrected(post, said.labels, stored)
+
+
+_LOADED: dict[tuple[str, float], Classifier] = {}
+
+
+def _classifier() -> Classifier:
+    """The model `classify` uses, loaded once per process until `train` writes a new one (the
+    web app saves one correction after another)."""
+    from mentorfeed.classify.classifier import Classifier, shipped_model_dir, user_model_dir
+
+    folder = user_model_dir()
+    if not (folder / "model.json").exists():
+        folder = shipped_model_dir()
+    key = (str(folder), (folder / "model.json").stat().st_mtime)
+    if key not in _LOADED:
+        _LOADED.clear()
+        _LOADED[key] = Classifier.load(folder)
+    return _LOADED[key]
 
 
 def review_queue(settings: Settings, limit: int = 20) -> list[tuple[Post, Classification]]:

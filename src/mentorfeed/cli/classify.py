@@ -31,7 +31,7 @@ from mentorfeed.cli.app import (
     print_opportunities,
     settings_of,
 )
-from mentorfeed.errors import MentorfeedError
+from mentorfeed.errors import MentorfeedError, ModelError
 
 
 @app.command()
@@ -44,7 +44,10 @@ def train(
     """Train the classifier, reproducibly, on the sample corpus's train split, the real posts
     of corpus/real/ (outside the held-out sources) and the store's corrections; then compare
     the new model with the one in use on the held-out real sources."""
-    before = api.load_classifier()
+    try:
+        before = api.load_classifier()
+    except ModelError:  # none, or one an older mentorfeed made: nothing to compare with
+        before = None
     with errors.status("Training (with 5-fold cross-validation)..."):
         result = api.train_model(output, settings_of(ctx))
     counts = result.counts
@@ -53,17 +56,15 @@ def train(
                   f"({counts['written']:,} written, {counts['real']:,} real, "
                   f"{counts['corrections']:,} corrections from the store), saved in "
                   f"{result.folder}.\nThresholds: {thresholds}.")
-    from mentorfeed.classify.classifier import Classifier
-
-    old, new = api.heldout_figures(before), api.heldout_figures(Classifier(result.model))
+    new = api.heldout_figures(result.model)
     if not new.get("posts"):
         return
     table = Table(title=f"held-out real sources: {new['posts']} posts, "
                   f"{new['opportunities']} opportunities", header_style="bold")
     for column in ("model", "opportunity F1", "macro F1", "non-opportunities called one"):
         table.add_column(column, justify="left" if column == "model" else "right")
-    for name, figures in ((f"before ({before.version})", old),
-                          (f"after ({result.model.version})", new)):
+    rows = [(f"before ({before.version})", api.heldout_figures(before))] if before else []
+    for name, figures in [*rows, (f"after ({result.model.version})", new)]:
         table.add_row(name, f"{figures['opportunity']['f1']:.2f}", f"{figures['macro_f1']:.2f}",
                       f"{figures['false_positive_rate']:.1%}")
     console.print(table)
