@@ -115,7 +115,10 @@ def extraction_metrics(examples: Sequence[Example]) -> dict[str, Any]:
     """Field accuracy on the gold opportunities (extraction judged apart from classification)."""
     gold = [e for e in examples if e.labels]
     found = [extract(e.post.text, posted_at=e.post.created_at, urls=e.post.urls,
-                     hashtags=e.post.hashtags, bio=e.post.bio).to_json() for e in gold]
+                     hashtags=e.post.hashtags, bio=e.post.bio,
+                     labels=sorted(e.labels)).to_json() for e in gold]
+    formed = [(e.extract["form"], f.get("form")) for e, f in zip(gold, found, strict=True)
+              if e.extract.get("form")]
     stated = [(e, f) for e, f in zip(gold, found, strict=True) if e.extract.get("deadline")]
     exact = sum(e.extract.get("deadline") == f.get("deadline")
                 for e, f in zip(gold, found, strict=True))
@@ -128,6 +131,9 @@ def extraction_metrics(examples: Sequence[Example]) -> dict[str, Any]:
                      "invented": sum(bool(f.get("deadline")) and not e.extract.get("deadline")
                                      for e, f in zip(gold, found, strict=True))},
     }
+    if formed:  # the real posts' annotators gave every opportunity a form
+        result["form"] = {"with_a_form": len(formed),
+                          "accuracy": round(sum(g == f for g, f in formed) / len(formed), 3)}
     for name in ("audience", "contact", "topics"):
         result[name] = _set_f1([set(e.extract.get(name) or ()) for e in gold],
                                [set(f.get(name) or ()) for f in found])

@@ -183,7 +183,9 @@ def _print_evaluation(report: dict[str, Any]) -> None:
             f"{deadline['exact_match']:.2f} (found {deadline['found_when_stated']:.2f}"
             f" of {deadline['with_a_deadline']} stated), audience F1 "
             f"{fields['audience']['f1']:.2f}, contact F1 {fields['contact']['f1']:.2f}, "
-            f"topics F1 {fields['topics']['f1']:.2f}")
+            f"topics F1 {fields['topics']['f1']:.2f}"
+            + (f", form accuracy {fields['form']['accuracy']:.2f} of "
+               f"{fields['form']['with_a_form']}" if "form" in fields else ""))
 
 
 def _print_people_evaluation(figures: dict[str, Any]) -> None:
