@@ -148,7 +148,7 @@ _PARTS = {
     "test": "written posts, test split",
     "fresh": "fresh written posts",
     "real_cross_validation": "real posts, cross-validation grouped by source",
-    "real_heldout": "real posts, held-out sources (never trained or tuned on)",
+    "real_heldout": "real posts, held-out sources (never trained on)",
 }
 
 
@@ -171,12 +171,17 @@ def _print_evaluation(report: dict[str, Any]) -> None:
                           f"{model[key]['f1']:.2f}", f"{base[key]['f1']:.2f}")
         table.add_row("macro F1", "", "", f"{model['macro_f1']:.2f}", f"{base['macro_f1']:.2f}")
         hard, base_hard = model["hard_negatives"], base["hard_negatives"]
-        table.add_row("hard negatives called opportunities", "", "", f"{hard['rate']:.1%}",
-                      f"{base_hard['rate']:.1%}")
+        if hard["posts"]:  # the written sets name their hard negatives; the real ones do not
+            table.add_row("hard negatives called opportunities", "", "",
+                          f"{hard['rate']:.1%}", f"{base_hard['rate']:.1%}")
         table.add_row("non-opportunities called opportunities", "", "",
                       f"{model['false_positive_rate']:.1%}", f"{base['false_positive_rate']:.1%}")
         console.print(table)
         fields = data["extraction"]
+        if part.startswith("real"):  # the real posts' annotators gave labels and form only
+            console.print(f"  form accuracy on {fields['form']['with_a_form']} opportunities "
+                          f"(given their labels): {fields['form']['accuracy']:.2f}")
+            continue
         deadline = fields["deadline"]
         console.print(
             f"  extraction on {fields['opportunities']} opportunities: deadline exact "
