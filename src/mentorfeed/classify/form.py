@@ -3,9 +3,9 @@ a `resource` to read or use now. Read from the post's labels, words and links.
 
 Readings chosen where a post is ambiguous (tests/classify/test_form.py shows each):
 - A journal club is an event, whatever else it says: joining means showing up at its hour.
-- An explicit invitation to respond (apply, sign up, DM me, email, fill in the form, "looking
-  for") makes a call, even when the post also names an info session or links a guide: the act
-  that is asked for decides.
+- An explicit invitation to respond (sign up, DM me, email, fill in the form, "looking for"; and
+  "apply" in a research, program or outreach post, not in advice about applying) makes a call,
+  even when the post also names an info session or links a guide: the act asked for decides.
 - Otherwise a session (webinar, info session, AMA, Q&A night, panel, "join us ... 8pm") makes an
   event, and advice, a thread, a spreadsheet, a guide or a list makes a resource.
 - With none of these, the kinds decide: research, programs and outreach are calls; information
@@ -22,7 +22,7 @@ from mentorfeed.classify.labels import FORMS
 __all__ = ["FORMS", "find_form"]
 
 _CALL = re.compile(
-    r"\b(?:apply|applications? (?:are |is )?(?:now )?open|accepting (?:applications|mentees|"
+    r"\b(?:applications? (?:are |is )?(?:now )?open|accepting (?:applications|mentees|"
     r"students)|now accepting|sign[ -]?up|register (?:here|now|at|by|for (?:the|our) (?:program|"
     r"cohort))|nominat(?:e|ions)|submit (?:your|an?)|deadline|due (?:by|on)|apply by|"
     r"dms? (?:are |r )?open|dm me|(?:message|email|e-mail) me|reach out|get in touch|"
@@ -49,6 +49,7 @@ _RESOURCE = re.compile(
     r"(?:what|how|my|some|a few)\b|\bwhat i (?:wish|learned)\b|\blessons?\b|\bcheck out\b|"
     r"\bread\b|\btoolkit\b|\bcheat ?sheet|\bpodcast\b|\bepisode\b|\bblog post\b|\bfaqs?\b|"
     r"\bdo(?:'s)? and don'?ts\b|\bpro tip\b|\bhow to\b|\bprimer\b|\btweetorial\b)", re.I)
+_APPLY = re.compile(r"\bapply\b", re.I)  # a call for programs; in advice, about applying
 _CALL_KINDS = ("research_collaboration", "program_application", "urim_outreach")
 
 
@@ -58,10 +59,11 @@ def find_form(text: str, labels: Sequence[str], link_kinds: Sequence[str] = ()) 
         return None
     if "journal_club" in labels:
         return "event"
-    if _CALL.search(text) or "form" in link_kinds:
+    calls = any(name in _CALL_KINDS for name in labels)
+    if _CALL.search(text) or "form" in link_kinds or (calls and _APPLY.search(text)):
         return "call"
     if _EVENT.search(text):
         return "event"
     if _RESOURCE.search(text) or "spreadsheet" in link_kinds:
         return "resource"
-    return "call" if any(name in _CALL_KINDS for name in labels) else "resource"
+    return "call" if calls else "resource"
