@@ -14,7 +14,7 @@ from mentorfeed.classify.features import PostInput
 from mentorfeed.classify.labels import FORMS, LABELS
 from mentorfeed.config import Settings
 from mentorfeed.errors import MentorfeedError
-from mentorfeed.models import Post
+from mentorfeed.models import PLATFORMS, Post
 from mentorfeed.store import Classification, Store
 from mentorfeed.store.corrections import Correction
 
@@ -22,6 +22,10 @@ if TYPE_CHECKING:  # the model's modules load scikit-learn: only a correction pa
     from mentorfeed.classify.classifier import Classifier
 
 LOCAL = "local"  # who corrects, until accounts exist
+
+
+class UnknownPost(MentorfeedError):
+    """No stored post is the one named."""
 
 
 @dataclass(slots=True)
@@ -39,17 +43,18 @@ def check(labels: Sequence[str], form: str | None) -> None:
     if form is not None and form not in FORMS:
         raise MentorfeedError(f"Unknown form {form!r}; use one of {', '.join(FORMS)}.")
     if form is not None and not labels:
-        raise MentorfeedError("A post that is not an opportunity has no form; give --as too.")
+        raise MentorfeedError("A post that is not an opportunity has no form: choose a label, "
+                              "or leave the form out.")
 
 
 def find_post(store: Store, reference: str) -> Post:
     """The one stored post that a URL, an id or "platform:id" names."""
     platform, _, rest = reference.partition(":")
-    keys = ([(platform, rest)] if platform in ("x", "bluesky", "mastodon") and rest
+    keys = ([(platform, rest)] if platform in PLATFORMS and rest
             else store.find_posts(reference))
     posts = [p for p in (store.get_post(*key) for key in keys) if p is not None]
     if not posts:
-        raise MentorfeedError(f"No stored post is {reference!r}; give its URL or id as "
+        raise UnknownPost(f"No stored post is {reference!r}; give its URL or id as "
                               "`mentorfeed search --json` shows it.")
     if len(posts) > 1:
         where = ", ".join(f"{p.platform}:{p.id}" for p in posts)

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from mentorfeed import answer_cache, browse, directory, tracking
+from mentorfeed import answer_cache, browse, curation, directory, tracking
 from mentorfeed.classify.labels import AUDIENCES, FORMS, LABELS
 from mentorfeed.config import Settings
 from mentorfeed.errors import MentorfeedError
@@ -177,7 +177,7 @@ async def label_post(request: Request, platform: str, post_id: str,
     try:
         done = await run_in_threadpool(curation_pages.correct_post, settings_of(request), post,
                                        correction.labels, correction.form)
-    except curation_pages.UnknownPost:
+    except curation.UnknownPost:
         return error(404, "not_found", f"No stored post has the id {post!r}.")
     except MentorfeedError as exc:
         return error(400, "bad_correction", str(exc))

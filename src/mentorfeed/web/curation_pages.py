@@ -15,9 +15,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mentorfeed import answer_cache, browse, curation
+from mentorfeed import answer_cache, curation
 from mentorfeed.config import Settings
-from mentorfeed.errors import MentorfeedError
 from mentorfeed.models import Post
 from mentorfeed.store import Classification
 from mentorfeed.web.pages import _local, _notice, _see_other, _settings
@@ -29,24 +28,12 @@ REVIEW_SIZE = 20
 NOT_OPPORTUNITY = "not_opportunity"  # the form field of the "Not an opportunity" choice
 
 
-class UnknownPost(LookupError):
-    """No stored post has that id."""
-
-
 def correct_post(settings: Settings, post_id: str, labels: Sequence[str],
                  form: str | None) -> curation.Corrected:
     """`curation.correct` for the pages and the API: the post given as `platform:post_id`.
-    Raises UnknownPost, or MentorfeedError with one sentence for labels or a form it does
-    not know."""
-    if form is not None and not labels:
-        raise MentorfeedError("A post that is not an opportunity has no form; leave the form "
-                              "out or choose a label.")
-    curation.check(labels, form)  # before looking the post up: a bad label is the answer
-    key = browse.parse_id(post_id)
-    if key is None or browse.store_for(settings).get_post(*key) is None:
-        raise UnknownPost(post_id)
-    done = curation.correct(settings, f"{key[0]}:{key[1]}", labels, form=form,
-                            by=curation.LOCAL)
+    Raises curation.UnknownPost, or MentorfeedError with one sentence for labels or a form it
+    does not know."""
+    done = curation.correct(settings, post_id, labels, form=form, by=curation.LOCAL)
     # The kept answers follow the store's files, which a PostgreSQL store has none of (and
     # SQLite's may not change within the clock's step): the correction must show at once.
     answer_cache.forget()
@@ -70,7 +57,7 @@ async def correct(request: Request) -> Response:
     try:
         await run_in_threadpool(correct_post, _settings(request), post_id, labels,
                                 None if not_opportunity else chosen)
-    except UnknownPost:
+    except curation.UnknownPost:
         raise HTTPException(404) from None
     next_ = fields.get("next")
     target = _local(next_ if isinstance(next_, str) else None, "/opportunities")
