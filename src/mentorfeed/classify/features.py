@@ -20,6 +20,7 @@ from mentorfeed.models import Post, normalize_tag
 from mentorfeed.sources._common import clean_text, hashtags_in, parse_iso, urls_in
 
 _URL = re.compile(r"https?://\S+")
+_CHAT_TAG = re.compile(r"(?:jc|journalclub|chat)$")
 _MENTION = re.compile(r"(?<!\w)@[\w.@-]+")
 _BIO_ROLES = (
     ("bio_dermatologist", re.compile(r"\b(dermatologist|faad|attending|derm (md|do)|mohs "
@@ -100,7 +101,10 @@ def featurize(post: PostInput) -> Features:
     cues = cues_in(text)
     words = _MENTION.sub(" user ", _URL.sub(" link ", text)).lower()
     context = [f"cue_{c.name.replace(':', '_')}" for c in cues]
-    context += [f"tag_{normalize_tag(t)}" for t in post.hashtags]
+    tags = [normalize_tag(t) for t in post.hashtags]
+    context += [f"tag_{t}" for t in tags]
+    if any(_CHAT_TAG.search(t) for t in tags):  # #DermJC, #NephJC, #MedEdChat: a live chat's tag
+        context.append("tag_kind_chat")
     context.extend(_bio_tokens(post.bio) if post.bio else ("bio_none",))
     for url in _urls(post.urls, text):
         context.append(next((k for k, p in _LINK_KINDS if p.search(url)), "link_other"))

@@ -90,6 +90,20 @@ CUES: tuple[Cue, ...] = (
          "announces a live journal club",
          r"\b(?:derm ?jc|journal club|tweet ?chat|live[- ]tweet|[qt][1-6])\b|"
          r"\bjoin us\b.{0,40}?\b(?:tonight|at \d|pm|et|pt)\b"),
+    # The host's side of a live chat, whatever the specialty's hashtag: a numbered prompt (Q1,
+    # T1) at the start of a line (with an answer line, A1:, it is a quiz), a welcome, or an
+    # announcement with a day or time (not a thank-you or recap afterwards).
+    _cue("offer:chat", "# journal tweet twitter welcome " +
+         " ".join(f"{q}{n}" for q in "qt" for n in range(10)),
+         "hosts a live chat",
+         r"(?ms)\A(?!.*^\s*a\d{1,2}\s*[:.]).*?^\s*(?:@\w+\s+)*[qt]\d{1,2}\s*[:.)\-\u2013]|"
+         r"\bwelcome (?:\w+ ){0,2}to (?:tonight'?s |today'?s |this month'?s |our |the )?"
+         r"(?:#\w*(?:jc|journalclub|chat)\b|journal club|tweet ?chat|twitter chat)|"
+         r"\A(?!.*\b(?:thanks?(?: you)?(?: all| everyone)? for (?:joining|coming|a great)|"
+         r"great (?:chat|discussion)|recap|wrap(?:ped)?[- ]up)\b)"
+         r"(?=.*(?:\bjournal ?club|\btweet ?chat|\btwitter chat|#\w*(?:jc|journalclub)\b))"
+         r"(?=.*(?:\b(?:tonight|tomorrow|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b|"
+         r"\b\d{1,2}(?::\d\d)? ?(?:am|pm|et|pt|ct|est|edt|pst|gmt|bst|utc)\b))"),
     _cue("offer:position",
          "postdoc post phd studentship research summer intern fellowship predoc pre graduate "
          "funded",
