@@ -29,7 +29,7 @@ def child(path: str, database: str) -> None:
     """Run one import and print its figures as JSON (runs in the pinned child process)."""
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-    from mentorfeed.ingest import import_files
+    from mentorfeed.sources.ingest import import_files
     from mentorfeed.store import Store
 
     store = Store(f"sqlite:///{database}")

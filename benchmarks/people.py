@@ -27,7 +27,7 @@ from mentorfeed.people.activity import Activity, AuthorRow, Key, PostRow, load_a
 
 
 def corpus_activity() -> Activity:
-    from mentorfeed.api import build_demo
+    from mentorfeed.service.demo import build_demo
     from mentorfeed.store import Store
 
     with tempfile.TemporaryDirectory() as folder:

@@ -23,7 +23,7 @@ about 3 ms of CPU per request, on the same 2 cores as the server, and that shows
 server's latency. Half the requests repeat a fixed set of filters (labels, audiences, a topic,
 searches, deadlines, pages, dates); the other half draw a filter that is seldom asked twice (a
 search word, a page deep in a label, a month of dates), so the listing's answer cache
-(mentorfeed/answer_cache.py) cannot answer everything. It prints p50/p95/p99 latency and
+(mentorfeed/service/cache.py) cannot answer everything. It prints p50/p95/p99 latency and
 requests per second per endpoint, how busy the machine was (load average: other work on this
 shared 2-core machine slows the server down) and the CPU the server and the load generator used.
 The figures are the medians of the runs.
@@ -73,12 +73,12 @@ def templates() -> list[dict[str, Any]]:
     """The sample corpus's posts with their classifications."""
     from sqlalchemy import select
 
-    from mentorfeed import api
+    from mentorfeed import service
     from mentorfeed.store import Store
     from mentorfeed.store.schema import classifications, posts
 
     with tempfile.TemporaryDirectory() as folder:
-        path, _, _ = api.build_demo(Path(folder) / "demo.db")
+        path, _, _ = service.demo.build_demo(Path(folder) / "demo.db")
         with Store(f"sqlite:///{path}") as store, store.engine.connect() as conn:
             rows = conn.execute(
                 select(posts.c.platform, posts.c.text, posts.c.hashtags, posts.c.urls,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mentorfeed.ingest import import_files
+from mentorfeed.sources.ingest import import_files
 from mentorfeed.store import Store
 
 ALL = ["x_api_v2_search.json", "twarc2_page.jsonl", "x_v1_1_tweet.json",

@@ -2,10 +2,11 @@
 
 from importlib.metadata import version
 
-from mentorfeed.api import build_demo, import_files, open_store, search, stats
 from mentorfeed.config import Settings
 from mentorfeed.errors import MentorfeedError
 from mentorfeed.models import Author, Mention, Post
+from mentorfeed.service.demo import build_demo
+from mentorfeed.service.posts import import_files, open_store, search, stats
 from mentorfeed.store import Store
 
 __version__ = version("mentorfeed")

@@ -32,7 +32,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from mentorfeed import api, browse
+from mentorfeed import service
 from mentorfeed.config import Settings, sqlite_url
 from mentorfeed.web import create_app
 
@@ -92,7 +92,7 @@ def serving(settings: Settings) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample store, built once per session."""
-    path, _, _ = api.build_demo(tmp_path_factory.mktemp("browser-demo") / "demo.db")
+    path, _, _ = service.demo.build_demo(tmp_path_factory.mktemp("browser-demo") / "demo.db")
     return Path(path)
 
 
@@ -101,7 +101,7 @@ def server(demo_db: Path) -> Iterator[str]:
     """The demo store's web app (shared: tests may save opportunities, never set a profile)."""
     with serving(Settings(database_url=sqlite_url(demo_db))) as base:
         yield base
-    browse.close_stores()  # the pages keep one open store per database
+    service.opportunities.close_stores()  # the pages keep one open store per database
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +114,7 @@ def own_server(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
         source.backup(target)
     with serving(Settings(database_url=sqlite_url(copy))) as base:
         yield base
-    browse.close_stores()
+    service.opportunities.close_stores()
 
 
 @pytest.fixture(scope="session")
@@ -123,12 +123,12 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     characters), imported and classified like any other."""
     settings = Settings(database_url=sqlite_url(
         tmp_path_factory.mktemp("browser-hostile") / "hostile.db"))
-    api.import_files(settings, [HOSTILE])
-    api.classify_store(settings)
-    api.refresh_people(settings)
+    service.posts.import_files(settings, [HOSTILE])
+    service.classifying.classify_store(settings)
+    service.people.refresh_people(settings)
     with serving(settings) as base:
         yield base
-    browse.close_stores()
+    service.opportunities.close_stores()
 
 
 # -- the browser -------------------------------------------------------------------------------

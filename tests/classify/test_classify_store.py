@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from mentorfeed import api
+from mentorfeed import service
 from mentorfeed.classify.classifier import Classifier
 from mentorfeed.classify.labels import LABELS
 from mentorfeed.config import Settings
-from mentorfeed.ingest import import_files
+from mentorfeed.service import opportunities
+from mentorfeed.sources.ingest import import_files
 from mentorfeed.store import Opportunity, Store
 from mentorfeed.store.schema import classifications
 
@@ -38,9 +39,9 @@ def example_files(formats: Path) -> list[Path]:
 @pytest.fixture
 def corpus(store: Store) -> Settings:
     """The sample community, imported and classified."""
-    report = import_files(store, api.sample_files())
+    report = import_files(store, service.posts.sample_files())
     assert report.ok and report.posts > 2000
-    api.classify_store(settings_for(store))
+    service.classifying.classify_store(settings_for(store))
     return settings_for(store)
 
 
@@ -48,20 +49,20 @@ def test_every_post_is_classified_once(store: Store, formats: Path) -> None:
     import_files(store, example_files(formats))
     waiting = store.count_to_classify()
     assert waiting == store.count_posts(include_context=True) > 10
-    first = api.classify_store(settings_for(store))
+    first = service.classifying.classify_store(settings_for(store))
     assert first.posts == waiting and store.count_to_classify() == 0
     assert 0 < first.opportunity_posts < first.posts and first.opportunities > 0
     assert first.model_version == Classifier.load().version
-    second = api.classify_store(settings_for(store))
+    second = service.classifying.classify_store(settings_for(store))
     assert second.posts == 0 and second.opportunity_posts == 0
     assert second.opportunities == first.opportunities
 
 
 def test_all_classifies_every_post_again(store: Store, formats: Path) -> None:
     import_files(store, example_files(formats))
-    first = api.classify_store(settings_for(store))
+    first = service.classifying.classify_store(settings_for(store))
     before = classified_at(store)
-    again = api.classify_store(settings_for(store), everything=True)
+    again = service.classifying.classify_store(settings_for(store), everything=True)
     after = classified_at(store)
     assert again.posts == first.posts == len(after)
     assert again.opportunity_posts == first.opportunity_posts
@@ -71,12 +72,12 @@ def test_all_classifies_every_post_again(store: Store, formats: Path) -> None:
 def test_new_posts_are_classified_on_the_next_run(store: Store, formats: Path) -> None:
     files = example_files(formats)
     import_files(store, files[:3])
-    api.classify_store(settings_for(store))
+    service.classifying.classify_store(settings_for(store))
     before = classified_at(store)
     import_files(store, files[3:])
     new = store.count_to_classify()
     assert new > 0
-    report = api.classify_store(settings_for(store))
+    report = service.classifying.classify_store(settings_for(store))
     after = classified_at(store)
     assert report.posts == new and len(after) == len(before) + new
     assert all(after[pk] == before[pk] for pk in before)  # the old ones were left alone
@@ -84,20 +85,20 @@ def test_new_posts_are_classified_on_the_next_run(store: Store, formats: Path) -
 
 def test_stored_classifications_carry_the_model_version(store: Store, formats: Path) -> None:
     import_files(store, example_files(formats))
-    api.classify_store(settings_for(store))
+    service.classifying.classify_store(settings_for(store))
     query = select(classifications.c.model_version, func.count()).group_by(
         classifications.c.model_version)
     with store.engine.connect() as conn:
         versions = dict(conn.execute(query).all())
     assert versions == {Classifier.load().version: store.count_posts(include_context=True)}
-    found = api.opportunities(settings_for(store))
+    found = opportunities.opportunities(settings_for(store))
     assert found and {o.classification.model_version for o in found} == set(versions)
 
 
 def test_an_empty_store_has_nothing_to_classify(store: Store) -> None:
-    report = api.classify_store(settings_for(store))
+    report = service.classifying.classify_store(settings_for(store))
     assert (report.posts, report.opportunity_posts, report.opportunities) == (0, 0, 0)
-    assert api.opportunities(settings_for(store)) == []
+    assert opportunities.opportunities(settings_for(store)) == []
 
 
 # -- opportunities ---------------------------------------------------------------------------
@@ -107,8 +108,8 @@ def _keys(found: list[Opportunity]) -> set[tuple[str, str]]:
 
 
 def test_one_item_per_opportunity_with_all_its_posts(corpus: Settings) -> None:
-    found = api.opportunities(corpus, limit=ALL)
-    assert len(found) == api.classify_store(corpus).opportunities > 100
+    found = opportunities.opportunities(corpus, limit=ALL)
+    assert len(found) == service.classifying.classify_store(corpus).opportunities > 100
     every_post = [p.key for o in found for p in o.posts]
     assert len(every_post) == len(set(every_post)), "a post is in two opportunities"
     for o in found:
@@ -119,28 +120,30 @@ def test_one_item_per_opportunity_with_all_its_posts(corpus: Settings) -> None:
     assert reposted, "no opportunity lists its reposts"
     assert [o.post.created_at for o in found] == sorted((o.post.created_at for o in found),
                                                         reverse=True)
-    assert _keys(api.opportunities(corpus, limit=5)) == _keys(found[:5])  # the newest
+    assert _keys(opportunities.opportunities(corpus, limit=5)) == _keys(
+        found[:5]
+    )  # the newest
 
 
 def test_filter_by_label_audience_and_topic(corpus: Settings) -> None:
-    everything = api.opportunities(corpus, limit=ALL)
+    everything = opportunities.opportunities(corpus, limit=ALL)
     for label in LABELS:
-        found = api.opportunities(corpus, label=label, limit=ALL)
+        found = opportunities.opportunities(corpus, label=label, limit=ALL)
         assert found, label
         assert _keys(found) == {o.post.key for o in everything
                                 if label in o.classification.labels}
     for facet, key, value in (("audience", "audience", "img"), ("audience", "audience", "urim"),
                               ("topic", "topics", "skin of color"), ("topic", "topics", "hair")):
-        found = api.opportunities(corpus, limit=ALL, **{facet: value})
+        found = opportunities.opportunities(corpus, limit=ALL, **{facet: value})
         assert found, value
         assert _keys(found) == {o.post.key for o in everything
                                 if value in o.classification.extract.get(key, ())}
-    assert api.opportunities(corpus, label="no_such_label") == []
+    assert opportunities.opportunities(corpus, label="no_such_label") == []
 
 
 def test_filter_by_platform(corpus: Settings) -> None:
-    everything = api.opportunities(corpus, limit=ALL)
-    by_platform = {name: api.opportunities(corpus, platform=name, limit=ALL)
+    everything = opportunities.opportunities(corpus, limit=ALL)
+    by_platform = {name: opportunities.opportunities(corpus, platform=name, limit=ALL)
                    for name in ("x", "bluesky", "mastodon")}
     for name, found in by_platform.items():
         assert found and {o.post.platform for o in found} == {name}
@@ -148,29 +151,29 @@ def test_filter_by_platform(corpus: Settings) -> None:
 
 
 def test_filter_by_state(corpus: Settings) -> None:
-    everything = api.opportunities(corpus, limit=ALL, today=TODAY)
-    by_state = {state: api.opportunities(corpus, state=state, today=TODAY, limit=ALL)
+    everything = opportunities.opportunities(corpus, limit=ALL, today=TODAY)
+    by_state = {state: opportunities.opportunities(corpus, state=state, today=TODAY, limit=ALL)
                 for state in ("open", "closed", "expired")}
     for state, found in by_state.items():
         assert found and {o.state for o in found} == {state}
         assert _keys(found) == {o.post.key for o in everything if o.state == state}
     assert all(o.deadline and o.deadline < TODAY for o in by_state["expired"])
     assert all(o.deadline is None or o.deadline >= TODAY for o in by_state["open"])
-    long_ago = api.opportunities(corpus, limit=ALL, today=date(2019, 1, 1))
+    long_ago = opportunities.opportunities(corpus, limit=ALL, today=date(2019, 1, 1))
     assert {o.state for o in long_ago} == {"open", "closed"}  # nothing expired yet
-    soon = api.opportunities(corpus, due_within=60, today=TODAY, limit=ALL)
+    soon = opportunities.opportunities(corpus, due_within=60, today=TODAY, limit=ALL)
     assert soon and all(o.deadline and 0 <= (o.deadline - TODAY).days <= 60 for o in soon)
 
 
 def test_a_call_is_closed_only_from_when_its_author_said_so(corpus: Settings) -> None:
-    closed = api.opportunities(corpus, state="closed", limit=ALL)
+    closed = opportunities.opportunities(corpus, state="closed", limit=ALL)
     assert closed
     for opportunity in closed[:5]:
         key, last = opportunity.post.key, opportunity.posts[-1].created_at
         assert last > opportunity.post.created_at  # the "filled" post came later
         posted = opportunity.post.created_at + timedelta(seconds=1)
-        then = {o.post.key: o.state for o in api.opportunities(
+        then = {o.post.key: o.state for o in opportunities.opportunities(
             corpus, until=posted, today=posted.date(), limit=ALL)}
         assert then[key] == "open"
-        assert {o.post.key: o.state for o in api.opportunities(
+        assert {o.post.key: o.state for o in opportunities.opportunities(
             corpus, until=last + timedelta(seconds=1), limit=ALL)}[key] == "closed"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from mentorfeed import api
+from mentorfeed import service
 from mentorfeed.classify.labels import LABELS
 from mentorfeed.cli import app
 
@@ -127,7 +127,7 @@ def test_opportunities_rejects_an_unknown_state(tmp_path: Path) -> None:
 def test_opportunities_of_one_form(tmp_path: Path) -> None:
     """--form lists only calls, events or resources of the sample store; the JSON carries the
     form in `extract` and the listing shows it beside the state."""
-    db, _, _ = api.build_demo(tmp_path / "demo.db")
+    db, _, _ = service.demo.build_demo(tmp_path / "demo.db")
     for form in ("call", "event", "resource"):
         listed = runner.invoke(app, ["--db", str(db), "opportunities", "--form", form,
                                      "--json", "--limit", "10000"])

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from mentorfeed import api, curation
+from mentorfeed import service
 from mentorfeed.classify.classifier import Classifier
 from mentorfeed.classify.features import PostInput
 from mentorfeed.cli import app
@@ -44,53 +44,55 @@ def settings(tmp_path: Path) -> Settings:
     calls = [t.format(t=topic) for topic in TOPICS for t in TEMPLATES]
     others = [t.format(t=topic) for topic in TOPICS for t in OTHER]
     posts = [_post(i, text) for i, text in enumerate(calls + others)]
-    with api.open_store(settings) as store:
+    with service.posts.open_store(settings) as store:
         store.upsert(posts, [Author(platform="x", id="klinik", handle="klinik",
                                     bio="Hautklinik, Forschung und Lehre")], "test")
-    api.classify_store(settings)
+    service.classifying.classify_store(settings)
     return settings
 
 
 def _listed(settings: Settings, **filters: object) -> set[str]:
-    return {o.post.id for o in api.opportunities(settings, limit=500, **filters)}
+    return {o.post.id for o in service.opportunities.opportunities(settings, limit=500, **filters)}
 
 
 def test_a_correction_wins_at_once_and_is_kept(settings: Settings) -> None:
     assert "de0" not in _listed(settings)  # the model misses the German call
-    done = curation.correct(settings, "x:de0", ["research_collaboration"], form="call")
+    done = service.curation.correct(settings, "x:de0", ["research_collaboration"], form="call")
     assert done.before == [] and done.classification.labels == ["research_collaboration"]
     assert "de0" in _listed(settings, label="research_collaboration", form="call")
     assert done.classification.why.startswith("corrected by local on ")
-    with api.open_store(settings) as store:
+    with service.posts.open_store(settings) as store:
         [(post, fix)] = store.corrected_posts()
     assert post.id == "de0" and fix.corrected_by == "local" and fix.model_labels == []
-    assert fix.model_version == api.load_classifier().version
-    api.classify_store(settings, everything=True)  # the model again: the person still wins
+    assert fix.model_version == service.classifying.load_classifier().version
+    service.classifying.classify_store(
+        settings, everything=True
+    )  # the model again: the person still wins
     assert "de0" in _listed(settings, label="research_collaboration")
 
 
 def test_none_takes_an_opportunity_out_of_the_listing(settings: Settings) -> None:
-    curation.correct(settings, "x:de0", ["research_collaboration"])
-    curation.correct(settings, "https://x.com/klinik/status/de0", [])
+    service.curation.correct(settings, "x:de0", ["research_collaboration"])
+    service.curation.correct(settings, "https://x.com/klinik/status/de0", [])
     assert "de0" not in _listed(settings)
 
 
 def test_bad_corrections_say_what_to_do(settings: Settings) -> None:
     with pytest.raises(MentorfeedError, match="Unknown label 'mentoring'"):
-        curation.correct(settings, "x:de0", ["mentoring"])
+        service.curation.correct(settings, "x:de0", ["mentoring"])
     with pytest.raises(MentorfeedError, match="has no form"):
-        curation.correct(settings, "x:de0", [], form="call")
+        service.curation.correct(settings, "x:de0", [], form="call")
     with pytest.raises(MentorfeedError, match="No stored post is 'x:nope'"):
-        curation.correct(settings, "x:nope", [])
+        service.curation.correct(settings, "x:nope", [])
 
 
 def test_the_review_queue_is_least_sure_first_and_skips_corrected(settings: Settings) -> None:
-    queue = curation.review_queue(settings, limit=10)
+    queue = service.curation.review_queue(settings, limit=10)
     margins = [said.margin for _, said in queue]
     assert len(queue) == 10 and margins == sorted(margins)
     first = queue[0][0]
-    curation.correct(settings, f"x:{first.id}", [])
-    assert first.id not in {p.id for p, _ in curation.review_queue(settings, limit=50)}
+    service.curation.correct(settings, f"x:{first.id}", [])
+    assert first.id not in {p.id for p, _ in service.curation.review_queue(settings, limit=50)}
 
 
 def test_label_and_review_commands(settings: Settings) -> None:
@@ -104,7 +106,7 @@ def test_label_and_review_commands(settings: Settings) -> None:
     result = runner.invoke(app, [*db, "review", "--limit", "2"], input="2c\nn\n")
     assert result.exit_code == 0, result.output
     assert "2 corrections saved" in result.output
-    with api.open_store(settings) as store:
+    with service.posts.open_store(settings) as store:
         assert store.count_corrections() == 3
 
 
@@ -115,16 +117,16 @@ def test_corrections_of_a_missed_style_raise_recall_on_held_out_posts(
     taught = [c for i, c in enumerate(calls) if i // 2 % 2 == 0]  # both templates
     held_out = [c for c in calls if c not in taught]
     for post_id in taught:
-        curation.correct(settings, f"x:{post_id}", ["research_collaboration"], form="call")
-    texts = {p.id: p.text for p in api.search(settings, None, limit=100)}
+        service.curation.correct(settings, f"x:{post_id}", ["research_collaboration"], form="call")
+    texts = {p.id: p.text for p in service.posts.search(settings, None, limit=100)}
     held = [PostInput(id=i, text=texts[i], platform="x") for i in held_out]
 
     def recall(classifier: Classifier) -> float:
         found = classifier.classify(held)
         return sum("research_collaboration" in r.labels for r in found) / len(found)
 
-    before = recall(api.load_classifier())
-    result = api.train_model(tmp_path / "model", settings)
+    before = recall(service.classifying.load_classifier())
+    result = service.classifying.train_model(tmp_path / "model", settings)
     assert result.corrections == len(taught)
     after = recall(Classifier.load(tmp_path / "model"))
     assert before <= 0.25 and after >= before + 0.5, (before, after)
@@ -144,5 +146,5 @@ def test_a_store_from_before_corrections_upgrades_and_keeps_its_labels(
         assert "label_corrections" not in {r[0] for r in conn.exec_driver_sql(
             "SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert _listed(settings) == listed  # opening the store upgrades it again
-    curation.correct(settings, "x:de0", ["research_collaboration"])
+    service.curation.correct(settings, "x:de0", ["research_collaboration"])
     assert _listed(settings) == listed | {"de0"}

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mentorfeed import api
+from mentorfeed import service
 from mentorfeed.classify.classifier import Classifier, shipped_model_dir
 from mentorfeed.classify.corpus import load_corpus, load_real
 from mentorfeed.classify.features import PostInput
@@ -22,7 +22,7 @@ ARRAYS = ("coef", "intercept", "thresholds", "idf", "prefix_idf")
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("first") / "model"
-    result = api.train_model(folder)
+    result = service.classifying.train_model(folder)
     assert result.folder == folder and result.examples > 1000
     return folder
 
@@ -39,7 +39,7 @@ def _meta(folder: Path) -> dict[str, object]:
 
 def test_training_twice_gives_the_same_model(trained: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
-    api.train_model(again)
+    service.classifying.train_model(again)
     assert (again / "model.json").read_bytes() == (trained / "model.json").read_bytes()
     first, second = _arrays(trained), _arrays(again)
     for name in ARRAYS:
@@ -76,6 +76,6 @@ def test_the_shipped_model_is_up_to_date(trained: Path) -> None:
 
 
 def test_training_writes_to_the_user_folder_by_default(mentorfeed_data_dir: Path) -> None:
-    result = api.train_model()
+    result = service.classifying.train_model()
     assert result.folder == mentorfeed_data_dir / "model"
     assert Classifier.load().version == result.model.version

@@ -13,7 +13,7 @@ from mentorfeed.collect import bluesky
 from mentorfeed.collect.archive import RawArchive
 from mentorfeed.collect.polite import Politeness
 from mentorfeed.errors import AuthError, ConfigError, SourceError
-from mentorfeed.ingest import import_files
+from mentorfeed.sources.ingest import import_files
 from mentorfeed.store import Store
 
 from .conftest import FakeBluesky, view_tags

@@ -12,7 +12,7 @@ from mentorfeed.collect.archive import RawArchive
 from mentorfeed.collect.forget import forget
 from mentorfeed.collect.polite import Politeness
 from mentorfeed.errors import MentorfeedError
-from mentorfeed.ingest import import_files
+from mentorfeed.sources.ingest import import_files
 from mentorfeed.store import Store
 
 from .conftest import FakeX

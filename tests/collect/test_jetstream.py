@@ -19,7 +19,7 @@ from websockets.sync.server import ServerConnection, serve
 from mentorfeed.collect import bluesky, jetstream
 from mentorfeed.collect.archive import RawArchive
 from mentorfeed.collect.polite import Politeness
-from mentorfeed.ingest import import_files
+from mentorfeed.sources.ingest import import_files
 from mentorfeed.store import Store
 
 from .conftest import FakeBluesky, sort_at, view_tags

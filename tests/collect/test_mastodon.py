@@ -15,7 +15,7 @@ from mentorfeed.collect.archive import RawArchive
 from mentorfeed.collect.polite import Politeness
 from mentorfeed.collect.x import CollectReport
 from mentorfeed.errors import AuthError, SourceError
-from mentorfeed.ingest import import_files
+from mentorfeed.sources.ingest import import_files
 from mentorfeed.store import Store
 
 from . import fakes

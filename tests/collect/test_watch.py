@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
-from mentorfeed import api
+from mentorfeed import service
 from mentorfeed.collect.community import BlueskySettings, Community, MastodonSettings, XSettings
 from mentorfeed.collect.polite import Politeness
 from mentorfeed.config import Settings
 from mentorfeed.errors import ConfigError
+from mentorfeed.service import collecting
 
 from .conftest import FakeX
 from .fakes import Answer, Clock
@@ -45,9 +46,16 @@ def test_a_watch_run_rides_out_a_429_and_an_outage(fake_x: FakeX, tmp_path: Path
             fake_x.server.faults.extend([Answer(503, b"down")] * 5)
 
     started = time.perf_counter()
-    total = api.watch(settings, community(["#DermTwitter", "#DermJC"]), make_politeness=make,
-                      cycles=4, log=log.append, on_cycle=on_cycle, sleep=clock.sleep,
-                      now=clock.now)
+    total = collecting.watch(
+        settings,
+        community(["#DermTwitter", "#DermJC"]),
+        make_politeness=make,
+        cycles=4,
+        log=log.append,
+        on_cycle=on_cycle,
+        sleep=clock.sleep,
+        now=clock.now,
+    )
     elapsed = time.perf_counter() - started
     print("\n".join(statuses), f"\n4 cycles in {elapsed:.2f}s", sep="")
     assert total == len(older) + 1
@@ -56,7 +64,7 @@ def test_a_watch_run_rides_out_a_429_and_an_outage(fake_x: FakeX, tmp_path: Path
     assert any("failed" in s for s in statuses) and statuses[-1].endswith("new")
     collected = [r for r in log if r["event"] == "collected"]
     assert {r["source"] for r in collected} == {"x '#DermTwitter'", "x '#DermJC'"}
-    with api.open_store(settings) as store:
+    with service.posts.open_store(settings) as store:
         assert store.count_to_classify() == 0  # what arrived was classified
         assert store.get_post("x", newest["id"]) is not None
 
@@ -66,7 +74,7 @@ def test_nothing_to_watch_is_one_clear_error(tmp_path: Path,
     monkeypatch.delenv("MENTORFEED_X_BEARER_TOKEN", raising=False)
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'w.db'}", raw_dir=tmp_path / "r")
     with pytest.raises(ConfigError, match="Nothing to watch"):
-        api.watch(settings, community(["#DermTwitter"]),
+        collecting.watch(settings, community(["#DermTwitter"]),
                   make_politeness=lambda s, h: Politeness(s), cycles=1)
 
 
@@ -89,9 +97,10 @@ def test_watch_runs_every_platform_side_by_side(
                 "x-rate-limit-remaining": "0", "x-rate-limit-reset": str(int(clock.now()) + 20)}))
             fake_x.server.faults.extend([Answer(503, b"down")] * 5)
 
-    api.watch(settings, config, cycles=3, log=log.append, on_cycle=on_cycle, sleep=clock.sleep,
-              now=clock.now, make_politeness=lambda source, hint: Politeness(
-                  source, auth_hint=hint, sleep=clock.sleep, now=clock.now))
+    collecting.watch(settings, config, cycles=3, log=log.append, on_cycle=on_cycle,
+                     sleep=clock.sleep, now=clock.now,
+                     make_politeness=lambda source, hint: Politeness(
+                         source, auth_hint=hint, sleep=clock.sleep, now=clock.now))
     for record in log:
         if record["event"] in ("collected", "failed"):
             print(record["source"], record.get("pages"), record.get("new"),
@@ -102,6 +111,6 @@ def test_watch_runs_every_platform_side_by_side(
                          f"mastodon {fake_mastodon.url} #DermTwitter"}
     assert "x '#DermTwitter' failed" in statuses[1]
     assert "bluesky #dermsky 0 new" in statuses[1]  # nothing new, and not stopped by X
-    with api.open_store(settings) as store:
+    with service.posts.open_store(settings) as store:
         assert set(store.stats().by_platform) == {"x", "bluesky", "mastodon"}
         assert store.count_to_classify() == 0

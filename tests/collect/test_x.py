@@ -10,7 +10,7 @@ from mentorfeed.collect import x
 from mentorfeed.collect.archive import RawArchive
 from mentorfeed.collect.polite import Politeness
 from mentorfeed.errors import AuthError, SourceError
-from mentorfeed.ingest import import_files
+from mentorfeed.sources.ingest import import_files
 from mentorfeed.store import Store
 
 from . import fakes

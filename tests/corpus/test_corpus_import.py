@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from mentorfeed.api import build_demo, sample_files
 from mentorfeed.config import Settings, sqlite_url
+from mentorfeed.service.demo import build_demo
+from mentorfeed.service.posts import sample_files
 from mentorfeed.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,7 +12,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from mentorfeed.api import build_demo
+from mentorfeed.service.demo import build_demo
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

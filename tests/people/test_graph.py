@@ -14,7 +14,6 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from mentorfeed.api import build_demo
 from mentorfeed.people.activity import Activity, AuthorRow, Key, PostRow, load_activity
 from mentorfeed.people.graph import (
     CSV_HEADER,
@@ -24,6 +23,7 @@ from mentorfeed.people.graph import (
     export_edges_csv,
     export_gexf,
 )
+from mentorfeed.service.demo import build_demo
 from mentorfeed.store import Store
 
 SHIPPED = Path(__file__).resolve().parents[2] / "src" / "mentorfeed" / "data" / "corpus"

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from mentorfeed.api import build_demo
 from mentorfeed.people.activity import Activity, AuthorRow, Key, PostRow, load_activity
 from mentorfeed.people.profiles import build_profiles, evaluate_roles, institution
 from mentorfeed.people.roles import detect_role, post_evidence, stated_background
+from mentorfeed.service.demo import build_demo
 from mentorfeed.store import Store
 
 ROLES_FILE = Path(__file__).resolve().parents[2] / "src/mentorfeed/data/corpus/roles.jsonl"

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from mentorfeed.api import build_demo
 from mentorfeed.people.activity import Activity, AuthorRow, Key, PostRow, load_activity
 from mentorfeed.people.events import answer_number, event_time, question_number
 from mentorfeed.people.sessions import (
@@ -21,6 +20,7 @@ from mentorfeed.people.sessions import (
     follow_ups,
     upcoming_events,
 )
+from mentorfeed.service.demo import build_demo
 from mentorfeed.store import Store
 
 SHIPPED = Path(__file__).resolve().parents[2] / "src" / "mentorfeed" / "data" / "corpus"

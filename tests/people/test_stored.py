@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mentorfeed import api
+from mentorfeed import service
 from mentorfeed.config import Settings, sqlite_url
 from mentorfeed.people.activity import load_activity
 from mentorfeed.people.profiles import AuthorProfile, Signals, build_profiles
@@ -20,7 +20,7 @@ from mentorfeed.store import Store
 
 @pytest.fixture
 def demo(tmp_path: Path) -> Settings:
-    path, _, _ = api.build_demo(tmp_path / "demo.db")
+    path, _, _ = service.demo.build_demo(tmp_path / "demo.db")
     return Settings(database_url=sqlite_url(path))
 
 
@@ -32,7 +32,7 @@ def _summary(profile: AuthorProfile) -> tuple[object, ...]:
 
 
 def test_stored_profiles_equal_a_fresh_build(demo: Settings) -> None:
-    stored = api.profiles(demo)
+    stored = service.people.profiles(demo)
     with Store(demo.database_url) as store:
         activity = load_activity(store)
     for post in activity.posts:
@@ -44,7 +44,7 @@ def test_stored_profiles_equal_a_fresh_build(demo: Settings) -> None:
 
 
 def test_a_refresh_reads_only_the_new_posts(demo: Settings, tmp_path: Path) -> None:
-    again = api.refresh_people(demo)
+    again = service.people.refresh_people(demo)
     assert again.read == 0 and again.profiles >= 224
     table = tmp_path / "new.csv"
     with table.open("w", newline="", encoding="utf-8") as out:
@@ -57,11 +57,13 @@ def test_a_refresh_reads_only_the_new_posts(demo: Settings, tmp_path: Path) -> N
         writer.writerow(["x", "990000002", "Our clinic is hiring a nurse practitioner.",
                          "2025-04-02T12:00:00Z", "u990001", "newderm_resident", "Sam Q.",
                          "Dermatology resident, PGY-3"])
-    api.import_files(demo, [table])
-    profiles = api.profiles(demo)  # notices the store changed and refreshes
+    service.posts.import_files(demo, [table])
+    profiles = service.people.profiles(demo)  # notices the store changed and refreshes
     newcomer = profiles[("x", "u990001")]
     assert newcomer.role == "resident" and newcomer.signals.offers == 1
-    assert api.refresh_people(demo).read == 0  # both new posts were read once, then stored
+    assert (
+        service.people.refresh_people(demo).read == 0
+    )  # both new posts were read once, then stored
 
 
 def test_reading_on_several_processes_gives_the_same_traits(demo: Settings) -> None:

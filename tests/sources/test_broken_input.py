@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mentorfeed.ingest import import_files
+from mentorfeed.sources.ingest import import_files
 from mentorfeed.store import Store
 
 DATA = Path(__file__).resolve().parents[1] / "data"

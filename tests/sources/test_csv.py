@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mentorfeed.ingest import import_files
+from mentorfeed.sources.ingest import import_files
 from mentorfeed.store import Store
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from mentorfeed import api, browse
+from mentorfeed import service
 from mentorfeed.config import Settings, sqlite_url
 from mentorfeed.web import create_app
 from mentorfeed.web.security import CSRF_COOKIE
@@ -20,9 +20,9 @@ HOSTILE = Path(__file__).resolve().parents[1] / "data" / "web" / "hostile_x_v2.j
 @pytest.fixture(scope="session")
 def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """The sample store, built once: tests may add saved items but never remove posts."""
-    path, _, _ = api.build_demo(tmp_path_factory.mktemp("web-demo") / "demo.db")
+    path, _, _ = service.demo.build_demo(tmp_path_factory.mktemp("web-demo") / "demo.db")
     yield Settings(database_url=sqlite_url(path))
-    browse.close_stores()  # the pages keep one open store per database
+    service.opportunities.close_stores()  # the pages keep one open store per database
 
 
 @pytest.fixture(scope="session")
@@ -31,8 +31,8 @@ def hostile_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     imported and classified like any other."""
     path = tmp_path_factory.mktemp("web-hostile") / "hostile.db"
     settings = Settings(database_url=sqlite_url(path))
-    api.import_files(settings, [HOSTILE])
-    api.classify_store(settings)
+    service.posts.import_files(settings, [HOSTILE])
+    service.classifying.classify_store(settings)
     return settings
 
 

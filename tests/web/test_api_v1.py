@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import insert
 
-from mentorfeed import browse, tracking
+from mentorfeed import service
 from mentorfeed.config import Settings, sqlite_url
 from mentorfeed.match.profile import TraineeProfile
 from mentorfeed.models import Author, Post
@@ -183,7 +183,7 @@ def own(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory
                 _profile("990003", "fictional_res", "resident", {"acne": 1.0}, False)])
     with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as client:
         yield client, settings
-    browse.close_stores()
+    service.opportunities.close_stores()
 
 
 def _profile(author_id: str, handle: str, role: str, interests: dict[str, float],
@@ -231,12 +231,12 @@ def test_mentors_directory(own: tuple[TestClient, Settings]) -> None:
 
 def test_match_needs_a_profile_then_ranks(own: tuple[TestClient, Settings]) -> None:
     client, settings = own
-    tracking.forget_profile(settings)
+    service.tracking.forget_profile(settings)
     missing = client.get("/api/v1/match")
     assert missing.status_code == 404
     error = error_of(missing)
     assert error["code"] == "no_profile" and "profile" in str(error["message"])
-    tracking.save_profile(settings, TraineeProfile(stage="MS2", goals=["research"],
+    service.tracking.save_profile(settings, TraineeProfile(stage="MS2", goals=["research"],
                                                    interests=["hair"]))
     found = client.get("/api/v1/match", params={"limit": 5,
                                                 "today": "2025-11-01T12:00:00Z"}).json()
@@ -253,7 +253,7 @@ def test_match_needs_a_profile_then_ranks(own: tuple[TestClient, Settings]) -> N
     now = client.get("/api/v1/match", params={"limit": 5}).json()  # the page's fit, as of now
     assert now["mentors"] and [o["id"] for o in now["opportunities"]] == [first["id"]]
     assert now["opportunities"][0]["score"] == pytest.approx(first["fit"])
-    tracking.forget_profile(settings)
+    service.tracking.forget_profile(settings)
 
 
 def test_insights_figures(client: TestClient) -> None:

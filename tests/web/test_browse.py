@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, insert, select
 
-from mentorfeed import api, browse
-from mentorfeed.browse import OpportunityCard, OpportunityQuery
+from mentorfeed import service
 from mentorfeed.config import Settings, sqlite_url
 from mentorfeed.errors import QueryError
 from mentorfeed.match.profile import TraineeProfile
 from mentorfeed.models import Author, Post
+from mentorfeed.service import opportunities
+from mentorfeed.service.opportunities import OpportunityCard, OpportunityQuery
 from mentorfeed.store import Classification, Store, listing
 from mentorfeed.store.schema import author_profiles
 
@@ -29,7 +30,7 @@ def everything(settings: Settings, **filters: object) -> list[OpportunityCard]:
     cards: list[OpportunityCard] = []
     query = OpportunityQuery(per_page=50, **filters)  # type: ignore[arg-type]
     while True:
-        page = browse.list_opportunities(settings, query, today=TODAY)
+        page = opportunities.list_opportunities(settings, query, today=TODAY)
         cards += page.items
         if not page.has_next:
             return cards
@@ -39,7 +40,9 @@ def everything(settings: Settings, **filters: object) -> list[OpportunityCard]:
 def store_ids(settings: Settings, **filters: object) -> list[str]:
     """The same opportunities from `store.opportunities`, which the CLI uses (sorted by id:
     it leaves the order of posts made in the same second open)."""
-    found = api.opportunities(settings, today=TODAY.date(), limit=100_000, **filters)
+    found = opportunities.opportunities(
+        settings, today=TODAY.date(), limit=100_000, **filters
+    )
     return sorted(f"{o.post.platform}:{o.post.id}" for o in found)
 
 
@@ -119,23 +122,24 @@ def test_sort_by_deadline_puts_the_soonest_ahead_first(demo_settings: Settings) 
 @pytest.mark.parametrize("sort", ["newest", "deadline"])
 def test_pages_tile_the_listing(demo_settings: Settings, sort: str) -> None:
     """Small pages, walked one by one, give the same items as one big page."""
-    big = browse.list_opportunities(demo_settings, OpportunityQuery(sort=sort, per_page=100),
-                                    today=TODAY)
+    big = opportunities.list_opportunities(demo_settings,
+                                           OpportunityQuery(sort=sort, per_page=100), today=TODAY)
     small: list[OpportunityCard] = []
     for number in range(1, 15):
-        page = browse.list_opportunities(
+        page = opportunities.list_opportunities(
             demo_settings, OpportunityQuery(sort=sort, page=number, per_page=7), today=TODAY)
         assert page.page == number and page.per_page == 7 and page.has_next
         small += page.items
     assert [c.id for c in small] == [c.id for c in big.items[:98]]
-    beyond = browse.list_opportunities(demo_settings, OpportunityQuery(sort=sort, page=10_000),
-                                       today=TODAY)
+    beyond = opportunities.list_opportunities(demo_settings,
+                                              OpportunityQuery(sort=sort, page=10_000),
+                                              today=TODAY)
     assert beyond.items == [] and not beyond.has_next
 
 
 def test_per_page_is_capped(demo_settings: Settings) -> None:
-    page = browse.list_opportunities(demo_settings, OpportunityQuery(per_page=10_000))
-    assert page.per_page == browse.MAX_PER_PAGE == len(page.items)
+    page = opportunities.list_opportunities(demo_settings, OpportunityQuery(per_page=10_000))
+    assert page.per_page == opportunities.MAX_PER_PAGE == len(page.items)
 
 
 def test_search_uses_the_search_language(demo_settings: Settings) -> None:
@@ -149,7 +153,7 @@ def test_search_uses_the_search_language(demo_settings: Settings) -> None:
     both = everything(demo_settings, q="research", label="journal_club")
     assert all("journal_club" in c.labels for c in both)
     with pytest.raises(QueryError):
-        browse.list_opportunities(demo_settings, OpportunityQuery(q="-premed"))
+        opportunities.list_opportunities(demo_settings, OpportunityQuery(q="-premed"))
 
 
 @pytest.mark.parametrize("filters", [
@@ -172,7 +176,7 @@ def test_plans_for_a_large_store_give_the_same_pages(demo_settings: Settings,
     monkeypatch.setattr(listing, "_few_seen", {})
     walked: list[OpportunityCard] = []
     for number in range(1, 200):
-        page = browse.list_opportunities(demo_settings, OpportunityQuery(
+        page = opportunities.list_opportunities(demo_settings, OpportunityQuery(
             page=number, per_page=4, **filters), today=TODAY)  # type: ignore[arg-type]
         walked += page.items
         if not page.has_next:
@@ -183,38 +187,40 @@ def test_plans_for_a_large_store_give_the_same_pages(demo_settings: Settings,
 
 def test_unknown_sort_is_refused(demo_settings: Settings) -> None:
     with pytest.raises(ValueError, match="sort"):
-        browse.list_opportunities(demo_settings, OpportunityQuery(sort="oldest"))
+        opportunities.list_opportunities(demo_settings, OpportunityQuery(sort="oldest"))
 
 
 def test_fit_ranks_with_the_trainees_goals(demo_settings: Settings) -> None:
     trainee = TraineeProfile(stage="MS2", goals=["research"], interests=["skin of color"])
-    page = browse.list_opportunities(demo_settings, OpportunityQuery(sort="fit", per_page=30),
-                                     trainee=trainee, today=TODAY)
+    page = opportunities.list_opportunities(demo_settings,
+                                            OpportunityQuery(sort="fit", per_page=30),
+                                            trainee=trainee, today=TODAY)
     scored = [c for c in page.items if c.fit is not None]
     assert len(scored) >= 10
     assert [c.fit for c in scored] == sorted((c.fit for c in scored), reverse=True)
     assert scored[0].fit_reasons and "research_collaboration" in scored[0].labels
     assert all(c.state == "open" for c in scored)
     assert page.total is not None and page.total >= len(page.items)
-    plain = browse.list_opportunities(demo_settings, OpportunityQuery(sort="fit"), today=TODAY)
-    newest = browse.list_opportunities(demo_settings, OpportunityQuery(), today=TODAY)
+    plain = opportunities.list_opportunities(demo_settings, OpportunityQuery(sort="fit"),
+                                             today=TODAY)
+    newest = opportunities.list_opportunities(demo_settings, OpportunityQuery(), today=TODAY)
     assert [c.id for c in plain.items] == [c.id for c in newest.items]
     assert all(c.fit is None for c in plain.items)
 
 
 def test_detail_has_the_thread_and_similar_calls(demo_settings: Settings) -> None:
     grouped = next(c for c in everything(demo_settings) if c.posts_in_group > 1)
-    detail = browse.get_opportunity(demo_settings, grouped.id, today=TODAY)
+    detail = opportunities.get_opportunity(demo_settings, grouped.id, today=TODAY)
     assert detail is not None and detail.card.id == grouped.id
     assert len(detail.thread) == grouped.posts_in_group
     assert detail.thread[0].id == grouped.id
     assert grouped.id not in {c.id for c in detail.similar}
     assert all(grouped.labels[0] in c.labels and c.state == "open" for c in detail.similar)
     follow_up = detail.thread[-1].id  # any post of the call leads to the call
-    again = browse.get_opportunity(demo_settings, follow_up, today=TODAY)
+    again = opportunities.get_opportunity(demo_settings, follow_up, today=TODAY)
     assert again is not None and again.card.id == grouped.id
-    assert browse.get_opportunity(demo_settings, "x:0") is None
-    assert browse.get_opportunity(demo_settings, "no-colon") is None
+    assert opportunities.get_opportunity(demo_settings, "x:0") is None
+    assert opportunities.get_opportunity(demo_settings, "no-colon") is None
 
 
 @pytest.fixture
@@ -226,7 +232,7 @@ def own_store(demo_settings: Settings, tmp_path: Path) -> Iterator[Settings]:
     shutil.copy(source, tmp_path / "copy.db")
     settings = Settings(database_url=sqlite_url(tmp_path / "copy.db"))
     yield settings
-    browse.close_stores()
+    opportunities.close_stores()
 
 
 def test_role_comes_from_the_profile_and_is_unknown_without_one(own_store: Settings) -> None:
@@ -249,7 +255,7 @@ def test_role_comes_from_the_profile_and_is_unknown_without_one(own_store: Setti
 def test_a_change_to_the_store_shows_at_once(own_store: Settings) -> None:
     """Answers are kept while the store is unchanged, and only so long."""
     query = OpportunityQuery(q="fictional", open_only=True)
-    assert browse.list_opportunities(own_store, query).items == []
+    assert opportunities.list_opportunities(own_store, query).items == []
     author = Author(platform="x", id="990201", handle="fictional_new")
     post = Post(platform="x", id="990000000000000201", url=None, author_id="990201",
                 text="A fictional research call, apply now", created_at=datetime.now(UTC),
@@ -258,28 +264,29 @@ def test_a_change_to_the_store_shows_at_once(own_store: Settings) -> None:
         store.upsert([post], [author], source="test")
         store.save_classifications([(post.key, Classification(
             ["research_collaboration"], {}, {}, [], "test", "test"))])
-    found = browse.list_opportunities(own_store, query).items
+    found = opportunities.list_opportunities(own_store, query).items
     assert [c.id for c in found] == ["x:990000000000000201"]
 
 
-def test_a_store_rebuilt_at_the_same_path_is_read_afresh(own_store: Settings,
-                                                          tmp_path: Path) -> None:
+def test_a_store_rebuilt_at_the_same_path_is_read_afresh(
+    own_store: Settings, tmp_path: Path
+) -> None:
     path = Path(own_store.database_url.removeprefix("sqlite:///"))
-    before = browse.list_opportunities(own_store, OpportunityQuery(per_page=3)).items
+    before = opportunities.list_opportunities(own_store, OpportunityQuery(per_page=3)).items
     assert before
     with Store(sqlite_url(tmp_path / "empty.db")) as store, store.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        stale.unlink(missing_ok=True)  # as `api.build_demo` clears the way
+        stale.unlink(missing_ok=True)  # as `service.demo.build_demo` clears the way
     shutil.copy(tmp_path / "empty.db", path)
-    assert browse.list_opportunities(own_store, OpportunityQuery(per_page=3)).items == []
+    assert opportunities.list_opportunities(own_store, OpportunityQuery(per_page=3)).items == []
 
 
 @pytest.mark.postgres
 def test_the_listing_on_postgresql(postgres_url: str, demo_settings: Settings) -> None:
     settings = Settings(database_url=postgres_url)
-    api.import_files(settings, api.sample_files())
-    api.classify_store(settings)
+    service.posts.import_files(settings, service.posts.sample_files())
+    service.classifying.classify_store(settings)
     try:
         for filters in ({}, {"label": "journal_club"}, {"open_only": True, "topic": "hair"},
                         {"sort": "deadline"}):
@@ -290,10 +297,10 @@ def test_the_listing_on_postgresql(postgres_url: str, demo_settings: Settings) -
         assert found and all("research" in c.text.lower() for c in found)
         assert len(everything(settings, q="research -premed")) < len(found)
         card = everything(settings, label="journal_club")[0]
-        detail = browse.get_opportunity(settings, card.id, today=TODAY)
+        detail = opportunities.get_opportunity(settings, card.id, today=TODAY)
         assert detail is not None and detail.thread[0].id == card.id
     finally:
-        browse.close_stores()
+        opportunities.close_stores()
 
 
 def test_a_store_from_before_facet_times_lists_the_same_after_upgrading(
@@ -311,7 +318,7 @@ def test_a_store_from_before_facet_times_lists_the_same_after_upgrading(
         command.downgrade(config, "0006")
         assert "created_at" not in {c[1] for c in conn.exec_driver_sql(
             "PRAGMA table_info(post_facets)")}
-    browse.close_stores()
+    opportunities.close_stores()
     with Store(own_store.database_url) as store, store.engine.connect() as conn:  # upgrades
         assert conn.exec_driver_sql(
             "SELECT count(*) FROM post_facets JOIN posts ON posts.pk = post_facets.post_pk "
@@ -326,8 +333,9 @@ def test_the_stores_opportunities_read_their_posts_in_batches(
     from mentorfeed.store import classified
 
     def calls() -> list[tuple[object, list[object], object]]:
-        return [(o.post.key, [p.key for p in o.posts], o.deadline) for o in api.opportunities(
-            demo_settings, today=TODAY.date(), limit=100_000)]
+        return [(o.post.key, [p.key for p in o.posts], o.deadline)
+                for o in opportunities.opportunities(demo_settings, today=TODAY.date(),
+                                                     limit=100_000)]
 
     whole = calls()
     monkeypatch.setattr(classified, "MEMBERS_AT_ONCE", 7)

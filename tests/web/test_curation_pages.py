@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
 
-from mentorfeed import answer_cache, browse, curation
+from mentorfeed import service
 from mentorfeed.config import Settings, sqlite_url
 from mentorfeed.web import create_app
 from mentorfeed.web.rendering import opportunity_url
@@ -36,7 +36,7 @@ def own_settings(demo_settings: Settings, tmp_path_factory: pytest.TempPathFacto
     with closing(sqlite3.connect(source)) as old, closing(sqlite3.connect(copy)) as new:
         old.backup(new)
     yield Settings(database_url=sqlite_url(copy))
-    browse.close_stores()
+    service.opportunities.close_stores()
 
 
 @pytest.fixture
@@ -96,7 +96,7 @@ def test_a_correction_on_a_card_shows_at_once(own: TestClient,
     before = cards(page.text)
     api_before = own.get("/api/v1/opportunities", params={"open_only": "false"}).json()
     kept = ("opportunities-page", "/opportunities", "filtered=1", date.today())
-    assert answer_cache.peek(own_settings.database_url, kept) is not None
+    assert service.cache.peek(own_settings.database_url, kept) is not None
     post_id, card = next((i, c) for i, c in before.items() if "journal_club" not in badges(c))
     assert "Corrected" not in card
     api_card = next(item for item in api_before["items"] if item["id"] == post_id)
@@ -183,7 +183,7 @@ def test_the_review_page_lists_the_least_sure_first(own: TestClient,
     assert '<a href="/review" aria-current="page">Review</a>' in page.text
     assert '<script src="/static/review.js" defer></script>' in page.text
     shown = review_ids(page.text)
-    queue = curation.review_queue(own_settings, 20)
+    queue = service.curation.review_queue(own_settings, 20)
     assert shown == [f"{post.platform}:{post.id}" for post, _ in queue] and len(shown) == 20
     margins = [found.margin for _, found in queue]
     assert all(m is not None for m in margins)

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 
-from mentorfeed import browse
+from mentorfeed import service
 from mentorfeed.config import Settings, sqlite_url
 from mentorfeed.models import Author, Post
 from mentorfeed.store import Classification, Store
@@ -106,7 +106,7 @@ def hostile(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory
     with TestClient(create_app(Settings(database_url=sqlite_url(path))),
                     base_url="http://127.0.0.1:8000") as client:
         yield client
-    browse.close_stores()
+    service.opportunities.close_stores()
 
 
 def test_hostile_text_in_the_feed_is_text(hostile: TestClient) -> None:

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from mentorfeed import api, directory, insights
+from mentorfeed import service
 from mentorfeed.config import Settings, sqlite_url
 from mentorfeed.people import stored
+from mentorfeed.service import mentors
 from mentorfeed.store import Opportunity
 from mentorfeed.store.schema import author_profiles
 from mentorfeed.web import create_app
@@ -35,15 +36,15 @@ def settings(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory) 
 
 @pytest.fixture(scope="module")
 def calls(settings: Settings) -> list[Opportunity]:
-    return api.opportunities(settings, limit=1_000_000)
+    return service.opportunities.opportunities(settings, limit=1_000_000)
 
 
 @pytest.fixture(scope="module")
-def figures(settings: Settings) -> insights.Insights:
-    return insights.insights(settings, period="quarter", top=10, examples=2)
+def figures(settings: Settings) -> service.insights.Insights:
+    return service.insights.insights(settings, period="quarter", top=10, examples=2)
 
 
-def test_label_counts_equal_the_listed_opportunities(figures: insights.Insights,
+def test_label_counts_equal_the_listed_opportunities(figures: service.insights.Insights,
                                                      calls: list[Opportunity]) -> None:
     by_label = Counter(label for c in calls for label in set(c.classification.labels))
     assert figures.opportunities == len(calls) > 100
@@ -53,7 +54,7 @@ def test_label_counts_equal_the_listed_opportunities(figures: insights.Insights,
         assert row.share == pytest.approx(by_label[row.label] / len(calls))
 
 
-def test_the_timeline_counts_each_quarter(figures: insights.Insights,
+def test_the_timeline_counts_each_quarter(figures: service.insights.Insights,
                                           calls: list[Opportunity]) -> None:
     def quarter(c: Opportunity) -> str:
         when = c.post.created_at
@@ -73,22 +74,22 @@ def test_the_timeline_counts_each_quarter(figures: insights.Insights,
 @pytest.mark.parametrize("period", ["month", "year"])
 def test_other_periods_add_up_to_the_same_total(settings: Settings, period: str,
                                                 calls: list[Opportunity]) -> None:
-    found = insights.insights(settings, period=period, examples=0)  # type: ignore[arg-type]
+    found = service.insights.insights(settings, period=period, examples=0)  # type: ignore[arg-type]
     assert sum(p.total for p in found.timeline) == len(calls)
     name = {"month": r"\d{4}-\d{2}", "year": r"\d{4}"}[period]
     assert all(re.fullmatch(name, p.period) for p in found.timeline)
 
 
-def test_top_topics_are_the_most_frequent_extracted_topics(figures: insights.Insights,
+def test_top_topics_are_the_most_frequent_extracted_topics(figures: service.insights.Insights,
                                                            calls: list[Opportunity]) -> None:
     topics = Counter(t for c in calls for t in set(c.classification.extract.get("topics") or ()))
     expected = sorted(topics.items(), key=lambda item: (-item[1], item[0]))[:10]
     assert [(t.topic, t.opportunities) for t in figures.topics] == expected
 
 
-def test_most_engaged_mentors_come_from_the_profiles(figures: insights.Insights,
+def test_most_engaged_mentors_come_from_the_profiles(figures: service.insights.Insights,
                                                      settings: Settings) -> None:
-    with api.open_store(settings) as store, store.engine.connect() as conn:
+    with service.posts.open_store(settings) as store, store.engine.connect() as conn:
         rows = [r._mapping for r in conn.execute(author_profiles.select())]
     engaged = sorted(((r["signals"]["trainee_replies"] + r["signals"]["jc_answers"], r["handle"])
                       for r in rows if r["role"] in ("dermatologist", "resident")
@@ -99,10 +100,10 @@ def test_most_engaged_mentors_come_from_the_profiles(figures: insights.Insights,
 
 
 def test_examples_carry_their_label_and_the_surest_come_first(
-        figures: insights.Insights, calls: list[Opportunity]) -> None:
+        figures: service.insights.Insights, calls: list[Opportunity]) -> None:
     by_key = {c.post.key: c for c in calls}
     # Examples are picked among the latest EXAMPLE_CANDIDATES calls: here that is all of them.
-    assert all(row.opportunities < insights.EXAMPLE_CANDIDATES for row in figures.table)
+    assert all(row.opportunities < service.insights.EXAMPLE_CANDIDATES for row in figures.table)
     for row in figures.table:
         assert row.examples, row.label
         for example in row.examples:
@@ -116,18 +117,18 @@ def test_examples_carry_their_label_and_the_surest_come_first(
 
 def test_a_platform_filter_counts_only_that_platform(settings: Settings,
                                                      calls: list[Opportunity]) -> None:
-    found = insights.insights(settings, platform="bluesky", examples=1)
+    found = service.insights.insights(settings, platform="bluesky", examples=1)
     assert found.opportunities == sum(c.post.platform == "bluesky" for c in calls)
     assert all(e.platform == "bluesky" for row in found.table for e in row.examples)
 
 
 def test_an_unknown_period_is_refused(settings: Settings) -> None:
     with pytest.raises(ValueError, match="period"):
-        insights.insights(settings, period="week")  # type: ignore[arg-type]
+        service.insights.insights(settings, period="week")  # type: ignore[arg-type]
 
 
 def test_the_page_shows_the_figures_as_tables_and_bars(settings: Settings,
-                                                       figures: insights.Insights) -> None:
+                                                       figures: service.insights.Insights) -> None:
     with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as web:
         page = web.get("/insights")
         monthly = web.get("/insights", params={"period": "month", "platform": "x"})
@@ -150,28 +151,30 @@ def test_the_page_shows_the_figures_as_tables_and_bars(settings: Settings,
 
 def test_empty_store_says_how_to_fill_it(tmp_path: Path) -> None:
     settings = Settings(database_url=sqlite_url(tmp_path / "empty.db"))
-    found = insights.insights(settings)
+    found = service.insights.insights(settings)
     assert found.opportunities == 0 and found.timeline == [] and found.mentors == []
     with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as web:
         text = web.get("/insights").text
-        mentors = web.get("/mentors").text
+        page_text = web.get("/mentors").text
     assert "No opportunities yet" in text and "mentorfeed demo" in text
-    assert "No mentor profiles yet" in mentors and "mentorfeed people" in mentors
+    assert "No mentor profiles yet" in page_text and "mentorfeed people" in page_text
 
 
 @pytest.mark.postgres
 def test_postgresql_gives_the_same_figures_and_directory(
-        postgres_url: str, settings: Settings, figures: insights.Insights) -> None:
+        postgres_url: str, settings: Settings, figures: service.insights.Insights) -> None:
     """The same sample store on PostgreSQL: same insights, same mentor directory page."""
     pg = Settings(database_url=postgres_url)
-    api.import_files(pg, api.sample_files())
-    api.classify_store(pg)
-    with api.open_store(pg) as store:
-        stored.save_profiles(store, api.people(settings).profiles.values())
-        found = insights.compute(store.engine, period="quarter", top=10, examples=2)
-        page = directory.directory(store.engine, directory.DirectoryQuery(topic="hair"))
-    with api.open_store(settings) as store:
-        expected = directory.directory(store.engine, directory.DirectoryQuery(topic="hair"))
+    service.posts.import_files(pg, service.posts.sample_files())
+    service.classifying.classify_store(pg)
+    with service.posts.open_store(pg) as store:
+        stored.save_profiles(store, service.people.people(settings).profiles.values())
+        found = service.insights.compute(store.engine, period="quarter", top=10, examples=2)
+        page = mentors.directory(
+            store.engine, mentors.DirectoryQuery(topic="hair")
+        )
+    with service.posts.open_store(settings) as store:
+        expected = mentors.directory(store.engine, mentors.DirectoryQuery(topic="hair"))
     assert found.opportunities == figures.opportunities
     assert [(p.period, p.total, p.by_label) for p in found.timeline] == \
         [(p.period, p.total, p.by_label) for p in figures.timeline]

@@ -18,12 +18,12 @@ from urllib.parse import unquote
 import pytest
 from fastapi.testclient import TestClient
 
-from mentorfeed import api
+from mentorfeed import service
 from mentorfeed.collect.community import load as load_community
 from mentorfeed.config import Settings, sqlite_url
 from mentorfeed.match.profile import TraineeProfile
+from mentorfeed.service.tracking import forget_profile, save_profile
 from mentorfeed.store.schema import author_profiles
-from mentorfeed.tracking import forget_profile, save_profile
 from mentorfeed.web import create_app, people_cache
 from mentorfeed.web.people_cache import people_view
 
@@ -42,7 +42,7 @@ SESSION = "x:DermJC:2023-09-15T01:00"
 CONFIG_OPT_OUT = "DrKarimSkin"  # a sample account, listed as opted out in the test's config
 HOSTILE_REPLY = ('@scope_and_skin <script>alert("jc")</script> what about <b>bold</b> claims? '
                  '\u202eevil #DermJC')
-# The sample store describes the day after its newest post (api.as_of): 2026-05-15.
+# The sample store describes the day after its newest post (service.people.as_of): 2026-05-15.
 ANNOUNCEMENT = ("#DermJC next Tuesday, May 19, 9pm ET: teledermatology follow-up visits. "
                 "Students, residents, attendings: everyone welcome!")
 EXTRA_POSTS = [
@@ -69,7 +69,9 @@ def _copy_store(source: Settings, target: Path) -> Settings:
 def refresh_profiles(settings: Settings) -> None:
     """Fill author_profiles as `mentorfeed people` does, with a community config that lists
     one sample dermatologist under [people] opt_out."""
-    api.refresh_people(settings, community=replace(load_community(), opt_out=[CONFIG_OPT_OUT]))
+    service.people.refresh_people(
+        settings, community=replace(load_community(), opt_out=[CONFIG_OPT_OUT])
+    )
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +79,7 @@ def people_settings(demo_settings: Settings, tmp_path_factory: pytest.TempPathFa
                     ) -> Settings:
     folder = tmp_path_factory.mktemp("people-pages")
     settings = _copy_store(demo_settings, folder / "people.db")
-    session = next(s for s in api.people(settings).sessions if s.id == SESSION)
+    session = next(s for s in service.people.people(settings).sessions if s.id == SESSION)
     answer = session.questions[0].answers[0]  # the first answer to Q1
     table = folder / "extra.csv"
     with table.open("w", newline="", encoding="utf-8") as out:
@@ -101,8 +103,8 @@ def people_settings(demo_settings: Settings, tmp_path_factory: pytest.TempPathFa
                                  "text": text, "created_at": f"2025-0{m + 3}-1{n}T15:00:00Z",
                                  "url": f"https://x.com/{author['author_handle']}/status/99{n}{m}",
                                  "author_followers": 120, **author})
-    api.import_files(settings, [table])
-    api.classify_store(settings)
+    service.posts.import_files(settings, [table])
+    service.classifying.classify_store(settings)
     refresh_profiles(settings)
     return settings
 
@@ -135,7 +137,7 @@ def _text(page: str) -> str:
 
 
 def _profile_rows(settings: Settings) -> list[dict[str, Any]]:
-    with api.open_store(settings) as store, store.engine.connect() as conn:
+    with service.posts.open_store(settings) as store, store.engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(author_profiles.select())]
 
 
@@ -240,7 +242,7 @@ def test_for_me_ranks_mentors_with_reasons_and_supporting_posts(
         web: TestClient, people_settings: Settings, trainee: TraineeProfile) -> None:
     page = web.get("/mentors?for=me")
     text = _text(page.text)
-    found = api.match(people_settings, trainee, limit=20)
+    found = service.people.match(people_settings, trainee, limit=20)
     hidden = {"optout_derm_fict", CONFIG_OPT_OUT}  # the stored profiles say they opted out
     expected = [m.handle for m in found.mentors if m.handle not in hidden]
     shown = re.findall(r'<a href="/mentors/[^"]+">@([^<]+)</a>', page.text)
@@ -257,7 +259,7 @@ def test_journal_clubs_lists_past_sessions_newest_first(web: TestClient,
                                                         people_settings: Settings) -> None:
     page = web.get("/journal-clubs")
     assert page.status_code == 200
-    sessions = api.people(people_settings).sessions
+    sessions = service.people.people(people_settings).sessions
     links = re.findall(r'href="/journal-clubs/([^"]+)"', page.text)
     newest_first = sorted(sessions, key=lambda s: s.start, reverse=True)
     assert [unquote(html.unescape(link)) for link in links] == \
@@ -307,7 +309,7 @@ def test_my_follow_ups_name_the_people_i_talked_with(web: TestClient,
 
 def test_a_session_reads_question_by_question(web: TestClient,
                                               people_settings: Settings) -> None:
-    session = next(s for s in api.people(people_settings).sessions
+    session = next(s for s in service.people.people(people_settings).sessions
                    if s.id == "x:DermJC:2023-09-15T01:00")
     page = web.get("/journal-clubs/x:DermJC:2023-09-15T01:00")
     assert page.status_code == 200
@@ -372,10 +374,10 @@ def test_the_people_cache_is_reused_until_the_store_changes(demo_settings: Setti
     table.write_text("platform,id,text,created_at,author_id,author_handle\n"
                      "x,9950000,Q1: what did you think of the methods? #DermJC,"
                      "2026-05-14T12:00:00Z,990005,fict_cache_host\n", encoding="utf-8")
-    api.import_files(settings, [table])
+    service.posts.import_files(settings, [table])
     assert people_view(state) is not first  # one more post
     second = people_view(state)
-    api.classify_store(settings)
+    service.classifying.classify_store(settings)
     third = people_view(state)
     assert third is not second and ("x", "9950000") in third.posts  # classified since
 
@@ -399,7 +401,7 @@ def test_while_a_long_rebuild_runs_the_pages_show_the_previous_view_and_say_so(
         table.write_text("platform,id,text,created_at,author_id,author_handle\n"
                          "x,9950001,Q1: what did you make of the cohort? #DermJC,"
                          "2026-05-14T12:00:00Z,990006,fict_slow_host\n", encoding="utf-8")
-        api.import_files(settings, [table])
+        service.posts.import_files(settings, [table])
         monkeypatch.setattr(people_cache, "_new_view", held)
         monkeypatch.setattr(people_cache, "WAIT_SECONDS", 0.2)
         page = client.get("/journal-clubs")

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from mentorfeed import api, browse, tracking
+from mentorfeed import service
 from mentorfeed.config import Settings
 from mentorfeed.errors import ConfigError
 from mentorfeed.match.profile import TraineeProfile
+from mentorfeed.service import tracking
 from mentorfeed.store import Store
 
 HOSTILE = Path(__file__).resolve().parents[1] / "data" / "web" / "hostile_x_v2.json"
@@ -25,9 +26,9 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Setting
     else:
         url = request.getfixturevalue("postgres_url")
     settings = Settings(database_url=url)
-    api.import_files(settings, [HOSTILE])
+    service.posts.import_files(settings, [HOSTILE])
     yield settings
-    browse.close_stores()  # before the test database is dropped
+    service.opportunities.close_stores()  # before the test database is dropped
 
 
 def test_saving_changing_and_removing(settings: Settings) -> None:
@@ -44,7 +45,9 @@ def test_saving_changing_and_removing(settings: Settings) -> None:
     assert total == 2 and [i.opportunity_id for i in items] == [FIRST, SECOND]
     assert items[0].text.startswith("Looking for a medical student")
     assert items[0].author_handle == "mallory_derm_test" and items[0].url
-    assert [i.opportunity_id for i in tracking.saved(settings, status="ongoing")[0]] == [SECOND]
+    assert [i.opportunity_id for i in tracking.saved(settings, status="ongoing")[0]] == [
+        SECOND
+    ]
     assert tracking.statuses_of(settings, [FIRST, SECOND, "x:0"]) == {
         FIRST: "contacted", SECOND: "ongoing"}
 

@@ -18,8 +18,8 @@ from typing import Any
 import orjson
 
 from mentorfeed.classify.features import PostInput
-from mentorfeed.ingest import import_files
 from mentorfeed.sources._common import hashtags_in, parse_iso, urls_in
+from mentorfeed.sources.ingest import import_files
 from mentorfeed.store import Store
 
 

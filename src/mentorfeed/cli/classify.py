@@ -19,7 +19,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from mentorfeed import api
+from mentorfeed import service
 from mentorfeed.cli.app import (
     CountProgress,
     Platform,
@@ -45,25 +45,29 @@ def train(
     of corpus/real/ (outside the held-out sources) and the store's corrections; then compare
     the new model with the one in use on the held-out real sources."""
     try:
-        before = api.load_classifier()
+        before = service.classifying.load_classifier()
     except ModelError:  # none, or one an older mentorfeed made: nothing to compare with
         before = None
     with errors.status("Training (with 5-fold cross-validation)..."):
-        result = api.train_model(output, settings_of(ctx))
+        result = service.classifying.train_model(output, settings_of(ctx))
     counts = result.counts
     thresholds = ", ".join(f"{k} {v:.2f}" for k, v in result.model.info["thresholds"].items())
     console.print(f"Model {result.model.version} trained on {result.examples:,} posts "
                   f"({counts['written']:,} written, {counts['real']:,} real, "
                   f"{counts['corrections']:,} corrections from the store), saved in "
                   f"{result.folder}.\nThresholds: {thresholds}.")
-    new = api.heldout_figures(result.model)
+    new = service.classifying.heldout_figures(result.model)
     if not new.get("posts"):
         return
     table = Table(title=f"held-out real sources: {new['posts']} posts, "
                   f"{new['opportunities']} opportunities", header_style="bold")
     for column in ("model", "opportunity F1", "macro F1", "non-opportunities called one"):
         table.add_column(column, justify="left" if column == "model" else "right")
-    rows = [(f"before ({before.version})", api.heldout_figures(before))] if before else []
+    rows = (
+        [(f"before ({before.version})", service.classifying.heldout_figures(before))]
+        if before
+        else []
+    )
     for name, figures in [*rows, (f"after ({result.model.version})", new)]:
         table.add_row(name, f"{figures['opportunity']['f1']:.2f}", f"{figures['macro_f1']:.2f}",
                       f"{figures['false_positive_rate']:.1%}")
@@ -92,7 +96,7 @@ def classify(
             raise MentorfeedError(f"{input_file} is not a file.")
         with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
                       TimeElapsedColumn(), console=errors) as progress:
-            report = api.classify_file(input_file, output,
+            report = service.classifying.classify_file(input_file, output,
                                        progress=CountProgress(progress, input_file.name))
         for problem in report.problems[:25]:
             errors.print(Text(problem, style="red"), soft_wrap=True)
@@ -103,13 +107,13 @@ def classify(
             raise typer.Exit(1)
         return
     with Progress(*count_columns(), console=errors) as progress:
-        report = api.classify_store(settings_of(ctx), everything=everything,
+        report = service.classifying.classify_store(settings_of(ctx), everything=everything,
                                     progress=CountProgress(progress, "classifying"))
     console.print(f"Classified {report.posts:,} posts with model {report.model_version}: "
                   f"{report.opportunity_posts:,} opportunity posts, "
                   f"{report.opportunities:,} opportunities in the store.")
     with console.status("Updating the author profiles"):
-        people = api.refresh_people(settings_of(ctx))
+        people = service.people.refresh_people(settings_of(ctx))
     console.print(f"Profiles of {people.profiles:,} authors updated ({people.read:,} posts read "
                   f"for the first time) in {people.seconds:.1f} s.")
 
@@ -129,7 +133,7 @@ def evaluate(
     beside a keyword baseline; extraction accuracy per field."""
     if people:
         with errors.status("Evaluating people on the sample corpus..."):
-            figures = api.evaluate_people()
+            figures = service.people.evaluate_people()
         output.write_bytes(orjson.dumps(figures, option=orjson.OPT_INDENT_2))
         _print_people_evaluation(figures)
         console.print(f"Figures written to {output}.")
@@ -137,7 +141,7 @@ def evaluate(
     if fresh is None and Path("corpus/fresh/fresh.jsonl").is_file():
         fresh = Path("corpus/fresh/fresh.jsonl")
     with errors.status("Evaluating (cross-validation, test split, fresh posts)..."):
-        report = api.evaluate_model(fresh)
+        report = service.classifying.evaluate_model(fresh)
     output.write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))
     _print_evaluation(report)
     console.print(f"Figures written to {output}.")
@@ -243,7 +247,7 @@ def opportunities_(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
 ) -> None:
     """List opportunities (one per call, with all its posts) with filters."""
-    found = api.opportunities(
+    found = service.opportunities.opportunities(
         settings_of(ctx), label=label, audience=audience, topic=topic,
         form=form.value if form else None, platform=platform.value if platform else None,
         state=state.value if state else None,
@@ -252,7 +256,7 @@ def opportunities_(
     if as_json:
         for item in found:
             sys.stdout.write(orjson.dumps({
-                **api.post_summary(item.post), "labels": item.classification.labels,
+                **service.posts.post_summary(item.post), "labels": item.classification.labels,
                 "extract": item.classification.extract, "links": item.classification.links,
                 "why": item.classification.why, "state": item.state,
                 "deadline": item.deadline.isoformat() if item.deadline else None,

@@ -8,7 +8,7 @@ from typing import Annotated
 import orjson
 import typer
 
-from mentorfeed import api
+from mentorfeed import service
 from mentorfeed.cli.app import app, console, errors, settings_of
 from mentorfeed.collect import community
 from mentorfeed.collect.polite import Politeness
@@ -57,7 +57,7 @@ def collect_x(
 
     The bearer token comes from MENTORFEED_X_BEARER_TOKEN; MENTORFEED_X_API_URL changes the
     endpoint."""
-    report = api.collect_x(
+    report = service.collecting.collect_x(
         settings_of(ctx), query, since=since, until=until, full_archive=full_archive,
         max_pages=max_pages, on_page=lambda n: errors.print(f"X: page {n}", end="\r"),
         politeness=politeness("X", "it is wrong or expired; set MENTORFEED_X_BEARER_TOKEN "
@@ -85,7 +85,7 @@ def collect_bluesky(
     settings = settings_of(ctx)
     if live:
         try:
-            report = api.follow_jetstream(settings, tag or [])
+            report = service.collecting.follow_jetstream(settings, tag or [])
         except KeyboardInterrupt:
             console.print("Stopped following; the next run replays from the saved cursor.")
             return
@@ -93,7 +93,7 @@ def collect_bluesky(
         return
     hint = "check MENTORFEED_BLUESKY_HANDLE and MENTORFEED_BLUESKY_APP_PASSWORD"
     for options in [{"tag": t} for t in tag or []] + [{"query": q} for q in query or []]:
-        report = api.collect_bluesky(settings, max_pages=max_pages,
+        report = service.collecting.collect_bluesky(settings, max_pages=max_pages,
                                      politeness=politeness("Bluesky", hint), **options)
         what = f"#{options['tag']}" if "tag" in options else repr(options["query"])
         console.print(f"Bluesky {what}: {report.pages} pages, {report.posts} posts "
@@ -114,7 +114,7 @@ def collect_mastodon(
     wants one, comes from MENTORFEED_MASTODON_TOKEN."""
     for server in instance:
         for name in tag:
-            report = api.collect_mastodon(
+            report = service.collecting.collect_mastodon(
                 settings_of(ctx), server, name, max_pages=max_pages,
                 politeness=politeness(server, "check MENTORFEED_MASTODON_TOKEN"))
             console.print(f"{server} #{name}: {report.pages} pages, {report.posts} posts "
@@ -134,7 +134,7 @@ def forget(
     Deleted or withdrawn content must not linger: labels, search index and raw pages go too."""
     if not post and not author:
         raise typer.BadParameter("name at least one --post or --author.")
-    report = api.forget(settings_of(ctx), posts=post or [], authors=author or [])
+    report = service.collecting.forget(settings_of(ctx), posts=post or [], authors=author or [])
     console.print(f"Forgot {report.posts} posts and {report.authors} authors; rewrote "
                   f"{report.pages} raw pages.")
 
@@ -164,8 +164,14 @@ def watch(
     console.print(f"Watching {config.name}; Ctrl-C stops, and every source goes on from "
                   "where it stopped next time.")
     try:
-        total = api.watch(settings, config, make_politeness=politeness, cycles=cycles,
-                          log=log, on_cycle=lambda cycle: console.print(cycle.status()))
+        total = service.collecting.watch(
+            settings,
+            config,
+            make_politeness=politeness,
+            cycles=cycles,
+            log=log,
+            on_cycle=lambda cycle: console.print(cycle.status()),
+        )
     except KeyboardInterrupt:
         console.print("Stopped watching.")
         return

@@ -11,7 +11,7 @@ import orjson
 import typer
 from rich.text import Text
 
-from mentorfeed import api, curation
+from mentorfeed import service
 from mentorfeed.classify.labels import FORMS, LABELS
 from mentorfeed.cli.app import app, console, settings_of
 from mentorfeed.models import Post
@@ -38,7 +38,7 @@ def label(
     model (`mentorfeed train`)."""
     if bool(labels) == none:
         raise typer.BadParameter("give either --as LABEL (one or more) or --none.")
-    done = curation.correct(settings_of(ctx), post, [str(x) for x in labels or ()],
+    done = service.curation.correct(settings_of(ctx), post, [str(x) for x in labels or ()],
                             form=str(form) if form else None)
     console.print(Text.assemble(
         f"{done.post.platform}:{done.post.id} is now ",
@@ -62,12 +62,20 @@ def review(
     first letter (c call, e event, r resource), or n for not an opportunity; Enter keeps the
     model's answer (that counts as a confirmation), s skips, q quits."""
     settings = settings_of(ctx)
-    queue = curation.review_queue(settings, limit)
+    queue = service.curation.review_queue(settings, limit)
     if list_only or as_json:
         for post, said in queue:
             if as_json:
-                sys.stdout.write(orjson.dumps({**api.post_summary(post), "labels": said.labels,
-                                               "margin": said.margin}).decode() + "\n")
+                sys.stdout.write(
+                    orjson.dumps(
+                        {
+                            **service.posts.post_summary(post),
+                            "labels": said.labels,
+                            "margin": said.margin,
+                        }
+                    ).decode()
+                    + "\n"
+                )
             else:
                 _show(post, said)
         return
@@ -92,7 +100,7 @@ def review(
             if parsed is None:
                 console.print("Type label numbers 1-6 (then c, e or r), n, Enter, s or q.")
                 continue
-            fixed = curation.correct(settings, f"{post.platform}:{post.id}", parsed[0],
+            fixed = service.curation.correct(settings, f"{post.platform}:{post.id}", parsed[0],
                                      form=parsed[1])
             done += 1
             console.print(Text(f"saved: {', '.join(fixed.classification.labels) or 'none'}",

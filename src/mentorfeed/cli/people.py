@@ -11,7 +11,7 @@ import orjson
 import typer
 from rich.text import Text
 
-from mentorfeed import api
+from mentorfeed import service
 from mentorfeed.cli.app import app, console, settings_of
 from mentorfeed.errors import MentorfeedError
 from mentorfeed.match import profile as trainee_profile
@@ -44,9 +44,9 @@ def match(
 ) -> None:
     """Rank the mentors and the opportunities that fit a trainee, each with its reasons."""
     trainee = trainee_profile.load(profile)
-    when = _today(today) if today else api.as_of(settings_of(ctx))
-    known = api.people(settings_of(ctx), now=when)
-    found = api.match(settings_of(ctx), trainee, today=when, limit=limit, known=known)
+    when = _today(today) if today else service.people.as_of(settings_of(ctx))
+    known = service.people.people(settings_of(ctx), now=when)
+    found = service.people.match(settings_of(ctx), trainee, today=when, limit=limit, known=known)
     urls = {p.key: p.url for p in known.activity.posts}
     authors = known.activity.authors
     mentors: list[dict[str, Any]] = [
@@ -82,7 +82,7 @@ def people_(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
 ) -> None:
     """Author profiles: role (with confidence), interests and mentorship signals."""
-    stored = api.profiles(settings_of(ctx), roles=[role] if role else None)
+    stored = service.people.profiles(settings_of(ctx), roles=[role] if role else None)
     chosen = list(stored.values())
     chosen.sort(key=lambda p: -(p.signals.trainee_replies + p.signals.jc_answers +
                                 sum(p.signals.opportunities.values())))
@@ -120,7 +120,7 @@ def sessions(
     from mentorfeed.people.sessions import follow_ups, upcoming_events
 
     now = _today(today) if today else None
-    known = api.people(settings_of(ctx), now=now)
+    known = service.people.people(settings_of(ctx), now=now)
     authors = known.activity.authors
     posts = known.activity.by_key()
     if upcoming:
@@ -167,7 +167,7 @@ def graph(
     """The interaction graph (replies, mentions, quotes, reposts) as GEXF and CSV edges."""
     from mentorfeed.people.graph import build_graph, communities, export_edges_csv, export_gexf
 
-    known = api.people(settings_of(ctx))
+    known = service.people.people(settings_of(ctx))
     built = build_graph(known.activity)
     roles = {k: p.role for k, p in known.profiles.items()}
     if gexf:

@@ -21,7 +21,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from mentorfeed import api
+from mentorfeed import service
 from mentorfeed.cli.app import (
     FormatName,
     ImportBar,
@@ -35,7 +35,7 @@ from mentorfeed.cli.app import (
     settings_of,
 )
 from mentorfeed.config import Settings
-from mentorfeed.ingest import ImportReport
+from mentorfeed.sources.ingest import ImportReport
 from mentorfeed.store import Stats
 
 
@@ -60,7 +60,7 @@ def import_(
                TimeElapsedColumn())
     try:
         with Progress(*columns, console=errors, transient=False) as progress:
-            report = api.import_files(settings, files,
+            report = service.posts.import_files(settings, files,
                                       format_name=format_name.value if format_name else None,
                                       progress=ImportBar(progress))
     except KeyboardInterrupt:
@@ -97,7 +97,7 @@ def stats(
     top: Annotated[int, typer.Option(help="How many hashtags and authors to list.")] = 10,
 ) -> None:
     """Counts by platform, hashtag, month, and the most active authors."""
-    result = api.stats(settings_of(ctx), top=top)
+    result = service.posts.stats(settings_of(ctx), top=top)
     if as_json:
         sys.stdout.write(orjson.dumps(_stats_json(result), option=orjson.OPT_INDENT_2).decode()
                          + "\n")
@@ -163,12 +163,19 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
 ) -> None:
     """Full-text search over the stored posts, with filters."""
-    found = api.search(settings_of(ctx), query, platform=platform.value if platform else None,
-                       hashtag=hashtag, author=author, since=day_option(since, "--since"),
-                       until=day_option(until, "--until"), limit=limit)
+    found = service.posts.search(
+        settings_of(ctx),
+        query,
+        platform=platform.value if platform else None,
+        hashtag=hashtag,
+        author=author,
+        since=day_option(since, "--since"),
+        until=day_option(until, "--until"),
+        limit=limit,
+    )
     if as_json:
         for post in found:
-            sys.stdout.write(orjson.dumps(api.post_summary(post)).decode() + "\n")
+            sys.stdout.write(orjson.dumps(service.posts.post_summary(post)).decode() + "\n")
         return
     if not found:
         console.print("No posts match; try fewer words or filters.")
@@ -202,14 +209,14 @@ def demo(
     started = time.perf_counter()
     with Progress(TextColumn("{task.description}"), BarColumn(), PostsRate(),
                   TimeElapsedColumn(), console=errors, transient=True) as progress:
-        path, report, classified = api.build_demo(progress=ImportBar(progress))
+        path, report, classified = service.demo.build_demo(progress=ImportBar(progress))
     _print_import_report(report, time.perf_counter() - started)
     console.print(f"Classified them: {classified.opportunity_posts:,} posts carry "
                   f"{classified.opportunities:,} opportunities.")
     settings = Settings.load(str(path))
-    _print_stats(api.stats(settings, top=8), by_year=True)
+    _print_stats(service.posts.stats(settings, top=8), by_year=True)
     console.print("\n[bold]Newest opportunities[/]\n")
-    print_opportunities(api.opportunities(settings, limit=5))
+    print_opportunities(service.opportunities.opportunities(settings, limit=5))
     console.print(f"The demo store is {path}. Try:\n"
                   f"  mentorfeed --db {path} opportunities --label research_collaboration\n"
                   f"  mentorfeed --db {path} opportunities --audience urim --json\n"

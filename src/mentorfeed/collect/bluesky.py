@@ -31,10 +31,10 @@ from mentorfeed.collect.archive import RawArchive
 from mentorfeed.collect.polite import Politeness, Reply, Transient
 from mentorfeed.collect.x import CollectReport
 from mentorfeed.errors import AuthError, ConfigError, SourceError
-from mentorfeed.ingest import write_parsed
 from mentorfeed.models import Author, Post
 from mentorfeed.sources._common import RecordError, parse_iso
 from mentorfeed.sources.bluesky import parse_post_view, parse_profile
+from mentorfeed.sources.ingest import write_parsed
 from mentorfeed.store import Store
 
 DEFAULT_URL = "https://bsky.social"

@@ -29,8 +29,8 @@ from mentorfeed.collect.bluesky import Xrpc, fetch_profiles, needs_profile, pars
 from mentorfeed.collect.forget import forget
 from mentorfeed.collect.polite import Politeness
 from mentorfeed.errors import ConfigError, SourceError
-from mentorfeed.ingest import write_parsed
 from mentorfeed.sources._common import hashtags_in
+from mentorfeed.sources.ingest import write_parsed
 from mentorfeed.store import Store
 
 DEFAULT_URL = "wss://jetstream2.us-east.bsky.network/subscribe"

@@ -30,10 +30,10 @@ from mentorfeed.collect.archive import RawArchive
 from mentorfeed.collect.polite import Politeness, Reply, Transient
 from mentorfeed.collect.x import CollectReport
 from mentorfeed.errors import SourceError
-from mentorfeed.ingest import write_parsed
 from mentorfeed.models import Author, Post
 from mentorfeed.sources._reading import Issue, Record
 from mentorfeed.sources.base import parse_records
+from mentorfeed.sources.ingest import write_parsed
 from mentorfeed.sources.mastodon import parse_status
 from mentorfeed.store import Store
 

@@ -19,7 +19,7 @@ import orjson
 from mentorfeed.collect.archive import RawArchive
 from mentorfeed.collect.polite import Politeness, Reply, Transient
 from mentorfeed.errors import AuthError, SourceError
-from mentorfeed.ingest import write_parsed
+from mentorfeed.sources.ingest import write_parsed
 from mentorfeed.sources.x_v2 import parse_page
 from mentorfeed.store import Store
 

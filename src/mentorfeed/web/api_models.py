@@ -11,8 +11,13 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field
 
-from mentorfeed import directory
-from mentorfeed.browse import AuthorCard, OpportunityCard, OpportunityPage, ThreadPost
+from mentorfeed import service
+from mentorfeed.service.opportunities import (
+    AuthorCard,
+    OpportunityCard,
+    OpportunityPage,
+    ThreadPost,
+)
 from mentorfeed.web.security import is_safe_url
 
 # Plain ASCII URLs (nearly all of them) cannot hide a control or format character, so they skip
@@ -294,7 +299,7 @@ def key_id(key: tuple[str, str] | list[str]) -> str:
     return f"{key[0]}:{key[1]}"
 
 
-def mentor(found: directory.Mentor) -> Mentor:
+def mentor(found: service.mentors.Mentor) -> Mentor:
     s = found.signals
     return Mentor(
         platform=found.platform, author_id=found.author_id, handle=found.handle,
@@ -367,7 +372,7 @@ class Insights(BaseModel):
 
 
 def insights_of(found: Any) -> Insights:
-    """`mentorfeed.insights.Insights` as its API shape (example URLs checked)."""
+    """`mentorfeed.service.insights.Insights` as its API shape (example URLs checked)."""
     return Insights(
         period=found.period, opportunities=found.opportunities, labels=found.labels,
         timeline=[PeriodCounts(period=p.period, start=p.start, total=p.total,

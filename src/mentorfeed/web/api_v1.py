@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from mentorfeed import answer_cache, browse, curation, directory, tracking
+from mentorfeed import service
 from mentorfeed.classify.labels import AUDIENCES, FORMS, LABELS
 from mentorfeed.config import Settings
 from mentorfeed.errors import MentorfeedError
@@ -34,7 +34,7 @@ Label = Literal[LABELS]  # type: ignore[valid-type]
 Audience = Literal[AUDIENCES]  # type: ignore[valid-type]
 OpportunityForm = Literal[FORMS]  # type: ignore[valid-type]
 Platform = Literal[PLATFORMS]  # type: ignore[valid-type]
-DirectoryRole = Literal[directory.DIRECTORY_ROLES]  # type: ignore[valid-type]
+DirectoryRole = Literal[service.mentors.DIRECTORY_ROLES]  # type: ignore[valid-type]
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": m.Error, "description": "A search with nothing to look for"},
     422: {"model": m.Error, "description": "A parameter was not understood"},
@@ -60,7 +60,7 @@ def settings_of(request: Request) -> Settings:
 
 def saved_trainee(settings: Settings) -> TraineeProfile | None:
     """The trainee profile saved with the Me page, if any."""
-    return tracking.get_profile(settings)
+    return service.tracking.get_profile(settings)
 
 
 NO_PROFILE = ("No trainee profile is saved yet: fill in the profile on the Me page (/me) so "
@@ -82,10 +82,10 @@ async def opportunity_query(  # async: FastAPI would run a plain def in the thre
     open_only: Annotated[bool, Query(description="Not closed, deadline not passed")] = False,
     sort: Literal["newest", "deadline", "fit"] = "newest",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-    per_page: Annotated[int, Query(ge=1, le=browse.MAX_PER_PAGE)] = 20,
-) -> browse.OpportunityQuery:
+    per_page: Annotated[int, Query(ge=1, le=service.opportunities.MAX_PER_PAGE)] = 20,
+) -> service.opportunities.OpportunityQuery:
     """The filters of the Opportunities page, as query parameters (the API and the feeds)."""
-    return browse.OpportunityQuery(q=q, label=label, audience=audience, topic=topic,
+    return service.opportunities.OpportunityQuery(q=q, label=label, audience=audience, topic=topic,
                                    form=form, platform=platform, since=since, until=until,
                                    open_only=open_only, sort=sort, page=page, per_page=per_page)
 
@@ -127,7 +127,7 @@ def reference(schema: dict[str, Any]) -> list[dict[str, Any]]:
 @router.get("/opportunities", response_model=m.OpportunityList, responses=ERRORS)
 async def opportunities(
     request: Request,
-    query: Annotated[browse.OpportunityQuery, Depends(opportunity_query)],
+    query: Annotated[service.opportunities.OpportunityQuery, Depends(opportunity_query)],
 ) -> Any:
     """Opportunities matching the filters of the Opportunities page, one per call. With
     `sort=fit` and a saved trainee profile, each carries its fit score and reasons."""
@@ -140,13 +140,13 @@ async def opportunities(
         trainee = saved_trainee(settings) if query.sort == "fit" else None
 
         def answer() -> bytes:
-            found = browse.list_opportunities(settings, query, trainee=trainee)
+            found = service.opportunities.list_opportunities(settings, query, trainee=trainee)
             return m.opportunity_list(found).model_dump_json().encode()
 
-        return answer_cache.remembered(settings.database_url, key(trainee), answer)
+        return service.cache.remembered(settings.database_url, key(trainee), answer)
 
     # An answer already kept is sent without a trip through the thread pool.
-    kept = None if query.sort == "fit" else answer_cache.peek(settings.database_url, key(None))
+    kept = None if query.sort == "fit" else service.cache.peek(settings.database_url, key(None))
     body = kept if isinstance(kept, bytes) else await lanes.listing(
         run, by_fit=query.sort == "fit")
     return Response(body, media_type="application/json")
@@ -156,7 +156,9 @@ async def opportunities(
             responses=NOT_FOUND)
 async def opportunity(request: Request, opportunity_id: str) -> Any:
     """One call (`platform:post_id` of any of its posts) with its thread and similar calls."""
-    found = await run_in_threadpool(browse.get_opportunity, settings_of(request), opportunity_id)
+    found = await run_in_threadpool(
+        service.opportunities.get_opportunity, settings_of(request), opportunity_id
+    )
     if found is None:
         return error(404, "not_found", f"No opportunity has the id {opportunity_id!r}.")
     return m.OpportunityDetail(opportunity=m.opportunity(found.card),
@@ -177,7 +179,7 @@ async def label_post(request: Request, platform: str, post_id: str,
     try:
         done = await run_in_threadpool(curation_pages.correct_post, settings_of(request), post,
                                        correction.labels, correction.form)
-    except curation.UnknownPost:
+    except service.curation.UnknownPost:
         return error(404, "not_found", f"No stored post has the id {post!r}.")
     except MentorfeedError as exc:
         return error(400, "bad_correction", str(exc))
@@ -197,9 +199,11 @@ async def mentors(
     """The mentor directory of the Mentors page, from the stored author profiles: those who
     engage with trainees most first (with a topic, who writes most about it). People who opted
     out are never listed."""
-    engine = browse.store_for(settings_of(request)).engine
-    query = directory.DirectoryQuery(role=role, topic=topic, q=q, page=page, per_page=per_page)
-    found = await run_in_threadpool(directory.directory, engine, query)
+    engine = service.opportunities.store_for(settings_of(request)).engine
+    query = service.mentors.DirectoryQuery(
+        role=role, topic=topic, q=q, page=page, per_page=per_page
+    )
+    found = await run_in_threadpool(service.mentors.directory, engine, query)
     return m.MentorList(items=[m.mentor(x) for x in found.items], page=found.page,
                         per_page=found.per_page, has_next=found.has_next, total=found.total,
                         profiles_stored=found.profiles_stored)
@@ -213,7 +217,7 @@ async def match(request: Request,
     """Mentors and opportunities ranked for the saved trainee profile, with reasons. As of
     now, the opportunities are those the Opportunities page ranks by fit (the newest open
     calls); as of another moment, every call in the store, as `mentorfeed match` does."""
-    from mentorfeed import api
+    from mentorfeed import service
 
     settings = settings_of(request)
     trainee = await run_in_threadpool(saved_trainee, settings)
@@ -221,15 +225,15 @@ async def match(request: Request,
         return error(404, "no_profile", NO_PROFILE)
     if today is None:  # the pages' view of people and calls, as of now
         view = await run_in_threadpool(people_view, request.app.state)
-        mentors = await run_in_threadpool(lambda: api.match(
+        mentors = await run_in_threadpool(lambda: service.people.match(
             settings, trainee, limit=limit, known=view.people, calls=False))
-        calls = await run_in_threadpool(lambda: browse.best_fits(settings, trainee,
+        calls = await run_in_threadpool(lambda: service.opportunities.best_fits(settings, trainee,
                                                                  limit=limit))
-        found = api.Matches(mentors.mentors, calls)
+        found = service.people.Matches(mentors.mentors, calls)
     else:  # people and calls as known then: a slower pass over the store
         when = today if today.tzinfo else today.replace(tzinfo=UTC)
         found = await run_in_threadpool(
-            lambda: api.match(settings, trainee, limit=limit, today=when))
+            lambda: service.people.match(settings, trainee, limit=limit, today=when))
     return m.Matches(
         mentors=[m.MentorMatch(platform=x.key[0], author_id=x.key[1], handle=x.handle,
                                role=x.role, score=x.score, reasons=_reasons(x.reasons))
@@ -317,13 +321,13 @@ async def insights(
     examples: Annotated[int, Query(ge=0, le=10, description="Examples per label")] = 1,
 ) -> Any:
     """The Insights page's figures, counted in the store (and kept until it changes)."""
-    from mentorfeed import insights as figures
+    from mentorfeed import service
 
     settings = settings_of(request)
-    engine = browse.store_for(settings).engine
+    engine = service.opportunities.store_for(settings).engine
 
-    def compute() -> figures.Insights:
-        return figures.compute(engine, period=period, platform=platform, top=top,
+    def compute() -> service.insights.Insights:
+        return service.insights.compute(engine, period=period, platform=platform, top=top,
                                examples=examples)
 
     found = await run_in_threadpool(lambda: cached(

@@ -2,7 +2,8 @@
 and the Review page, the posts the model is least sure about, to label one by one
 (static/review.js adds keys; the page works without it).
 
-Both POST to /corrections, which calls `curation.correct` and redirects back (POST-redirect-GET).
+Both POST to /corrections, which calls `service.curation.correct` and redirects back
+(POST-redirect-GET).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mentorfeed import answer_cache, curation
+from mentorfeed import service
 from mentorfeed.config import Settings
 from mentorfeed.models import Post
 from mentorfeed.store import Classification
@@ -29,14 +30,16 @@ NOT_OPPORTUNITY = "not_opportunity"  # the form field of the "Not an opportunity
 
 
 def correct_post(settings: Settings, post_id: str, labels: Sequence[str],
-                 form: str | None) -> curation.Corrected:
-    """`curation.correct` for the pages and the API: the post given as `platform:post_id`.
-    Raises curation.UnknownPost, or MentorfeedError with one sentence for labels or a form it
-    does not know."""
-    done = curation.correct(settings, post_id, labels, form=form, by=curation.LOCAL)
+                 form: str | None) -> service.curation.Corrected:
+    """`service.curation.correct` for the pages and the API: the post given as
+    `platform:post_id`. Raises service.curation.UnknownPost, or MentorfeedError with one sentence
+    for labels or a form it does not know."""
+    done = service.curation.correct(
+        settings, post_id, labels, form=form, by=service.curation.LOCAL
+    )
     # The kept answers follow the store's files, which a PostgreSQL store has none of (and
     # SQLite's may not change within the clock's step): the correction must show at once.
-    answer_cache.forget()
+    service.cache.forget()
     return done
 
 
@@ -57,7 +60,7 @@ async def correct(request: Request) -> Response:
     try:
         await run_in_threadpool(correct_post, _settings(request), post_id, labels,
                                 None if not_opportunity else chosen)
-    except curation.UnknownPost:
+    except service.curation.UnknownPost:
         raise HTTPException(404) from None
     next_ = fields.get("next")
     target = _local(next_ if isinstance(next_, str) else None, "/opportunities")
@@ -83,7 +86,7 @@ class ReviewItem:
 def review(request: Request) -> Response:
     """The review queue: the uncorrected posts the model came nearest to answering otherwise,
     closest first, each with the model's answer and the correction form."""
-    queue = curation.review_queue(_settings(request), REVIEW_SIZE)
+    queue = service.curation.review_queue(_settings(request), REVIEW_SIZE)
     ids = [f"{post.platform}:{post.id}" for post, _ in queue]
     doms = [dom_id(i) for i in ids]
     items = [ReviewItem(i, d, post, found,

@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mentorfeed import browse
+from mentorfeed import service
 from mentorfeed.config import Settings
 from mentorfeed.web import lanes, words
 from mentorfeed.web.api_v1 import opportunity_query, settings_of, upcoming
@@ -42,7 +42,7 @@ def clean(text: str | None, limit: int | None = None) -> str:
     return value
 
 
-def _title(card: browse.OpportunityCard) -> str:
+def _title(card: service.opportunities.OpportunityCard) -> str:
     kinds = ", ".join(label.replace("_", " ") for label in card.labels) or "opportunity"
     line = " ".join(clean(card.text).split())
     return clean(f"{kinds}: {line}", 120)
@@ -52,17 +52,19 @@ def _title(card: browse.OpportunityCard) -> str:
             responses={200: {"content": {"application/atom+xml": {}}}})
 async def opportunities_feed(
     request: Request,
-    query: Annotated[browse.OpportunityQuery, Depends(opportunity_query)],
+    query: Annotated[service.opportunities.OpportunityQuery, Depends(opportunity_query)],
 ) -> Response:
     """The newest opportunities matching the Opportunities page's filters, as Atom."""
     asked = "per_page" in request.query_params
     query.page, query.per_page = 1, min(query.per_page, FEED_ITEMS) if asked else FEED_ITEMS
     query.sort = "newest" if query.sort == "fit" else query.sort
-    found = await lanes.listing(browse.list_opportunities, settings_of(request), query)
+    found = await lanes.listing(
+        service.opportunities.list_opportunities, settings_of(request), query
+    )
     return Response(_atom(str(request.url), found.items), media_type="application/atom+xml")
 
 
-def _atom(self_url: str, cards: list[browse.OpportunityCard]) -> bytes:
+def _atom(self_url: str, cards: list[service.opportunities.OpportunityCard]) -> bytes:
     feed = FeedGenerator()
     feed.id(clean(self_url))
     feed.title("mentorfeed: opportunities")
@@ -90,7 +92,7 @@ def _atom(self_url: str, cards: list[browse.OpportunityCard]) -> bytes:
     return data
 
 
-def _summary(card: browse.OpportunityCard) -> str:
+def _summary(card: service.opportunities.OpportunityCard) -> str:
     lines = [card.text, ""]
     day = card.deadline.isoformat() if card.deadline else None
     if card.form:  # what acting on it means: "Form: event (Join on 2025-03-04)"
@@ -157,13 +159,14 @@ def _calendar(settings: Settings, view: PeopleView, after: datetime | None) -> b
     return data
 
 
-def _open_deadlines(settings: Settings, now: datetime) -> list[browse.OpportunityCard]:
+def _open_deadlines(settings: Settings,
+                    now: datetime) -> list[service.opportunities.OpportunityCard]:
     """Open calls whose deadline is still ahead, soonest first."""
-    cards: list[browse.OpportunityCard] = []
-    query = browse.OpportunityQuery(open_only=True, sort="deadline",
-                                    per_page=browse.MAX_PER_PAGE)
+    cards: list[service.opportunities.OpportunityCard] = []
+    query = service.opportunities.OpportunityQuery(open_only=True, sort="deadline",
+                                    per_page=service.opportunities.MAX_PER_PAGE)
     while len(cards) < CALENDAR_DEADLINES:
-        found = browse.list_opportunities(settings, query, today=now)
+        found = service.opportunities.list_opportunities(settings, query, today=now)
         dated = [c for c in found.items if c.deadline is not None]
         cards += dated
         if len(dated) < len(found.items) or not found.has_next:

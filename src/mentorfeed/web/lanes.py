@@ -1,6 +1,6 @@
 """The thread that computes opportunity listings, one per process.
 
-A listing that is not kept (answer_cache.py) runs a few queries and renders a page: a few
+A listing that is not kept (service/cache.py) runs a few queries and renders a page: a few
 milliseconds, nearly all of it holding the interpreter lock. Run side by side in several
 threads, listings only take turns at that lock, each one finishing later, and the event loop
 that sends kept answers waits its turn too. One after the other, on one thread, each finishes

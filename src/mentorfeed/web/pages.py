@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from mentorfeed import answer_cache, browse, tracking
+from mentorfeed import service
 from mentorfeed.classify.labels import AUDIENCES, FORMS, LABELS
 from mentorfeed.classify.topics import TOPICS
 from mentorfeed.config import Settings
@@ -80,8 +80,8 @@ def _notice(request: Request) -> str | None:
 
 def corrected_ids(settings: Settings, ids: list[str]) -> set[str]:
     """Which of these opportunities (`platform:post_id`) a person has corrected."""
-    keys = [key for key in map(browse.parse_id, ids) if key is not None]
-    found = browse.store_for(settings).corrections_of(keys) if keys else {}
+    keys = [key for key in map(service.opportunities.parse_id, ids) if key is not None]
+    found = service.opportunities.store_for(settings).corrections_of(keys) if keys else {}
     return {f"{platform}:{post_id}" for platform, post_id in found}
 
 
@@ -109,7 +109,7 @@ def _page_number(value: str | None) -> int:
         return 1
 
 
-def _query(request: Request, problems: list[str]) -> browse.OpportunityQuery:
+def _query(request: Request, problems: list[str]) -> service.opportunities.OpportunityQuery:
     params = request.query_params
     since = _day(params.get("since"), "from", problems)
     until = _day(params.get("until"), "to", problems)
@@ -120,18 +120,18 @@ def _query(request: Request, problems: list[str]) -> browse.OpportunityQuery:
     # A first visit shows open calls; once the filter form is sent, the checkbox decides.
     open_only = params.get("open") == "1" if "filtered" in params else True
     q = clean(params.get("q", "")).strip()[:200] or None
-    return browse.OpportunityQuery(
+    return service.opportunities.OpportunityQuery(
         q=q, label=_choice(params.get("label"), LABELS),
         audience=_choice(params.get("audience"), AUDIENCES),
         topic=_choice(params.get("topic"), TOPICS),
         form=_choice(params.get("form"), FORMS),
         platform=_choice(params.get("platform"), PLATFORMS),
         since=since, until=until, open_only=open_only,
-        sort=_choice(params.get("sort"), browse.SORTS) or "newest",
+        sort=_choice(params.get("sort"), service.opportunities.SORTS) or "newest",
         page=_page_number(params.get("page")), per_page=PER_PAGE)
 
 
-def _feed_url(query: browse.OpportunityQuery) -> str:
+def _feed_url(query: service.opportunities.OpportunityQuery) -> str:
     """The Atom feed of the same filters (the feed's names for them)."""
     params = {"q": query.q, "label": query.label, "audience": query.audience,
               "topic": query.topic, "form": query.form, "platform": query.platform,
@@ -145,14 +145,14 @@ def _feed_url(query: browse.OpportunityQuery) -> str:
 @router.get("/")
 @router.get("/opportunities")
 async def opportunities(request: Request) -> Response:
-    """The list page. A page is kept (answer_cache.py: until the store changes) with a stand-in
+    """The list page. A page is kept (service.cache.py: until the store changes) with a stand-in
     for the CSRF token, so a kept page is sent without a trip through the thread pool, and
     without rendering twenty cards again; each visitor gets their own token in it."""
     url = _settings(request).database_url
     key = ("opportunities-page", request.url.path, request.url.query, date.today())
-    kept = answer_cache.peek(url, key)
+    kept = service.cache.peek(url, key)
     page = kept if isinstance(kept, bytes) else await lanes.listing(
-        answer_cache.remembered, url, key, lambda: _opportunities_page(request),
+        service.cache.remembered, url, key, lambda: _opportunities_page(request),
         by_fit=request.query_params.get("sort") == "fit")
     return Response(with_token(page, request), media_type=HTML)
 
@@ -161,27 +161,27 @@ def _opportunities_page(request: Request) -> bytes:
     settings = _settings(request)
     problems: list[str] = []
     query = _query(request, problems)
-    trainee = tracking.get_profile(settings) if query.sort == "fit" else None
+    trainee = service.tracking.get_profile(settings) if query.sort == "fit" else None
     if query.sort == "fit" and trainee is None:
         problems.append("Sorting by fit needs your profile: fill it in under Me. Until then "
                         "the newest calls come first.")
     try:
-        page = browse.list_opportunities(settings, query, trainee=trainee)
+        page = service.opportunities.list_opportunities(settings, query, trainee=trainee)
     except QueryError as exc:
         problems.append(f"The search could not run: {exc}")
-        page = browse.OpportunityPage([], query.page, query.per_page, False, 0)
+        page = service.opportunities.OpportunityPage([], query.page, query.per_page, False, 0)
     if trainee is not None and page.items and all(c.fit is None for c in page.items):
         problems.append("None of these calls is recent and open enough to score against your "
                         "profile, so they are listed newest first.")
     ids = [card.id for card in page.items]
-    statuses = tracking.statuses_of(settings, ids)
+    statuses = service.tracking.statuses_of(settings, ids)
     filtered = any((query.q, query.label, query.audience, query.topic, query.form,
                     query.platform, query.since, query.until))
     return render_bytes(request, "opportunities.html", {
         "query": query, "page": page, "statuses": statuses, "problems": problems,
         "notice": _notice(request), "filtered": filtered, "labels": LABELS,
         "audiences": AUDIENCES, "topics": TOPICS, "forms": FORMS, "platforms": PLATFORMS,
-        "sorts": browse.SORTS, "has_profile": trainee is not None,
+        "sorts": service.opportunities.SORTS, "has_profile": trainee is not None,
         "here": url_with(request, notice=None), "feed_url": _feed_url(query),
         "corrected": corrected_ids(settings, ids),
     }, csrf_token=TOKEN_STAND_IN)
@@ -190,13 +190,13 @@ def _opportunities_page(request: Request) -> bytes:
 @router.get("/opportunities/{opportunity_id:path}")
 def opportunity(request: Request, opportunity_id: str) -> Response:
     settings = _settings(request)
-    detail = browse.get_opportunity(settings, opportunity_id)
+    detail = service.opportunities.get_opportunity(settings, opportunity_id)
     if detail is None:
         raise HTTPException(404)
     if detail.card.id != opportunity_id:  # a later post of the call: show the call itself
         return RedirectResponse(opportunity_url(detail.card.id), status_code=307)
     ids = [detail.card.id, *(card.id for card in detail.similar)]
-    statuses = tracking.statuses_of(settings, ids)
+    statuses = service.tracking.statuses_of(settings, ids)
     return render(request, "opportunity.html", {
         "detail": detail, "card": detail.card, "statuses": statuses,
         "notice": _notice(request), "here": opportunity_url(detail.card.id),
@@ -210,12 +210,12 @@ def opportunity(request: Request, opportunity_id: str) -> Response:
 def save(request: Request, opportunity_id: Annotated[str, Form()],
          next: Annotated[str | None, Form()] = None) -> Response:
     settings = _settings(request)
-    detail = browse.get_opportunity(settings, opportunity_id)
+    detail = service.opportunities.get_opportunity(settings, opportunity_id)
     if detail is None:
         raise HTTPException(404)
-    statuses = tracking.statuses_of(settings, [detail.card.id])
+    statuses = service.tracking.statuses_of(settings, [detail.card.id])
     if detail.card.id not in statuses:  # saving twice keeps the status already reached
-        tracking.save(settings, detail.card.id)
+        service.tracking.save(settings, detail.card.id)
     return _see_other(_local(next, opportunity_url(detail.card.id)), "saved")
 
 
@@ -223,13 +223,13 @@ def save(request: Request, opportunity_id: Annotated[str, Form()],
 def update_saved(request: Request, opportunity_id: Annotated[str, Form()],
                  status: Annotated[str, Form()], note: Annotated[str, Form()] = "",
                  next: Annotated[str | None, Form()] = None) -> Response:
-    if status not in tracking.STATUSES:
+    if status not in service.tracking.STATUSES:
         raise HTTPException(400, f"Unknown status; choose one of: "
-                                 f"{', '.join(tracking.STATUSES.values())}.")
+                                 f"{', '.join(service.tracking.STATUSES.values())}.")
     try:
-        tracking.update(_settings(request), opportunity_id, status=status,
+        service.tracking.update(_settings(request), opportunity_id, status=status,
                         note=clean(note).strip())
-    except tracking.NotFoundError:
+    except service.tracking.NotFoundError:
         raise HTTPException(404) from None
     except MentorfeedError as exc:
         raise HTTPException(400, str(exc)) from None
@@ -239,7 +239,7 @@ def update_saved(request: Request, opportunity_id: Annotated[str, Form()],
 @router.post("/saved/remove")
 def remove_saved(request: Request, opportunity_id: Annotated[str, Form()],
                  next: Annotated[str | None, Form()] = None) -> Response:
-    tracking.remove(_settings(request), opportunity_id)
+    service.tracking.remove(_settings(request), opportunity_id)
     return _see_other(_local(next, "/me#saved"), "removed")
 
 
@@ -249,21 +249,21 @@ def _me(request: Request, form: ProfileForm, *, errors: list[str],
         status_code: int = 200) -> Response:
     settings = _settings(request)
     params = request.query_params
-    status = _choice(params.get("status"), tuple(tracking.STATUSES))
+    status = _choice(params.get("status"), tuple(service.tracking.STATUSES))
     page = _page_number(params.get("page"))
-    items, total = tracking.saved(settings, status=status, limit=SAVED_PER_PAGE,
+    items, total = service.tracking.saved(settings, status=status, limit=SAVED_PER_PAGE,
                                   offset=(page - 1) * SAVED_PER_PAGE)
     return render(request, "me.html", {
         "form": form, "errors": errors, "notice": _notice(request), "items": items,
         "total": total, "status": status, "page": page, "per_page": SAVED_PER_PAGE,
-        "has_next": page * SAVED_PER_PAGE < total, "statuses": tracking.STATUSES,
+        "has_next": page * SAVED_PER_PAGE < total, "statuses": service.tracking.STATUSES,
         "topics": TOPICS, "platforms": PLATFORMS,
     }, status_code=status_code)
 
 
 @router.get("/me")
 def me(request: Request) -> Response:
-    stored = tracking.get_profile(_settings(request))
+    stored = service.tracking.get_profile(_settings(request))
     return _me(request, ProfileForm.from_profile(stored), errors=[])
 
 
@@ -273,11 +273,11 @@ async def save_profile(request: Request) -> Response:
     profile, errors = form.to_profile()
     if profile is None:
         return await run_in_threadpool(_me, request, form, errors=errors, status_code=400)
-    await run_in_threadpool(tracking.save_profile, _settings(request), profile)
+    await run_in_threadpool(service.tracking.save_profile, _settings(request), profile)
     return _see_other("/me#profile", "profile")
 
 
 @router.post("/me/profile/forget")
 def forget_profile(request: Request) -> Response:
-    tracking.forget_profile(_settings(request))
+    service.tracking.forget_profile(_settings(request))
     return _see_other("/me#profile", "profile-forgotten")

@@ -1,4 +1,4 @@
-"""`api.people` for the web pages, built once per version of the store.
+"""`service.people.people` for the web pages, built once per version of the store.
 
 Building profiles and sessions reads every post (seconds on a large store), so the result is
 kept on `app.state` and reused until the store changes. The store's version is its post count
@@ -27,13 +27,13 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from mentorfeed import api
-from mentorfeed.browse import store_for
+from mentorfeed import service
 from mentorfeed.collect.community import Community
 from mentorfeed.collect.community import load as load_community
 from mentorfeed.config import Settings
 from mentorfeed.people.activity import Key, PostRow
 from mentorfeed.people.events import Event, upcoming_events
+from mentorfeed.service.opportunities import store_for
 from mentorfeed.store.schema import classifications, posts
 
 Version = tuple[int, str | None]
@@ -44,11 +44,11 @@ class PeopleView:
     """What the people pages need, computed together."""
 
     version: Version
-    people: api.People
+    people: service.people.People
     community: Community
     posts: dict[Key, PostRow]  # every post by key, for transcripts and reasons' links
     events: list[Event]  # announced sessions starting after `built_at`
-    built_at: datetime  # the moment the view describes: `api.as_of` the store
+    built_at: datetime  # the moment the view describes: `service.people.as_of` the store
     wall: datetime  # when it was built
 
     def role(self, key: Key | None) -> str:
@@ -59,8 +59,8 @@ class PeopleView:
         return [e for e in self.events if e.starts > now]
 
     def as_of(self) -> datetime:
-        """`api.as_of` without a query: a past collection's moment stays where it was, a live
-        store's moves on with the clock."""
+        """`service.people.as_of` without a query: a past collection's moment stays where it
+        was, a live store's moves on with the clock."""
         return self.built_at if self.built_at < self.wall else datetime.now(UTC)
 
 
@@ -129,11 +129,11 @@ def _build(state: Any, version: Version, now: datetime | None) -> _Build:
 
 def _new_view(settings: Settings, version: Version, now: datetime | None) -> PeopleView:
     # As of the moment the store describes (now, or just after a past collection's last
-    # post), like `api.match` without `known`, so "for me" ranks as the CLI does.
+    # post), like `service.people.match` without `known`, so "for me" ranks as the CLI does.
     wall = now or datetime.now(UTC)
-    built_at = now or api.as_of(settings)
+    built_at = now or service.people.as_of(settings)
     community = load_community()
-    found = api.people(settings, now=built_at, community=community)
+    found = service.people.people(settings, now=built_at, community=community)
     events = upcoming_events(found.activity, now=built_at,
                              hashtags=community.journal_club_hashtags or ("DermJC",),
                              hosts=community.journal_club_hosts)

@@ -11,14 +11,14 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mentorfeed import api, directory, insights, tracking
-from mentorfeed.browse import store_for
+from mentorfeed import service
 from mentorfeed.classify.labels import LABELS
 from mentorfeed.classify.topics import TOPICS
 from mentorfeed.config import Settings
 from mentorfeed.match.profile import TraineeProfile
 from mentorfeed.people.activity import Key
 from mentorfeed.people.sessions import follow_ups
+from mentorfeed.service.opportunities import store_for
 from mentorfeed.web import transcript
 from mentorfeed.web.people_cache import (
     PeopleView,
@@ -47,7 +47,7 @@ def _engine(request: Request) -> Engine:
 
 def _trainee(settings: Settings) -> TraineeProfile | None:
     """The trainee profile saved on the Me page, if any."""
-    return tracking.get_profile(settings)
+    return service.tracking.get_profile(settings)
 
 
 def _own_keys(view: PeopleView, trainee: TraineeProfile) -> list[Key]:
@@ -82,12 +82,12 @@ def mentors(request: Request, role: str | None = None, topic: str | None = None,
     settings = _settings(request)
     if request.query_params.get("for") == "me":
         return _for_me(request, settings)
-    query = directory.DirectoryQuery(role=_choice(role, directory.DIRECTORY_ROLES),
+    query = service.mentors.DirectoryQuery(role=_choice(role, service.mentors.DIRECTORY_ROLES),
                                      topic=_choice(topic, TOPICS), q=(q or "").strip()[:100],
                                      page=_page_number(page))
-    found = directory.directory(_engine(request), query)
+    found = service.mentors.directory(_engine(request), query)
     return render(request, "mentors.html", {
-        "tab": "all", "filters": query, "found": found, "roles": directory.DIRECTORY_ROLES,
+        "tab": "all", "filters": query, "found": found, "roles": service.mentors.DIRECTORY_ROLES,
         "topics": TOPICS})
 
 
@@ -98,8 +98,8 @@ def _for_me(request: Request, settings: Settings) -> Response:
     if trainee is not None:
         view = people_view(request.app.state)
         context["updating"] = updating(request.app.state)
-        hidden = directory.opted_out(_engine(request))
-        found = api.match(settings, trainee, known=view.people, limit=20,
+        hidden = service.mentors.opted_out(_engine(request))
+        found = service.people.match(settings, trainee, known=view.people, limit=20,
                           today=view.built_at, calls=False)
         context["matches"] = [m for m in found.mentors if m.key not in hidden]
         context["posts"] = {k: view.posts[k] for m in context["matches"] for r in m.reasons
@@ -114,13 +114,13 @@ def mentor(request: Request, platform: str, author_id: str) -> Response:
     if platform not in PLATFORMS:
         raise HTTPException(404)
     engine = _engine(request)
-    found = directory.person(engine, platform, author_id)
+    found = service.mentors.person(engine, platform, author_id)
     if found is None:
         raise HTTPException(404, "No mentor profile here: the person may have asked not to "
                                  "be listed, or the profiles have not been built yet.")
     signals = found.signals
-    linked = directory.posts_by_key(engine, signals.trainee_reply_posts[:5])
-    recent = directory.recent_opportunities(engine, platform, author_id)
+    linked = service.mentors.posts_by_key(engine, signals.trainee_reply_posts[:5])
+    recent = service.mentors.recent_opportunities(engine, platform, author_id)
     return render(request, "mentors_person.html", {
         "person": found, "recent": recent,
         "reply_posts": [linked[k] for k in signals.trainee_reply_posts[:5] if k in linked]})
@@ -142,7 +142,7 @@ def journal_clubs(request: Request, page: str | None = None) -> Response:
     mine: list[dict[str, Any]] = []
     if trainee is not None and trainee.handles:
         roles = {k: p.role for k, p in view.people.profiles.items()}
-        hidden = directory.opted_out(_engine(request))
+        hidden = service.mentors.opted_out(_engine(request))
         titles = {s.id: s for s in view.people.sessions}
         for follow_up in follow_ups(view.people.sessions, view.people.activity,
                                     _own_keys(view, trainee), roles=roles):
@@ -172,7 +172,7 @@ def session(request: Request, session_id: str) -> Response:
     if found is None:
         raise HTTPException(404, "There is no journal-club session with this address. The "
                                  "list of sessions is on the Journal clubs page.")
-    hidden = directory.opted_out(_engine(request))
+    hidden = service.mentors.opted_out(_engine(request))
     return render(request, "session.html", {
         "t": transcript.build(found, view.posts, view.people.activity.authors, view.role,
                               hidden)})
@@ -184,19 +184,19 @@ def session(request: Request, session_id: str) -> Response:
 def insights_page(request: Request, period: str | None = None,
                   platform: str | None = None) -> Response:
     settings = _settings(request)
-    chosen = _choice(period, insights.PERIODS) or "quarter"
+    chosen = _choice(period, service.insights.PERIODS) or "quarter"
     where = _choice(platform, PLATFORMS)
 
-    def build() -> insights.Insights:
-        return insights.compute(_engine(request), period=chosen,  # type: ignore[arg-type]
+    def build() -> service.insights.Insights:
+        return service.insights.compute(_engine(request), period=chosen,  # type: ignore[arg-type]
                                 platform=where, top=10, examples=2)
 
-    figures: insights.Insights = cached(request.app.state, f"insights:{chosen}:{where}",
+    figures: service.insights.Insights = cached(request.app.state, f"insights:{chosen}:{where}",
                                         store_version(settings), build)
     busiest = max((p.total for p in figures.timeline), default=0)
     most = max((row.opportunities for row in figures.table), default=0)
     top_topic = max((t.opportunities for t in figures.topics), default=0)
     return render(request, "insights.html", {
-        "f": figures, "period": chosen, "platform": where, "periods": insights.PERIODS,
+        "f": figures, "period": chosen, "platform": where, "periods": service.insights.PERIODS,
         "platforms": PLATFORMS, "labels": LABELS, "busiest": busiest, "most": most,
         "top_topic": top_topic, "step": width_step})

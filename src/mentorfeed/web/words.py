@@ -6,7 +6,7 @@ these are only their captions.
 
 from __future__ import annotations
 
-from mentorfeed.tracking import STATUSES
+from mentorfeed.service.tracking import STATUSES
 
 LABELS = {
     "urim_outreach": "URiM outreach",

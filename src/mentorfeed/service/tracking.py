@@ -10,11 +10,11 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
-from mentorfeed.answer_cache import store_version
-from mentorfeed.browse import store_for
 from mentorfeed.config import Settings
 from mentorfeed.errors import ConfigError, MentorfeedError
 from mentorfeed.match.profile import BACKGROUND, TraineeProfile, parse
+from mentorfeed.service.cache import store_version
+from mentorfeed.service.opportunities import store_for
 from mentorfeed.store.schema import (
     authors,
     classifications,
@@ -162,7 +162,7 @@ def saved(settings: Settings, *, status: str | None = None, limit: int = 50,
 
 
 # Every saved status of a SQLite store, kept while the store is unchanged (its version is read
-# from the file's size and time, answer_cache.py): one trainee saves a few dozen calls, and
+# from the file's size and time, service/cache.py): one trainee saves a few dozen calls, and
 # every list page asks about twenty cards, so a query per page cost more than keeping them.
 _statuses: dict[str, tuple[Hashable, dict[str, str] | None]] = {}
 MAX_KEPT_STATUSES = 10_000  # more than this are looked up card by card, as on PostgreSQL

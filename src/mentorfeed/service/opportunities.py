@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from mentorfeed import answer_cache
+from mentorfeed import service
 from mentorfeed.classify.labels import FORMS
 from mentorfeed.config import Settings
 from mentorfeed.models import Post
+from mentorfeed.service.posts import open_store
 from mentorfeed.store import Classification, Opportunity, Store, listing
 
 if TYPE_CHECKING:
@@ -115,9 +116,9 @@ _lock = threading.Lock()
 
 def _as_of(settings: Settings) -> datetime:
     """`api.as_of`, with the newest post's time kept until the store changes."""
-    from mentorfeed.api import moment_after
+    from mentorfeed.service.people import moment_after
 
-    return moment_after(answer_cache.remembered(
+    return moment_after(service.cache.remembered(
         settings.database_url, ("newest post",),
         lambda: listing.newest_post(store_for(settings).engine)))
 
@@ -127,7 +128,7 @@ def store_for(settings: Settings) -> Store:
     migrations, which costs more than a page of results. A SQLite store rebuilt at the same
     path (`mentorfeed demo` does) is opened afresh."""
     url = settings.database_url
-    identity = answer_cache.store_identity(url)
+    identity = service.cache.store_identity(url)
     found = _stores.get(url)
     if found is not None and found[1] == identity:  # the usual case needs no lock
         return found[0]
@@ -138,7 +139,7 @@ def store_for(settings: Settings) -> Store:
         if found is not None:
             found[0].close()
         store = Store(url)
-        _stores[url] = (store, answer_cache.store_identity(url))
+        _stores[url] = (store, service.cache.store_identity(url))
         return store
 
 
@@ -171,7 +172,7 @@ def list_opportunities(settings: Settings, query: OpportunityQuery, *,
                        today: datetime | None = None) -> OpportunityPage:
     """A page of opportunities matching `query`. Raises ValueError for an unknown sort and
     QueryError for a search with nothing to look for. Answers are kept while the store is
-    unchanged (answer_cache.py): treat them as read-only."""
+    unchanged (service.cache.py): treat them as read-only."""
     if query.sort not in SORTS:
         raise ValueError(f"unknown sort {query.sort!r}; use one of {', '.join(SORTS)}")
     now = today or _as_of(settings)
@@ -180,7 +181,7 @@ def list_opportunities(settings: Settings, query: OpportunityQuery, *,
     key = ("list", query.q, query.label, query.audience, query.topic, query.form,
            query.platform, query.since, query.until, query.open_only, query.sort, page,
            per_page, now.date(), repr(trainee) if query.sort == "fit" else None)
-    return answer_cache.remembered(settings.database_url, key, lambda: _listing(
+    return service.cache.remembered(settings.database_url, key, lambda: _listing(
         settings, query, trainee, now, page, per_page))
 
 
@@ -328,3 +329,10 @@ def _as_opportunity(row: dict[str, Any], today: date) -> Opportunity:
     found = Classification(row["labels"] or [], {}, row["extract"] or {},
                            row["links"] or [], "", "")
     return Opportunity(post, found, [post], row["group_deadline"], _state(row, today))
+
+
+def opportunities(settings: Settings, **filters: Any) -> list[Opportunity]:
+    """Opportunities in the store, one per call, with their state and all their posts."""
+    with open_store(settings) as store:
+        return store.opportunities(**filters)
+

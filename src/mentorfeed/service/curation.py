@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from mentorfeed import api
+from mentorfeed import service
 from mentorfeed.classify.features import PostInput
 from mentorfeed.classify.labels import FORMS, LABELS
 from mentorfeed.config import Settings
@@ -70,7 +70,7 @@ def correct(settings: Settings, reference: str, labels: Sequence[str], *,
     classification and the opportunities are updated at once."""
     check(labels, form)
     classifier = _classifier()
-    with api.open_store(settings) as store:
+    with service.posts.open_store(settings) as store:
         post = find_post(store, reference)
         item = PostInput.from_post(post)
         [said] = classifier.classify([item])
@@ -78,9 +78,9 @@ def correct(settings: Settings, reference: str, labels: Sequence[str], *,
         fixed = classifier.corrected(said, item, labels, form, by, when)
         store.save_correction(post.key, Correction(
             fixed.labels, fixed.extract.get("form"), by, when, classifier.version, said.labels))
-        stored = api.stored(fixed, classifier.version)
+        stored = service.classifying.stored(fixed, classifier.version)
         store.save_classifications([(post.key, stored)])
-        api.regroup(store)
+        service.classifying.regroup(store)
     return Corrected(post, said.labels, stored)
 
 
@@ -104,5 +104,5 @@ def _classifier() -> Classifier:
 
 def review_queue(settings: Settings, limit: int = 20) -> list[tuple[Post, Classification]]:
     """The uncorrected posts the model came nearest to answering otherwise, closest first."""
-    with api.open_store(settings) as store:
+    with service.posts.open_store(settings) as store:
         return store.review_queue(limit)

@@ -18,8 +18,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from mentorfeed.classify.labels import LABELS
 from mentorfeed.config import Settings
-from mentorfeed.directory import MENTOR_ROLES
 from mentorfeed.people.stored import signals_of
+from mentorfeed.service.mentors import MENTOR_ROLES
 from mentorfeed.store import Store
 from mentorfeed.store.rows import utc
 from mentorfeed.store.schema import author_profiles, authors, classifications, post_facets, posts

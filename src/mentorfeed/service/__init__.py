@@ -1,0 +1,18 @@
+"""The library API beneath the CLI and the web app: one module per concern."""
+
+from mentorfeed.service import (
+    cache,
+    classifying,
+    collecting,
+    curation,
+    demo,
+    insights,
+    mentors,
+    opportunities,
+    people,
+    posts,
+    tracking,
+)
+
+__all__ = ["cache", "classifying", "collecting", "curation", "demo", "insights", "mentors",
+           "opportunities", "people", "posts", "tracking"]

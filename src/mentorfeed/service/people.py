@@ -1,0 +1,235 @@
+"""People: profiles, roles, sessions, and matching trainees to mentors and calls."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from mentorfeed.collect.community import Community
+from mentorfeed.config import Settings, sqlite_url
+from mentorfeed.service.posts import open_store
+from mentorfeed.store import Store
+
+if TYPE_CHECKING:  # the model's modules load scikit-learn: only commands that classify pay
+    from mentorfeed.match.profile import TraineeProfile
+    from mentorfeed.match.rank import MentorMatch, OpportunityMatch
+    from mentorfeed.people.activity import Activity, Key
+    from mentorfeed.people.profiles import AuthorProfile
+    from mentorfeed.people.sessions import Session
+
+
+
+@dataclass(slots=True)
+class People:
+    """Profiles, sessions and who met whom, built from one pass over the store."""
+
+    activity: Activity
+    profiles: dict[Key, AuthorProfile]
+    sessions: list[Session]
+
+
+def people(settings: Settings, *, now: datetime | None = None,
+           community: Community | None = None) -> People:
+    """Author profiles and journal-club sessions for everything in the store (as of `now`).
+    Posts read for the first time have their traits stored, so the next call reads only what
+    is new."""
+    from mentorfeed.collect.community import load as load_community
+    from mentorfeed.people.activity import load_activity
+    from mentorfeed.people.profiles import build_profiles
+    from mentorfeed.people.sessions import find_sessions
+    from mentorfeed.people.stored import save_traits
+
+    config = community or load_community()
+    with open_store(settings) as store:
+        activity = load_activity(store)
+        if now is not None:  # as of `now`: what was posted later is not known yet
+            activity.posts = [p for p in activity.posts if p.created_at <= now]
+        unread = [p for p in activity.posts if p.traits is None]
+        profiles = build_profiles(activity, now=now, opt_out=config.opt_out)
+        save_traits(store, unread)
+    sessions = find_sessions(activity, hosts=config.journal_club_hosts,
+                             hashtags=config.journal_club_hashtags)
+    return People(activity, profiles, sessions)
+
+
+@dataclass(slots=True)
+class PeopleReport:
+    posts: int       # posts in the store
+    read: int        # posts whose traits were read this time (the rest were stored)
+    profiles: int
+    seconds: float
+
+
+def refresh_people(settings: Settings, *, community: Community | None = None) -> PeopleReport:
+    """Bring the stored author profiles up to date with the store: read the posts not read
+    yet, rebuild the profiles from every post's traits, and store them."""
+    from mentorfeed.people.stored import save_profiles
+
+    started = time.perf_counter()
+    with open_store(settings) as store:
+        before = _traits_stored(store)
+    found = people(settings, community=community)
+    with open_store(settings) as store:
+        read = _traits_stored(store) - before
+        count = save_profiles(store, found.profiles.values())
+        store.set_state("people", "profiles", _people_fingerprint(store))
+    return PeopleReport(len(found.activity.posts), read, count, time.perf_counter() - started)
+
+
+def profiles(settings: Settings, *, roles: Sequence[str] | None = None,
+             community: Community | None = None) -> dict[Key, AuthorProfile]:
+    """The stored author profiles (refreshed first if posts or labels changed since)."""
+    from mentorfeed.people.stored import load_profiles
+
+    with open_store(settings) as store:
+        fresh = store.get_state("people", "profiles") == _people_fingerprint(store)
+    if not fresh:
+        refresh_people(settings, community=community)
+    with open_store(settings) as store:
+        return load_profiles(store, roles=roles)
+
+
+def _traits_stored(store: Store) -> int:
+    from sqlalchemy import func, select
+
+    from mentorfeed.store.schema import post_traits
+
+    with store.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(post_traits)).scalar_one())
+
+
+def _people_fingerprint(store: Store) -> list[Any]:
+    """What profiles depend on: the posts and their labels (counts and newest rows), and the
+    code that reads and stores them."""
+    from sqlalchemy import func, select
+
+    from mentorfeed.people import stored, traits
+    from mentorfeed.store.schema import authors, classifications, posts
+
+    with store.engine.connect() as conn:
+        row = conn.execute(select(
+            select(func.count()).select_from(posts).scalar_subquery(),
+            select(func.max(posts.c.pk)).scalar_subquery(),
+            select(func.count()).select_from(classifications).scalar_subquery(),
+            select(func.max(classifications.c.classified_at)).scalar_subquery(),
+            select(func.count()).select_from(authors).scalar_subquery())).one()
+    return [traits.VERSION, stored.FORMAT, *(str(value) for value in row)]
+
+
+@dataclass(slots=True)
+class Matches:
+    mentors: list[MentorMatch]
+    opportunities: list[OpportunityMatch]
+
+
+def as_of(settings: Settings) -> datetime:
+    """The moment the store describes: now, or for a store whose newest post is older (a past
+    collection, the sample corpus) the day after that post, so that deadlines, "open" and
+    "recent" read as they did when it was collected."""
+    from mentorfeed.store.listing import newest_post
+
+    with open_store(settings) as store:
+        return moment_after(newest_post(store.engine))
+
+
+def moment_after(newest: datetime | None) -> datetime:
+    """`as_of` for a store whose newest post is `newest`."""
+    from datetime import UTC, timedelta
+
+    now = datetime.now(UTC)
+    return now if newest is None else min(now, newest + timedelta(days=1))
+
+
+def match(settings: Settings, trainee: TraineeProfile, *, today: datetime | None = None,
+          limit: int = 10, known: People | None = None, calls: bool = True) -> Matches:
+    """Mentors and (unless not `calls`) opportunities for a trainee, best first, each with its
+    reasons, as of `today` (default: `as_of` the store). Ranking the opportunities reads every
+    call in the store: seconds on a million posts."""
+    from datetime import timedelta
+
+    from mentorfeed.match.rank import rank_mentors, rank_opportunities
+    from mentorfeed.people.sessions import follow_ups
+
+    today = today or as_of(settings)
+    found = known or people(settings, now=today)
+    own = [key for key, author in found.activity.authors.items()
+           if trainee.handles.get(key[0], "").lower() == author.handle.lower()]
+    met: dict[Key, list[tuple[Key, Key]]] = {}
+    for follow_up in follow_ups(found.sessions, found.activity, own):
+        met.setdefault(follow_up.person, []).extend(follow_up.exchanges)
+    mentors = rank_mentors(trainee, found.profiles, today=today, met=met, limit=limit)
+    if not calls:
+        return Matches(mentors, [])
+    with open_store(settings) as store:
+        found_calls = store.opportunities(today=today.date(), until=today + timedelta(days=1),
+                                          limit=100_000)
+    return Matches(mentors, rank_opportunities(trainee, found_calls, today=today, limit=limit))
+
+
+def evaluate_people(scenarios: Path | None = None) -> dict[str, Any]:
+    """Role accuracy, session reconstruction and matching quality on the sample corpus."""
+    import tempfile
+
+    from mentorfeed.classify.corpus import corpus_dir
+    from mentorfeed.match.evaluate import load_scenarios, ndcg, recall, summarise
+    from mentorfeed.people.profiles import evaluate_roles
+    from mentorfeed.people.sessions import evaluate_sessions
+
+    root = corpus_dir()
+    keys = {(r["platform"], r["id"]): r["key"] for r in
+            (orjson.loads(line) for line in (root / "labels.jsonl").read_bytes().splitlines())}
+    report: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        from mentorfeed.service.demo import build_demo
+
+        path, _, _ = build_demo(Path(folder) / "demo.db")
+        settings = Settings(database_url=sqlite_url(path))
+        known = people(settings)
+        report["roles"] = evaluate_roles(known.activity, root / "roles.jsonl")
+        report["sessions"] = evaluate_sessions(known.sessions, root / "sessions.json",
+                                               known.activity)
+        rows = []
+        folder_of_scenarios = scenarios or Path("corpus/scenarios")
+        for scenario in load_scenarios(folder_of_scenarios) if folder_of_scenarios.is_dir() \
+                else []:
+            found = match(settings, scenario.trainee, today=scenario.today, limit=10,
+                          known=people(settings, now=scenario.today))
+            mentors = [f"{m.key[0]}:{m.handle}" for m in found.mentors]
+            calls = [keys.get(o.key, "") for o in found.opportunities]
+            base_mentors, base_calls = _follower_baseline(settings, known, scenario.today)
+            rows.append({
+                "scenario": scenario.name,
+                "mentors_ndcg": ndcg(mentors, scenario.mentors),
+                "mentors_recall": recall(mentors, scenario.mentors),
+                "baseline_mentors_ndcg": ndcg(base_mentors, scenario.mentors),
+                "opportunities_ndcg": ndcg(calls, scenario.opportunities),
+                "opportunities_recall": recall(calls, scenario.opportunities),
+                "baseline_opportunities_ndcg": ndcg([keys.get(k, "") for k in base_calls],
+                                                    scenario.opportunities),
+            })
+        report["matching"] = {"scenarios": len(rows), **summarise(rows), "per_scenario": rows}
+    return report
+
+
+def _follower_baseline(settings: Settings, known: People, today: datetime
+                       ) -> tuple[list[str], list[tuple[str, str]]]:
+    """The simple baseline: the most-followed dermatologists and residents, and the open calls
+    of the most-followed authors."""
+    from datetime import timedelta
+
+    authors = known.activity.authors
+    mentors = sorted((p for p in known.profiles.values()
+                      if p.role in ("dermatologist", "resident")),
+                     key=lambda p: -(authors[p.key].followers or 0))
+    with open_store(settings) as store:
+        calls = store.opportunities(today=today.date(), until=today + timedelta(days=1),
+                                    state="open", limit=100_000)
+    calls.sort(key=lambda o: -(o.post.author.followers or 0) if o.post.author else 0)
+    return ([f"{p.key[0]}:{p.handle}" for p in mentors[:10]], [o.post.key for o in calls[:10]])
+

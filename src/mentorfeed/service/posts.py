@@ -1,0 +1,62 @@
+"""Posts in the store: the sample files, opening a store, import, stats and search."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mentorfeed.config import Settings
+from mentorfeed.models import Post
+from mentorfeed.sources.ingest import ImportProgress, ImportReport
+from mentorfeed.sources.ingest import import_files as _import_files
+from mentorfeed.store import Stats, Store
+
+if TYPE_CHECKING:  # the model's modules load scikit-learn: only commands that classify pay
+    pass
+
+
+
+def sample_files() -> list[Path]:
+    """The bundled sample community's payload files, in import order."""
+    root = Path(str(resources.files("mentorfeed") / "data" / "corpus"))
+    return sorted(p for p in root.rglob("*.json") if p.parent != root)
+
+
+def open_store(settings: Settings) -> Store:
+    return Store(settings.database_url)
+
+
+def import_files(settings: Settings, paths: Sequence[Path], *, format_name: str | None = None,
+                 progress: ImportProgress | None = None) -> ImportReport:
+    with open_store(settings) as store:
+        return _import_files(store, paths, format_name=format_name,
+                             batch_size=settings.batch_size, progress=progress)
+
+
+def stats(settings: Settings, *, top: int = 10) -> Stats:
+    with open_store(settings) as store:
+        return store.stats(top=top)
+
+
+def search(settings: Settings, query: str | None, *, platform: str | None = None,
+           hashtag: str | None = None, author: str | None = None,
+           since: datetime | None = None, until: datetime | None = None,
+           limit: int = 20) -> list[Post]:
+    with open_store(settings) as store:
+        return store.search(query, platform=platform, hashtag=hashtag, author=author,
+                            since=since, until=until, limit=limit)
+
+
+def post_summary(post: Post) -> dict[str, Any]:
+    """A post as plain JSON-ready data, without its raw payload."""
+    return {
+        "platform": post.platform, "id": post.id, "url": post.url,
+        "author": post.author.handle if post.author else None,
+        "created_at": post.created_at.isoformat(), "text": post.text, "lang": post.lang,
+        "hashtags": post.hashtags, "urls": post.urls, "reply_to": post.reply_to,
+        "quote_of": post.quote_of, "repost_of": post.repost_of, "metrics": post.metrics,
+    }
+
