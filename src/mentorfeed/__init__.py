@@ -1,7 +1,13 @@
-"""mentorfeed: find mentorship opportunities for dermatology trainees in public social media."""
+"""mentorfeed: find mentorship opportunities for dermatology trainees in public social media.
+
+The library API is `mentorfeed.service`, one module per concern (posts, demo, classifying,
+collecting, people, opportunities, mentors, insights, tracking, curation); the CLI and the web
+app are thin layers over it. The most common calls are exported here too.
+"""
 
 from importlib.metadata import version
 
+from mentorfeed import service
 from mentorfeed.config import Settings
 from mentorfeed.errors import MentorfeedError
 from mentorfeed.models import Author, Mention, Post
@@ -23,5 +29,6 @@ __all__ = [
     "import_files",
     "open_store",
     "search",
+    "service",
     "stats",
 ]

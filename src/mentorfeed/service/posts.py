@@ -26,17 +26,21 @@ def sample_files() -> list[Path]:
 
 
 def open_store(settings: Settings) -> Store:
+    """The store that `settings` names, migrated to this version; use it in a `with` block."""
     return Store(settings.database_url)
 
 
 def import_files(settings: Settings, paths: Sequence[Path], *, format_name: str | None = None,
                  progress: ImportProgress | None = None) -> ImportReport:
+    """Import post files of any supported format (or `format_name`) into the store,
+    idempotently; broken records are reported by file and line, the rest is kept."""
     with open_store(settings) as store:
         return _import_files(store, paths, format_name=format_name,
                              batch_size=settings.batch_size, progress=progress)
 
 
 def stats(settings: Settings, *, top: int = 10) -> Stats:
+    """Counts by platform, the most used hashtags and the most active authors."""
     with open_store(settings) as store:
         return store.stats(top=top)
 
@@ -45,6 +49,8 @@ def search(settings: Settings, query: str | None, *, platform: str | None = None
            hashtag: str | None = None, author: str | None = None,
            since: datetime | None = None, until: datetime | None = None,
            limit: int = 20) -> list[Post]:
+    """Full-text search of the stored posts (words, "phrases", OR, -excluded, prefix*),
+    newest first, with optional filters."""
     with open_store(settings) as store:
         return store.search(query, platform=platform, hashtag=hashtag, author=author,
                             since=since, until=until, limit=limit)
