@@ -10,11 +10,11 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from mentorfeed.cli import app as cli
-from mentorfeed.cli.web import check_free, is_loopback
 from mentorfeed.config import Settings
 from mentorfeed.errors import ConfigError
 from mentorfeed.web import create_app
 from mentorfeed.web.security import is_safe_url
+from mentorfeed.web.serve import check_free, is_loopback
 
 ALL = "/opportunities?filtered=1"
 HOSTILE_IDS = ("x:1990000000000000001", "x:1990000000000000002")

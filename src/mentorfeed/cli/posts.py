@@ -202,7 +202,8 @@ def demo(
 ) -> None:
     """Build a fresh demo store from the bundled sample community, show it, and serve the web
     app over it at http://127.0.0.1:8000."""
-    from mentorfeed.cli.web import DEFAULT_HOST, check_free, serve_app
+    from mentorfeed.cli.web import say, warn
+    from mentorfeed.web.serve import DEFAULT_HOST, check_free, serve_app
 
     if serve:  # say so now, not after building the store
         check_free(DEFAULT_HOST, port)
@@ -226,4 +227,4 @@ def demo(
         console.print(f"  mentorfeed --db {path} serve   (the web app)")
         return
     console.print()
-    serve_app(settings, port=port)
+    serve_app(settings, port=port, say=say, warn=warn)
