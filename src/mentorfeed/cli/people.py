@@ -14,7 +14,6 @@ from rich.text import Text
 from mentorfeed import service
 from mentorfeed.cli.app import app, console, settings_of
 from mentorfeed.errors import MentorfeedError
-from mentorfeed.match import profile as trainee_profile
 
 
 def _today(value: str | None) -> datetime:
@@ -43,7 +42,7 @@ def match(
     as_json: Annotated[bool, typer.Option("--json", help="Print both lists as JSON.")] = False,
 ) -> None:
     """Rank the mentors and the opportunities that fit a trainee, each with its reasons."""
-    trainee = trainee_profile.load(profile)
+    trainee = service.people.trainee_from_file(profile)
     when = _today(today) if today else service.people.as_of(settings_of(ctx))
     known = service.people.people(settings_of(ctx), now=when)
     found = service.people.match(settings_of(ctx), trainee, today=when, limit=limit, known=known)
@@ -116,31 +115,24 @@ def sessions(
         help="As of this date (YYYY-MM-DD), e.g. on an old sample corpus.")] = None,
 ) -> None:
     """Journal-club sessions rebuilt question by question, and your people to follow up with."""
-    from mentorfeed.collect.community import load as load_community
-    from mentorfeed.people.sessions import follow_ups, upcoming_events
-
-    now = _today(today) if today else None
-    known = service.people.people(settings_of(ctx), now=now)
-    authors = known.activity.authors
-    posts = known.activity.by_key()
+    found = service.people.sessions(settings_of(ctx), now=_today(today) if today else None,
+                                    upcoming=upcoming, handle=handle)
+    authors = found.known.activity.authors
+    posts = found.known.activity.by_key()
     if upcoming:
-        config = load_community()
-        events = upcoming_events(known.activity, now=now or datetime.now(UTC),
-                                 hashtags=config.journal_club_hashtags,
-                                 hosts=config.journal_club_hosts)
-        for event in events:
+        for event in found.upcoming:
             host = authors.get(event.host) if event.host else None
             console.print(Text.assemble((f"{event.starts:%Y-%m-%d %H:%M} UTC ", "bold"),
                                         f"#{event.hashtag or ''} {event.platform} · host "
                                         f"@{host.handle if host else '?'} · {event.title[:80]} · "
                                         f"{posts[event.post].url or event.post[1]}"))
-        if not events:
+        if not found.upcoming:
             console.print("No announced sessions to come.")
         return
-    if not known.sessions:
+    if not found.known.sessions:
         console.print("No journal-club sessions found; import and classify posts first.")
         return
-    for session in known.sessions:
+    for session in found.known.sessions:
         host = authors.get(session.host) if session.host else None
         console.print(Text.assemble((f"{session.start:%Y-%m-%d %H:%M} UTC ", "dim"),
                                     (f"#{session.hashtag or ''} ", "bold"),
@@ -150,9 +142,8 @@ def sessions(
             text = posts[question.post].text.replace("\n", " ")[:110]
             console.print(Text(f"  Q{question.number}: {text} ({len(question.answers)} answers)"))
     if handle:
-        own = [k for k, a in authors.items() if a.handle.lower() == handle.lstrip("@").lower()]
         console.print(f"\n[bold]People to follow up with (@{handle.lstrip('@')})[/]")
-        for item in follow_ups(known.sessions, known.activity, own):
+        for item in found.follow_ups:
             person = authors.get(item.person)
             links = ", ".join(posts[theirs].url or theirs[1] for theirs, _ in item.exchanges[:2])
             console.print(f"  {item.session}: @{person.handle if person else '?'} — {links}")
@@ -165,15 +156,7 @@ def graph(
     csv: Annotated[Path | None, typer.Option(help="Write the edges as CSV here.")] = None,
 ) -> None:
     """The interaction graph (replies, mentions, quotes, reposts) as GEXF and CSV edges."""
-    from mentorfeed.people.graph import build_graph, communities, export_edges_csv, export_gexf
-
-    known = service.people.people(settings_of(ctx))
-    built = build_graph(known.activity)
-    roles = {k: p.role for k, p in known.profiles.items()}
-    if gexf:
-        export_gexf(built, gexf, roles=roles, communities=communities(built))
-    if csv:
-        export_edges_csv(built, csv)
-    console.print(f"{built.number_of_nodes()} people, {built.number_of_edges()} edges"
-                  + (f"; wrote {', '.join(str(p) for p in (gexf, csv) if p)}." if gexf or csv
+    done = service.people.export_graph(settings_of(ctx), gexf=gexf, csv=csv)
+    console.print(f"{done.people} people, {done.edges} edges"
+                  + (f"; wrote {', '.join(str(p) for p in done.written)}." if done.written
                      else "; name --gexf or --csv to export."))

@@ -20,8 +20,9 @@ if TYPE_CHECKING:  # the model's modules load scikit-learn: only commands that c
     from mentorfeed.match.profile import TraineeProfile
     from mentorfeed.match.rank import MentorMatch, OpportunityMatch
     from mentorfeed.people.activity import Activity, Key
+    from mentorfeed.people.events import Event
     from mentorfeed.people.profiles import AuthorProfile
-    from mentorfeed.people.sessions import Session
+    from mentorfeed.people.sessions import FollowUp, Session
 
 
 
@@ -233,3 +234,68 @@ def _follower_baseline(settings: Settings, known: People, today: datetime
     calls.sort(key=lambda o: -(o.post.author.followers or 0) if o.post.author else 0)
     return ([f"{p.key[0]}:{p.handle}" for p in mentors[:10]], [o.post.key for o in calls[:10]])
 
+
+
+@dataclass(slots=True)
+class SessionsView:
+    """Journal-club sessions as of a moment: those found in the store, the announced ones to
+    come, and one trainee's people to follow up with (`known` holds the posts and authors they
+    refer to)."""
+
+    known: People
+    upcoming: list[Event]
+    follow_ups: list[FollowUp]
+
+
+def sessions(settings: Settings, *, now: datetime | None = None, upcoming: bool = False,
+             handle: str | None = None) -> SessionsView:
+    """The sessions in the store; with `upcoming`, the announced sessions still to come (after
+    `now`); with `handle`, the people that handle's accounts talked with in each session."""
+    from datetime import UTC
+
+    from mentorfeed.collect.community import load as load_community
+    from mentorfeed.people.events import upcoming_events
+    from mentorfeed.people.sessions import follow_ups
+
+    config = load_community()
+    known = people(settings, now=now, community=config)
+    events = upcoming_events(known.activity, now=now or datetime.now(UTC),
+                             hashtags=config.journal_club_hashtags,
+                             hosts=config.journal_club_hosts) if upcoming else []
+    found = []
+    if handle:
+        name = handle.lstrip("@").lower()
+        own = [k for k, a in known.activity.authors.items() if a.handle.lower() == name]
+        found = follow_ups(known.sessions, known.activity, own)
+    return SessionsView(known, events, found)
+
+
+@dataclass(slots=True)
+class GraphExport:
+    people: int
+    edges: int
+    written: list[Path]
+
+
+def export_graph(settings: Settings, *, gexf: Path | None = None,
+                 csv: Path | None = None) -> GraphExport:
+    """The interaction graph (replies, mentions, quotes, reposts), written as GEXF for Gephi
+    (with roles and communities) and as CSV edges where paths are given."""
+    from mentorfeed.people.graph import build_graph, communities, export_edges_csv, export_gexf
+
+    known = people(settings)
+    built = build_graph(known.activity)
+    if gexf:
+        export_gexf(built, gexf, roles={k: p.role for k, p in known.profiles.items()},
+                    communities=communities(built))
+    if csv:
+        export_edges_csv(built, csv)
+    return GraphExport(built.number_of_nodes(), built.number_of_edges(),
+                       [path for path in (gexf, csv) if path])
+
+
+def trainee_from_file(path: Path) -> TraineeProfile:
+    """A trainee's profile from a TOML file (stage, goals, interests, what to match on)."""
+    from mentorfeed.match.profile import load
+
+    return load(path)
