@@ -22,10 +22,10 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from mentorfeed import service
 from mentorfeed.config import Settings
 from mentorfeed.errors import MentorfeedError
 from mentorfeed.models import PLATFORMS
-from mentorfeed.sources import FORMATS
 from mentorfeed.store import Opportunity
 
 console = Console(highlight=False)
@@ -34,7 +34,8 @@ app = typer.Typer(
     help="Find mentorship opportunities for dermatology trainees in public social media.",
     no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode="rich")
 
-FormatName = Enum("FormatName", {n.replace("-", "_"): n for n in FORMATS}, type=str)  # type: ignore[misc]
+FormatName = Enum("FormatName",  # type: ignore[misc]
+                  {n.replace("-", "_"): n for n in service.posts.IMPORT_FORMATS}, type=str)
 Platform = Enum("Platform", {p: p for p in PLATFORMS}, type=str)  # type: ignore[misc]
 
 

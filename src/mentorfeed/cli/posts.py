@@ -35,8 +35,6 @@ from mentorfeed.cli.app import (
     settings_of,
 )
 from mentorfeed.config import Settings
-from mentorfeed.sources.ingest import ImportReport
-from mentorfeed.store import Stats
 
 
 @app.command("import")
@@ -72,7 +70,7 @@ def import_(
         raise typer.Exit(1)
 
 
-def _print_import_report(report: ImportReport, seconds: float) -> None:
+def _print_import_report(report: service.posts.ImportReport, seconds: float) -> None:
     for shown, problem in enumerate(report.problems):
         if shown == 25:
             errors.print(f"... and {len(report.problems) - shown} more problems")
@@ -105,7 +103,7 @@ def stats(
     _print_stats(result)
 
 
-def _stats_json(result: Stats) -> dict[str, Any]:
+def _stats_json(result: service.posts.Stats) -> dict[str, Any]:
     data = asdict(result)
     data["top_hashtags"] = [{"tag": t, "posts": n} for t, n in result.top_hashtags]
     data["top_authors"] = [{"handle": h, "platform": p, "posts": n}
@@ -113,7 +111,7 @@ def _stats_json(result: Stats) -> dict[str, Any]:
     return data
 
 
-def _print_stats(result: Stats, *, by_year: bool = False) -> None:
+def _print_stats(result: service.posts.Stats, *, by_year: bool = False) -> None:
     if not result.posts:
         console.print("The store is empty: run [bold]mentorfeed import FILE[/] first "
                       "(or [bold]mentorfeed demo[/]).")

@@ -22,7 +22,6 @@ if TYPE_CHECKING:  # the model's modules load scikit-learn: only commands that c
     from mentorfeed.classify.training import TrainResult
 
 
-
 class Progress(Protocol):
     def start(self, total: int | None) -> None: ...
     def advance(self, count: int) -> None: ...

@@ -23,7 +23,6 @@ if TYPE_CHECKING:  # the model's modules load scikit-learn: only commands that c
     from mentorfeed.collect.x import CollectReport
 
 
-
 def archive(settings: Settings) -> RawArchive:
     """The raw archive every collected page goes to first."""
     return RawArchive(settings.raw_dir)

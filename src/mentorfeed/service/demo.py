@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from mentorfeed.config import Settings, data_dir, sqlite_url
 from mentorfeed.service.classifying import ClassifyReport, classify_store
 from mentorfeed.service.people import refresh_people
 from mentorfeed.service.posts import import_files, sample_files
 from mentorfeed.sources.ingest import ImportProgress, ImportReport
-
-if TYPE_CHECKING:  # the model's modules load scikit-learn: only commands that classify pay
-    pass
-
 
 
 def build_demo(path: Path | None = None, *, progress: ImportProgress | None = None

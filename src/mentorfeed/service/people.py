@@ -25,7 +25,6 @@ if TYPE_CHECKING:  # the model's modules load scikit-learn: only commands that c
     from mentorfeed.people.sessions import FollowUp, Session
 
 
-
 @dataclass(slots=True)
 class People:
     """Profiles, sessions and who met whom, built from one pass over the store."""
@@ -233,7 +232,6 @@ def _follower_baseline(settings: Settings, known: People, today: datetime
                                     state="open", limit=100_000)
     calls.sort(key=lambda o: -(o.post.author.followers or 0) if o.post.author else 0)
     return ([f"{p.key[0]}:{p.handle}" for p in mentors[:10]], [o.post.key for o in calls[:10]])
-
 
 
 @dataclass(slots=True)

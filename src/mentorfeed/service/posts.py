@@ -6,17 +6,19 @@ from collections.abc import Sequence
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mentorfeed.config import Settings
 from mentorfeed.models import Post
+from mentorfeed.sources import FORMATS
 from mentorfeed.sources.ingest import ImportProgress, ImportReport
 from mentorfeed.sources.ingest import import_files as _import_files
 from mentorfeed.store import Stats, Store
 
-if TYPE_CHECKING:  # the model's modules load scikit-learn: only commands that classify pay
-    pass
-
+# What the shells use besides the functions: the result types, and the formats import reads.
+__all__ = ["IMPORT_FORMATS", "ImportProgress", "ImportReport", "Stats", "import_files",
+           "open_store", "post_summary", "sample_files", "search", "stats"]
+IMPORT_FORMATS: tuple[str, ...] = tuple(FORMATS)
 
 
 def sample_files() -> list[Path]:
