@@ -14,6 +14,17 @@ PLATFORMS: tuple[Platform, ...] = ("x", "bluesky", "mastodon")
 Origin = Literal["match", "replied_to", "quoted", "reposted", "context"]
 
 
+# A reference to a post by its `local_ref` (see `Post`), for a source that names a post's
+# parent only that way: the store points the reference at the parent's id once the parent is
+# stored (`Store.resolve_references`), and never lets it replace a resolved one.
+BY_LOCAL_REF = "local:"
+
+
+def by_local_ref(local_ref: str) -> str:
+    """A `reply_to` naming the parent by its `local_ref`, until the parent is stored."""
+    return f"{BY_LOCAL_REF}{local_ref}"
+
+
 def normalize_tag(tag: str) -> str:
     """The form hashtags are compared in: without '#', NFC, case-folded."""
     return unicodedata.normalize("NFC", tag.lstrip("#")).casefold()
@@ -63,7 +74,9 @@ class Post:
     origin: Origin = "match"
     raw: dict[str, Any] = field(default_factory=dict)
     author: Author | None = None
-    local_ref: str | None = None  # Mastodon: "<server>:<id>", how replies on that server name it
+    # How replies on the same platform may name this post when they cannot give its id
+    # (Mastodon: "<server>:<id>"); see `by_local_ref`.
+    local_ref: str | None = None
 
     @property
     def matched(self) -> bool:

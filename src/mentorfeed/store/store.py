@@ -32,6 +32,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 from mentorfeed.config import redact
 from mentorfeed.errors import StoreError
 from mentorfeed.models import (
+    BY_LOCAL_REF,
     Author,
     EngagedMentor,
     Example,
@@ -44,7 +45,6 @@ from mentorfeed.models import (
 from mentorfeed.people.activity import Activity, Key, PostRow
 from mentorfeed.people.directory import DirectoryPage, DirectoryQuery, Mentor, PostLink
 from mentorfeed.people.profiles import AuthorProfile
-from mentorfeed.sources.mastodon import LOCAL_PREFIX
 from mentorfeed.store import classified, corrections, listing, migrate, search, upserts
 from mentorfeed.store.classified import Classification, Opportunity
 from mentorfeed.store.corrections import Correction
@@ -333,17 +333,16 @@ class Store:
                     source=source, key=key, value=value, updated_at=datetime.now(UTC)))
 
     def resolve_references(self) -> int:
-        """Point Mastodon replies at their parent's URI once the parent is stored."""
+        """Point replies that name their parent by its `local_ref` (`models.by_local_ref`) at
+        the parent's id once the parent is stored."""
         parent = posts.alias("parent")
         target = (select(parent.c.post_id)
-                  .where(parent.c.platform == "mastodon",
+                  .where(parent.c.platform == posts.c.platform,
                          parent.c.local_ref == func.substr(posts.c.reply_to,
-                                                           len(LOCAL_PREFIX) + 1))
+                                                           len(BY_LOCAL_REF) + 1))
                   .scalar_subquery())
         statement = (update(posts)
-                     .where(posts.c.platform == "mastodon",
-                            posts.c.reply_to.like(f"{LOCAL_PREFIX}%"),
-                            target.is_not(None))
+                     .where(posts.c.reply_to.like(f"{BY_LOCAL_REF}%"), target.is_not(None))
                      .values(reply_to=target))
         with self._engine.begin() as conn:
             return conn.execute(statement).rowcount
