@@ -23,7 +23,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from mentorfeed.people.activity import Activity, AuthorRow, Key, PostRow, load_activity
+from mentorfeed.people.activity import Activity, AuthorRow, Key, PostRow
 
 
 def corpus_activity() -> Activity:
@@ -32,7 +32,7 @@ def corpus_activity() -> Activity:
 
     with tempfile.TemporaryDirectory() as folder:
         path, _, _ = build_demo(Path(folder) / "demo.db")
-        return load_activity(Store(f"sqlite:///{path}"))
+        return Store(f"sqlite:///{path}").activity()
 
 
 def synthesise(base: Activity, posts: int, authors: int, seed: int = 6) -> Activity:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 Platform = Literal["x", "bluesky", "mastodon"]
@@ -12,6 +12,17 @@ PLATFORMS: tuple[Platform, ...] = ("x", "bluesky", "mastodon")
 
 # Why a post is in the store: it matched the collection, or it came along as context.
 Origin = Literal["match", "replied_to", "quoted", "reposted", "context"]
+
+
+# A reference to a post by its `local_ref` (see `Post`), for a source that names a post's
+# parent only that way: the store points the reference at the parent's id once the parent is
+# stored (`Store.resolve_references`), and never lets it replace a resolved one.
+BY_LOCAL_REF = "local:"
+
+
+def by_local_ref(local_ref: str) -> str:
+    """A `reply_to` naming the parent by its `local_ref`, until the parent is stored."""
+    return f"{BY_LOCAL_REF}{local_ref}"
 
 
 def normalize_tag(tag: str) -> str:
@@ -63,7 +74,9 @@ class Post:
     origin: Origin = "match"
     raw: dict[str, Any] = field(default_factory=dict)
     author: Author | None = None
-    local_ref: str | None = None  # Mastodon: "<server>:<id>", how replies on that server name it
+    # How replies on the same platform may name this post when they cannot give its id
+    # (Mastodon: "<server>:<id>"); see `by_local_ref`.
+    local_ref: str | None = None
 
     @property
     def matched(self) -> bool:
@@ -72,3 +85,73 @@ class Post:
     @property
     def key(self) -> tuple[str, str]:
         return (self.platform, self.id)
+
+
+# -- figures the store counts for the Insights page ------------------------------------------
+
+@dataclass(slots=True)
+class LabelsInMonth:
+    """How many opportunities started in one month with exactly this list of labels."""
+
+    year: int
+    month: int
+    labels: list[str]
+    count: int
+
+
+@dataclass(slots=True)
+class TopicCount:
+    topic: str
+    opportunities: int
+
+
+@dataclass(slots=True)
+class EngagedMentor:
+    platform: str
+    author_id: str
+    handle: str
+    name: str | None
+    role: str
+    trainee_replies: int
+    jc_answers: int
+    offers: int
+    opportunities: int  # opportunity posts (the profile's `calls`)
+    last_active: datetime | None
+
+    @property
+    def engagement(self) -> int:
+        return self.trainee_replies + self.jc_answers
+
+
+@dataclass(slots=True)
+class Example:
+    platform: str
+    post_id: str
+    url: str | None
+    text: str
+    created_at: datetime
+    handle: str | None
+    score: float
+
+
+# -- what the trainee keeps -------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class SavedItem:
+    """An opportunity the trainee saved, with its status and note."""
+
+    opportunity_id: str  # "platform:post_id"
+    platform: str
+    post_id: str
+    status: str
+    note: str
+    saved_at: datetime
+    updated_at: datetime
+    # What the list shows of the post (the saved row keeps none of it: forgetting a post
+    # must forget it here too).
+    text: str = ""
+    url: str | None = None
+    created_at: datetime | None = None
+    author_handle: str | None = None
+    labels: tuple[str, ...] = ()
+    deadline: date | None = None

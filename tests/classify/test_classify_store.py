@@ -3,11 +3,12 @@ listed one per call with filters; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 
 from mentorfeed import service
 from mentorfeed.classify.classifier import Classifier
@@ -26,9 +27,9 @@ def settings_for(store: Store) -> Settings:
     return Settings(database_url=store.url)
 
 
-def classified_at(store: Store) -> dict[int, datetime]:
+def classified_at(engine: Engine) -> dict[int, datetime]:
     query = select(classifications.c.post_pk, classifications.c.classified_at)
-    with store.engine.connect() as conn:
+    with engine.connect() as conn:
         return dict(conn.execute(query).all())
 
 
@@ -58,37 +59,40 @@ def test_every_post_is_classified_once(store: Store, formats: Path) -> None:
     assert second.opportunities == first.opportunities
 
 
-def test_all_classifies_every_post_again(store: Store, formats: Path) -> None:
+def test_all_classifies_every_post_again(store: Store, formats: Path,
+                                         engine_of: Callable[[Store], Engine]) -> None:
     import_files(store, example_files(formats))
     first = service.classifying.classify_store(settings_for(store))
-    before = classified_at(store)
+    before = classified_at(engine_of(store))
     again = service.classifying.classify_store(settings_for(store), everything=True)
-    after = classified_at(store)
+    after = classified_at(engine_of(store))
     assert again.posts == first.posts == len(after)
     assert again.opportunity_posts == first.opportunity_posts
     assert all(after[pk] > before[pk] for pk in before)
 
 
-def test_new_posts_are_classified_on_the_next_run(store: Store, formats: Path) -> None:
+def test_new_posts_are_classified_on_the_next_run(
+        store: Store, formats: Path, engine_of: Callable[[Store], Engine]) -> None:
     files = example_files(formats)
     import_files(store, files[:3])
     service.classifying.classify_store(settings_for(store))
-    before = classified_at(store)
+    before = classified_at(engine_of(store))
     import_files(store, files[3:])
     new = store.count_to_classify()
     assert new > 0
     report = service.classifying.classify_store(settings_for(store))
-    after = classified_at(store)
+    after = classified_at(engine_of(store))
     assert report.posts == new and len(after) == len(before) + new
     assert all(after[pk] == before[pk] for pk in before)  # the old ones were left alone
 
 
-def test_stored_classifications_carry_the_model_version(store: Store, formats: Path) -> None:
+def test_stored_classifications_carry_the_model_version(
+        store: Store, formats: Path, engine_of: Callable[[Store], Engine]) -> None:
     import_files(store, example_files(formats))
     service.classifying.classify_store(settings_for(store))
     query = select(classifications.c.model_version, func.count()).group_by(
         classifications.c.model_version)
-    with store.engine.connect() as conn:
+    with engine_of(store).connect() as conn:
         versions = dict(conn.execute(query).all())
     assert versions == {Classifier.load().version: store.count_posts(include_context=True)}
     found = opportunities.opportunities(settings_for(store))

@@ -3,10 +3,12 @@ review queue, and teach the next model."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from mentorfeed import service
@@ -16,6 +18,7 @@ from mentorfeed.cli import app
 from mentorfeed.config import Settings
 from mentorfeed.errors import MentorfeedError
 from mentorfeed.models import Author, Post
+from mentorfeed.store import Store
 
 # A style the written corpus never uses: research calls in German.
 TOPICS = ["Neurodermitis", "Psoriasis", "Melanom", "Akne", "Rosazea", "Vitiligo",
@@ -133,14 +136,14 @@ def test_corrections_of_a_missed_style_raise_recall_on_held_out_posts(
 
 
 def test_a_store_from_before_corrections_upgrades_and_keeps_its_labels(
-        settings: Settings) -> None:
+        settings: Settings, engine_of: Callable[[Store], Engine]) -> None:
     from alembic import command
 
-    from mentorfeed.store import Store, migrate
+    from mentorfeed.store import migrate
 
     listed = _listed(settings)
     config = migrate.alembic_config()
-    with Store(settings.database_url) as store, store.engine.begin() as conn:
+    with Store(settings.database_url) as store, engine_of(store).begin() as conn:
         config.attributes["connection"] = conn
         command.downgrade(config, "0007")
         assert "label_corrections" not in {r[0] for r in conn.exec_driver_sql(

@@ -14,7 +14,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from mentorfeed.people.activity import Activity, AuthorRow, Key, PostRow, load_activity
+from mentorfeed.people.activity import Activity, AuthorRow, Key, PostRow
 from mentorfeed.people.graph import (
     CSV_HEADER,
     build_graph,
@@ -215,7 +215,7 @@ def test_csv_has_the_header_and_one_row_per_edge_kind(
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Activity]:
     path, _, _ = build_demo(tmp_path_factory.mktemp("graph") / "demo.db")
     with Store(f"sqlite:///{path}") as store:
-        yield load_activity(store)
+        yield store.activity()
 
 
 def test_sample_corpus_graph_centres_on_the_journal_club_hosts(sample: Activity) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mentorfeed.people.activity import Activity, AuthorRow, Key, PostRow, load_activity
+from mentorfeed.people.activity import Activity, AuthorRow, Key, PostRow
 from mentorfeed.people.profiles import build_profiles, evaluate_roles, institution
 from mentorfeed.people.roles import detect_role, post_evidence, stated_background
 from mentorfeed.service.demo import build_demo
@@ -258,7 +258,7 @@ def test_calling_someone_else_not_a_mentor_is_not_opting_out(small: Activity) ->
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Activity:
     path, _, _ = build_demo(tmp_path_factory.mktemp("profiles") / "demo.db")
     with Store(f"sqlite:///{path}") as store:
-        return load_activity(store)
+        return store.activity()
 
 
 def test_role_accuracy_on_the_sample_corpus(corpus: Activity) -> None:

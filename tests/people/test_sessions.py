@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from mentorfeed.people.activity import Activity, AuthorRow, Key, PostRow, load_activity
+from mentorfeed.people.activity import Activity, AuthorRow, Key, PostRow
 from mentorfeed.people.events import answer_number, event_time, question_number
 from mentorfeed.people.sessions import (
     evaluate_sessions,
@@ -33,7 +33,7 @@ T0 = datetime(2024, 5, 15, 0, 5, tzinfo=UTC)  # Q1 of the hand-built sessions
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Activity]:
     path, _, _ = build_demo(tmp_path_factory.mktemp("sessions") / "demo.db")
     with Store(f"sqlite:///{path}") as store:
-        yield load_activity(store)
+        yield store.activity()
 
 
 @pytest.fixture(scope="module")

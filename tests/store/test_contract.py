@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mentorfeed.errors import QueryError, StoreError
-from mentorfeed.models import Author, Mention, Post
+from mentorfeed.models import Author, Mention, Post, by_local_ref
 from mentorfeed.store import Store
 
 
@@ -49,6 +49,23 @@ def test_context_posts_are_kept_apart_and_upgraded_when_matched(store: Store) ->
     assert store.count_posts() == 1 and store.stats().context_posts == 0
     store.upsert([make_post("1", "the original call", origin="replied_to")], [], "test")
     assert store.count_posts() == 1  # seeing it again as context never downgrades it
+
+
+def test_a_reply_naming_its_parent_by_local_ref_resolves_once_the_parent_is_stored(
+        store: Store) -> None:
+    """Any platform's source may name a parent by its `local_ref`; the store resolves it on
+    the same platform only, and a resolved reference is never replaced by an unresolved one."""
+    reply = make_post("21", "a reply", reply_to=by_local_ref("home.example:5"))
+    store.upsert([reply, make_post("5", "elsewhere", platform="bluesky",
+                                   local_ref="home.example:5")], [], "test")
+    assert store.resolve_references() == 0  # the only match is on another platform
+    store.upsert([make_post("20", "the parent", local_ref="home.example:5")], [], "test")
+    assert store.resolve_references() == 1
+    stored = store.get_post("x", "21")
+    assert stored is not None and stored.reply_to == "20"
+    store.upsert([reply], [], "test")  # seen again, still naming the parent by local_ref
+    again = store.get_post("x", "21")
+    assert again is not None and again.reply_to == "20"
 
 
 def test_a_longer_text_replaces_a_truncated_one(store: Store) -> None:

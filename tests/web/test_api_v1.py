@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import insert
+from sqlalchemy import Engine, insert
 
 from mentorfeed import service
 from mentorfeed.config import Settings, sqlite_url
@@ -155,11 +155,11 @@ def test_openapi_documents_every_route(client: TestClient) -> None:
 # -- a store of its own: hostile posts, profiles, a trainee ------------------------------------
 
 @pytest.fixture(scope="module")
-def own(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory
-        ) -> Iterator[tuple[TestClient, Settings]]:
+def own(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory,
+        engine_of: Callable[[Store], Engine]) -> Iterator[tuple[TestClient, Settings]]:
     """A copy of the sample store with a hostile call and two fictional profiles."""
     source = Path(demo_settings.database_url.removeprefix("sqlite:///"))
-    with Store(demo_settings.database_url) as store, store.engine.connect() as conn:
+    with Store(demo_settings.database_url) as store, engine_of(store).connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     path = tmp_path_factory.mktemp("api-own") / "own.db"
     shutil.copy(source, path)
@@ -176,7 +176,7 @@ def own(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory
             {"audience": ["medical_student"], "contact": ["form"], "topics": ["hair"]},
             [{"url": "javascript:alert(2)", "kind": "form"},
              {"url": "https://forms.example/apply", "kind": "form"}], "test", "test"))])
-        with store.engine.begin() as conn:
+        with engine_of(store).begin() as conn:
             conn.execute(insert(author_profiles), [
                 _profile("990001", "fictional_pi", "dermatologist", {"hair": 3.0}, False),
                 _profile("990002", "fictional_hidden", "dermatologist", {"hair": 9.0}, True),

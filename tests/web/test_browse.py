@@ -4,22 +4,22 @@ paging, search and states, checked against the store's own notion of an opportun
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Engine
 
 from mentorfeed import service
 from mentorfeed.config import Settings, sqlite_url
 from mentorfeed.errors import QueryError
 from mentorfeed.match.profile import TraineeProfile
 from mentorfeed.models import Author, Post
+from mentorfeed.people.profiles import AuthorProfile, Signals
 from mentorfeed.service import opportunities
 from mentorfeed.service.opportunities import OpportunityCard, OpportunityQuery
 from mentorfeed.store import Classification, Store, listing
-from mentorfeed.store.schema import author_profiles
 
 # A day inside the sample corpus's time span, so that some deadlines are still ahead.
 TODAY = datetime(2025, 11, 1, 12, tzinfo=UTC)
@@ -224,10 +224,11 @@ def test_detail_has_the_thread_and_similar_calls(demo_settings: Settings) -> Non
 
 
 @pytest.fixture
-def own_store(demo_settings: Settings, tmp_path: Path) -> Iterator[Settings]:
+def own_store(demo_settings: Settings, tmp_path: Path,
+              engine_of: Callable[[Store], Engine]) -> Iterator[Settings]:
     """A copy of the sample store, for tests that change it."""
     source = Path(demo_settings.database_url.removeprefix("sqlite:///"))
-    with Store(demo_settings.database_url) as store, store.engine.connect() as conn:
+    with Store(demo_settings.database_url) as store, engine_of(store).connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     shutil.copy(source, tmp_path / "copy.db")
     settings = Settings(database_url=sqlite_url(tmp_path / "copy.db"))
@@ -238,13 +239,12 @@ def own_store(demo_settings: Settings, tmp_path: Path) -> Iterator[Settings]:
 def test_role_comes_from_the_profile_and_is_unknown_without_one(own_store: Settings) -> None:
     first = everything(own_store)[0]
     assert first.author is not None
-    with Store(own_store.database_url) as store, store.engine.begin() as conn:
-        conn.execute(delete(author_profiles))
-        conn.execute(insert(author_profiles).values(
-            platform=first.platform, author_id=first.author.author_id, handle="fictional",
-            name=None, role="dermatologist", role_confidence=0.9, role_cues=[], interests={},
-            signals={}, background=[], institution=None, opted_out=False, last_active=None))
-        assert conn.execute(select(author_profiles.c.role)).scalars().all() == ["dermatologist"]
+    with Store(own_store.database_url) as store:
+        store.save_profiles([AuthorProfile(
+            key=(first.platform, first.author.author_id), handle="fictional", name=None,
+            role="dermatologist", role_confidence=0.9, role_cues=[], interests={},
+            signals=Signals(), background=[], institution=None, opted_out=False)])
+        assert [p.role for p in store.load_profiles().values()] == ["dermatologist"]
     cards = everything(own_store)
     roles = {(c.author.author_id if c.author else None): c.author.role if c.author else None
              for c in cards}
@@ -269,12 +269,13 @@ def test_a_change_to_the_store_shows_at_once(own_store: Settings) -> None:
 
 
 def test_a_store_rebuilt_at_the_same_path_is_read_afresh(
-    own_store: Settings, tmp_path: Path
+    own_store: Settings, tmp_path: Path, engine_of: Callable[[Store], Engine]
 ) -> None:
     path = Path(own_store.database_url.removeprefix("sqlite:///"))
     before = opportunities.list_opportunities(own_store, OpportunityQuery(per_page=3)).items
     assert before
-    with Store(sqlite_url(tmp_path / "empty.db")) as store, store.engine.connect() as conn:
+    with Store(sqlite_url(tmp_path / "empty.db")) as store, \
+            engine_of(store).connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         stale.unlink(missing_ok=True)  # as `service.demo.build_demo` clears the way
@@ -304,7 +305,8 @@ def test_the_listing_on_postgresql(postgres_url: str, demo_settings: Settings) -
 
 
 def test_a_store_from_before_facet_times_lists_the_same_after_upgrading(
-        demo_settings: Settings, own_store: Settings) -> None:
+        demo_settings: Settings, own_store: Settings,
+        engine_of: Callable[[Store], Engine]) -> None:
     """Migration 0007 gives each facet row its post's time, which the listing walks."""
     from alembic import command
 
@@ -313,13 +315,13 @@ def test_a_store_from_before_facet_times_lists_the_same_after_upgrading(
     filters = {"label": "journal_club", "topic": "skin of color"}
     before = [[c.id for c in everything(demo_settings, **{k: v})] for k, v in filters.items()]
     config = migrate.alembic_config()
-    with Store(own_store.database_url) as store, store.engine.begin() as conn:
+    with Store(own_store.database_url) as store, engine_of(store).begin() as conn:
         config.attributes["connection"] = conn
         command.downgrade(config, "0006")
         assert "created_at" not in {c[1] for c in conn.exec_driver_sql(
             "PRAGMA table_info(post_facets)")}
     opportunities.close_stores()
-    with Store(own_store.database_url) as store, store.engine.connect() as conn:  # upgrades
+    with Store(own_store.database_url) as store, engine_of(store).connect() as conn:  # upgrades
         assert conn.exec_driver_sql(
             "SELECT count(*) FROM post_facets JOIN posts ON posts.pk = post_facets.post_pk "
             "WHERE post_facets.created_at IS NOT posts.created_at").scalar() == 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -11,6 +11,7 @@ import feedparser
 import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
+from sqlalchemy import Engine
 
 from mentorfeed import service
 from mentorfeed.config import Settings, sqlite_url
@@ -85,11 +86,11 @@ def test_calendar_of_clubs_and_deadlines(client: TestClient) -> None:
 
 
 @pytest.fixture(scope="module")
-def hostile(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory
-            ) -> Iterator[TestClient]:
+def hostile(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory,
+            engine_of: Callable[[Store], Engine]) -> Iterator[TestClient]:
     """A copy of the sample store with a call whose text, name and links are hostile."""
     source = Path(demo_settings.database_url.removeprefix("sqlite:///"))
-    with Store(demo_settings.database_url) as store, store.engine.connect() as conn:
+    with Store(demo_settings.database_url) as store, engine_of(store).connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     path = tmp_path_factory.mktemp("feeds-hostile") / "hostile.db"
     shutil.copy(source, path)

@@ -14,10 +14,9 @@ from fastapi.testclient import TestClient
 
 from mentorfeed import service
 from mentorfeed.config import Settings, sqlite_url
-from mentorfeed.people import stored
 from mentorfeed.service import mentors
 from mentorfeed.store import Opportunity
-from mentorfeed.store.schema import author_profiles
+from mentorfeed.store.queries.insights import EXAMPLE_CANDIDATES
 from mentorfeed.web import create_app
 
 
@@ -89,11 +88,11 @@ def test_top_topics_are_the_most_frequent_extracted_topics(figures: service.insi
 
 def test_most_engaged_mentors_come_from_the_profiles(figures: service.insights.Insights,
                                                      settings: Settings) -> None:
-    with service.posts.open_store(settings) as store, store.engine.connect() as conn:
-        rows = [r._mapping for r in conn.execute(author_profiles.select())]
-    engaged = sorted(((r["signals"]["trainee_replies"] + r["signals"]["jc_answers"], r["handle"])
-                      for r in rows if r["role"] in ("dermatologist", "resident")
-                      and not r["opted_out"]), key=lambda item: (-item[0], item[1]))
+    with service.posts.open_store(settings) as store:
+        rows = list(store.load_profiles().values())
+    engaged = sorted(((r.signals.trainee_replies + r.signals.jc_answers, r.handle)
+                      for r in rows if r.role in ("dermatologist", "resident")
+                      and not r.opted_out), key=lambda item: (-item[0], item[1]))
     expected = [handle for score, handle in engaged if score > 0][:10]
     assert [m.handle for m in figures.mentors] == expected
     assert all(m.engagement == m.trainee_replies + m.jc_answers for m in figures.mentors)
@@ -103,7 +102,7 @@ def test_examples_carry_their_label_and_the_surest_come_first(
         figures: service.insights.Insights, calls: list[Opportunity]) -> None:
     by_key = {c.post.key: c for c in calls}
     # Examples are picked among the latest EXAMPLE_CANDIDATES calls: here that is all of them.
-    assert all(row.opportunities < service.insights.EXAMPLE_CANDIDATES for row in figures.table)
+    assert all(row.opportunities < EXAMPLE_CANDIDATES for row in figures.table)
     for row in figures.table:
         assert row.examples, row.label
         for example in row.examples:
@@ -168,13 +167,11 @@ def test_postgresql_gives_the_same_figures_and_directory(
     service.posts.import_files(pg, service.posts.sample_files())
     service.classifying.classify_store(pg)
     with service.posts.open_store(pg) as store:
-        stored.save_profiles(store, service.people.people(settings).profiles.values())
-        found = service.insights.compute(store.engine, period="quarter", top=10, examples=2)
-        page = mentors.directory(
-            store.engine, mentors.DirectoryQuery(topic="hair")
-        )
+        store.save_profiles(service.people.people(settings).profiles.values())
+        found = service.insights.compute(store, period="quarter", top=10, examples=2)
+        page = mentors.directory(store, mentors.DirectoryQuery(topic="hair"))
     with service.posts.open_store(settings) as store:
-        expected = mentors.directory(store.engine, mentors.DirectoryQuery(topic="hair"))
+        expected = mentors.directory(store, mentors.DirectoryQuery(topic="hair"))
     assert found.opportunities == figures.opportunities
     assert [(p.period, p.total, p.by_label) for p in found.timeline] == \
         [(p.period, p.total, p.by_label) for p in figures.timeline]

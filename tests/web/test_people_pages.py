@@ -22,8 +22,8 @@ from mentorfeed import service
 from mentorfeed.collect.community import load as load_community
 from mentorfeed.config import Settings, sqlite_url
 from mentorfeed.match.profile import TraineeProfile
+from mentorfeed.people.profiles import AuthorProfile
 from mentorfeed.service.tracking import forget_profile, save_profile
-from mentorfeed.store.schema import author_profiles
 from mentorfeed.web import create_app, people_cache
 from mentorfeed.web.people_cache import people_view
 
@@ -136,9 +136,9 @@ def _text(page: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", main)).split())
 
 
-def _profile_rows(settings: Settings) -> list[dict[str, Any]]:
-    with service.posts.open_store(settings) as store, store.engine.connect() as conn:
-        return [dict(r._mapping) for r in conn.execute(author_profiles.select())]
+def _profile_rows(settings: Settings) -> list[AuthorProfile]:
+    with service.posts.open_store(settings) as store:
+        return list(store.load_profiles().values())
 
 
 # -- mentors ------------------------------------------------------------------------------------
@@ -149,14 +149,14 @@ def test_the_directory_lists_dermatologists_and_residents_with_their_signals(
     assert page.status_code == 200
     text = _text(page.text)
     mentors = [r for r in _profile_rows(people_settings)
-               if r["role"] in ("dermatologist", "resident") and not r["opted_out"]]
+               if r.role in ("dermatologist", "resident") and not r.opted_out]
     assert f"{len(mentors)} people" in text
     for signal in ("Opportunities posted", "Replies to trainees", "Journal-club answers",
                    "DMs open", "Last active"):
         assert signal in text
     listed = [(platform, unquote(ident)) for platform, ident in
               re.findall(r'href="/mentors/(x|bluesky|mastodon)/([^"]+)"', page.text)]
-    roles = {(r["platform"], r["author_id"]): r["role"] for r in _profile_rows(people_settings)}
+    roles = {r.key: r.role for r in _profile_rows(people_settings)}
     assert len(listed) == 20  # one page
     assert {roles[key] for key in listed} <= {"dermatologist", "resident"}
     assert 'rel="next"' in page.text
@@ -170,8 +170,8 @@ def test_the_second_page_continues_where_the_first_ends(web: TestClient) -> None
 
 def test_organizations_are_listed_only_when_asked_for(web: TestClient,
                                                       people_settings: Settings) -> None:
-    orgs = {r["handle"] for r in _profile_rows(people_settings)
-            if r["role"] == "organization" and not r["opted_out"]}
+    orgs = {r.handle for r in _profile_rows(people_settings)
+            if r.role == "organization" and not r.opted_out}
     default = web.get("/mentors?page=1").text + web.get("/mentors?page=2").text
     assert orgs and not any(f">@{handle}<" in default for handle in orgs)
     only_orgs = web.get("/mentors?role=organization").text
@@ -183,23 +183,23 @@ def test_filters_by_topic_and_search(web: TestClient, people_settings: Settings)
     assert ">@scope_and_skin<" in found.text and "1 person" in _text(found.text)
     hair = web.get("/mentors", params={"topic": "hair"})
     assert hair.status_code == 200 and '<option value="hair" selected>' in hair.text
-    rows = {r["handle"]: r for r in _profile_rows(people_settings)}
-    writers = [h for h, r in rows.items() if r["role"] in ("dermatologist", "resident")
-               and not r["opted_out"] and r["interests"].get("hair", 0) > 0]
+    rows = {r.handle: r for r in _profile_rows(people_settings)}
+    writers = [h for h, r in rows.items() if r.role in ("dermatologist", "resident")
+               and not r.opted_out and r.interests.get("hair", 0) > 0]
     listed = re.findall(r'<a href="/mentors/[^"]+">@([^<]+)</a>', hair.text)
     assert f"{len(writers)} people" in _text(hair.text)
     assert set(listed) <= set(writers) and listed[0] == max(
-        writers, key=lambda h: rows[h]["interests"]["hair"])
+        writers, key=lambda h: rows[h].interests["hair"])
     none = web.get("/mentors", params={"q": "nobody-by-this-name%_"})
     assert "No one matches these filters" in _text(none.text)
 
 
 def test_people_who_opted_out_are_never_listed(web: TestClient, people_settings: Settings,
                                                trainee: TraineeProfile) -> None:
-    rows = {r["handle"]: r for r in _profile_rows(people_settings)}
+    rows = {r.handle: r for r in _profile_rows(people_settings)}
     for handle in ("optout_derm_fict", CONFIG_OPT_OUT):  # #NoMentorfeed; the config's list
-        assert rows[handle]["opted_out"] is True
-        assert rows[handle]["role"] == "dermatologist"
+        assert rows[handle].opted_out is True
+        assert rows[handle].role == "dermatologist"
     pages = [web.get(url).text for url in (
         "/mentors", "/mentors?page=2", "/mentors?q=optout", "/mentors?q=karim",
         "/mentors?topic=skin+of+color", "/mentors?topic=global+health", "/mentors?for=me",
@@ -207,7 +207,7 @@ def test_people_who_opted_out_are_never_listed(web: TestClient, people_settings:
     assert not any(f"@{handle}<" in page for page in pages
                    for handle in ("optout_derm_fict", CONFIG_OPT_OUT))
     for row in (rows["optout_derm_fict"], rows[CONFIG_OPT_OUT]):
-        assert web.get(f"/mentors/x/{row['author_id']}").status_code == 404
+        assert web.get(f"/mentors/x/{row.key[1]}").status_code == 404
 
 
 def test_hostile_names_and_bios_are_escaped(web: TestClient) -> None:

@@ -1,19 +1,13 @@
-"""What the people features read from the store: lean rows of posts and authors (no raw
-payloads), with the classifier's labels, in one pass."""
+"""What the people features read from the store (`Store.activity`): lean rows of posts and
+authors (no raw payloads), with the classifier's labels, in one pass."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-
-from mentorfeed.people.traits import VERSION, Traits
-from mentorfeed.store import Store
-from mentorfeed.store.rows import utc
-from mentorfeed.store.schema import authors, classifications, post_traits, posts
+from mentorfeed.people.traits import Traits
 
 Key = tuple[str, str]  # (platform, id)
 
@@ -66,58 +60,3 @@ class Activity:
         if made is None or made[0] is not self.posts or made[1] != len(self.posts):
             made = self._index = (self.posts, len(self.posts), {p.key: p for p in self.posts})
         return made[2]
-
-
-def load_activity(store: Store, *, chunk: int = 50_000) -> Activity:
-    """All posts (oldest first) and authors, read in chunks to keep memory modest."""
-    return Activity(list(_posts(store, chunk)), _authors(store))
-
-
-def _key(platform: str, value: str | None) -> Key | None:
-    return (platform, value) if value else None
-
-
-def _posts(store: Store, chunk: int) -> Iterator[PostRow]:
-    columns = (posts.c.pk, posts.c.platform, posts.c.post_id, posts.c.url, posts.c.author_id,
-               posts.c.created_at, posts.c.text, posts.c.hashtags, posts.c.mentions,
-               posts.c.reply_to, posts.c.reply_to_author, posts.c.quote_of, posts.c.repost_of,
-               posts.c.conversation_id, posts.c.origin, classifications.c.labels,
-               classifications.c.extract, classifications.c.closes_call,
-               post_traits.c.topics, post_traits.c.evidence, post_traits.c.flags)
-    last = 0
-    while True:
-        query = (select(*columns)
-                 .outerjoin(classifications, classifications.c.post_pk == posts.c.pk)
-                 .outerjoin(post_traits, (post_traits.c.post_pk == posts.c.pk)
-                            & (post_traits.c.version == VERSION))
-                 .where(posts.c.pk > last).order_by(posts.c.pk).limit(chunk))
-        with store.engine.connect() as conn:
-            rows = conn.execute(query).all()
-        if not rows:
-            return
-        for r in rows:
-            platform = r.platform
-            created = utc(r.created_at)
-            assert created is not None
-            yield PostRow(
-                key=(platform, r.post_id), url=r.url, author=_key(platform, r.author_id),
-                created_at=created, text=r.text, hashtags=r.hashtags or [],
-                mentions=r.mentions or [], reply_to=_key(platform, r.reply_to),
-                reply_to_author=_key(platform, r.reply_to_author),
-                quote_of=_key(platform, r.quote_of), repost_of=_key(platform, r.repost_of),
-                conversation=_key(platform, r.conversation_id), labels=r.labels or [],
-                extract=r.extract or {}, closes_call=bool(r.closes_call),
-                matched=r.origin == "match", pk=r.pk,
-                traits=None if r.flags is None else Traits(
-                    r.topics, [(role, weight, phrase) for role, weight, phrase in r.evidence],
-                    r.flags))
-        last = rows[-1].pk
-
-
-def _authors(store: Store) -> dict[Key, AuthorRow]:
-    query = select(authors.c.platform, authors.c.author_id, authors.c.handle, authors.c.name,
-                   authors.c.bio, authors.c.followers, authors.c.url)
-    with store.engine.connect() as conn:
-        return {(r.platform, r.author_id): AuthorRow((r.platform, r.author_id), r.handle,
-                                                      r.name, r.bio, r.followers, r.url)
-                for r in conn.execute(query)}

@@ -22,7 +22,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
-from sqlalchemy.engine import make_url
+from mentorfeed.store import sqlite_file
 
 T = TypeVar("T")
 KEEP_SECONDS = 60.0
@@ -40,10 +40,8 @@ def enabled() -> bool:
 @functools.lru_cache(maxsize=64)
 def _sqlite_files(database_url: str) -> tuple[str, str] | None:
     """The database file and its write-ahead log, for a SQLite store."""
-    url = make_url(database_url)
-    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-        return None
-    return url.database, url.database + "-wal"
+    database = sqlite_file(database_url)
+    return None if database is None else (database, database + "-wal")
 
 
 def store_version(database_url: str) -> Hashable:

@@ -120,7 +120,7 @@ def _as_of(settings: Settings) -> datetime:
 
     return moment_after(service.cache.remembered(
         settings.database_url, ("newest post",),
-        lambda: listing.newest_post(store_for(settings).engine)))
+        lambda: store_for(settings).newest_post_time()))
 
 
 def store_for(settings: Settings) -> Store:
@@ -199,8 +199,8 @@ def _listing(settings: Settings, query: OpportunityQuery, trainee: TraineeProfil
         if query.sort == "fit" and trainee is not None:
             return _by_fit(store, filters, trainee, now, page, per_page)
         sort = "newest" if query.sort == "fit" else query.sort
-        rows = listing.list_page(store.engine, filters, sort=sort,
-                                 offset=(page - 1) * per_page, limit=per_page + 1)
+        rows = store.listing_page(filters, sort=sort,
+                                  offset=(page - 1) * per_page, limit=per_page + 1)
     cards = [_card(row, filters.today) for row in rows[:per_page]]
     return OpportunityPage(cards, page, per_page, len(rows) > per_page, None)
 
@@ -221,7 +221,7 @@ def _fits(store: Store, filters: listing.Filters, trainee: TraineeProfile, now: 
     from mentorfeed.match.rank import rank_opportunities
 
     filters.posted_by = now
-    rows = listing.candidates(store.engine, filters, limit=FIT_CANDIDATES)
+    rows = store.listing_candidates(filters, limit=FIT_CANDIDATES)
     return rows, rank_opportunities(
         trainee, [_as_opportunity(row, filters.today) for row in rows], today=now,
         limit=len(rows))
@@ -260,11 +260,11 @@ def get_opportunity(settings: Settings, opportunity_id: str, *,
 def _detail(settings: Settings, key: tuple[str, str], now: datetime
             ) -> OpportunityDetail | None:
     store = store_for(settings)
-    rows = listing.heads_by_key(store.engine, *key)
+    rows = store.listing_heads(*key)
     if not rows:
         return None
     card = _card(rows[0], now.date())
-    members = listing.thread(store.engine, rows[0]["pk"])
+    members = store.listing_thread(rows[0]["pk"])
     members.sort(key=lambda r: r["pk"] != rows[0]["pk"])  # the call first, then in time order
     thread = [ThreadPost(f"{r['platform']}:{r['post_id']}", r["platform"], r["post_id"],
                          r["url"], r["text"], r["created_at"], _strings(r["labels"]),
@@ -280,7 +280,7 @@ def _similar(store: Store, card: OpportunityCard, now: datetime) -> list[Opportu
     for topic in [*card.topics[:2], None]:
         filters = listing.Filters(today=now.date(), label=card.labels[0], topic=topic,
                                   open_only=True)
-        for row in listing.list_page(store.engine, filters, limit=SIMILAR + 1):
+        for row in store.listing_page(filters, limit=SIMILAR + 1):
             other = _card(row, now.date())
             if other.id != card.id and all(other.id != f.id for f in found):
                 found.append(other)

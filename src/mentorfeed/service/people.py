@@ -14,7 +14,6 @@ import orjson
 from mentorfeed.collect.community import Community
 from mentorfeed.config import Settings, sqlite_url
 from mentorfeed.service.posts import open_store
-from mentorfeed.store import Store
 
 if TYPE_CHECKING:  # the model's modules load scikit-learn: only commands that classify pay
     from mentorfeed.match.profile import TraineeProfile
@@ -40,19 +39,17 @@ def people(settings: Settings, *, now: datetime | None = None,
     Posts read for the first time have their traits stored, so the next call reads only what
     is new."""
     from mentorfeed.collect.community import load as load_community
-    from mentorfeed.people.activity import load_activity
     from mentorfeed.people.profiles import build_profiles
     from mentorfeed.people.sessions import find_sessions
-    from mentorfeed.people.stored import save_traits
 
     config = community or load_community()
     with open_store(settings) as store:
-        activity = load_activity(store)
+        activity = store.activity()
         if now is not None:  # as of `now`: what was posted later is not known yet
             activity.posts = [p for p in activity.posts if p.created_at <= now]
         unread = [p for p in activity.posts if p.traits is None]
         profiles = build_profiles(activity, now=now, opt_out=config.opt_out)
-        save_traits(store, unread)
+        store.save_traits(unread)
     sessions = find_sessions(activity, hosts=config.journal_club_hosts,
                              hashtags=config.journal_club_hashtags)
     return People(activity, profiles, sessions)
@@ -69,57 +66,26 @@ class PeopleReport:
 def refresh_people(settings: Settings, *, community: Community | None = None) -> PeopleReport:
     """Bring the stored author profiles up to date with the store: read the posts not read
     yet, rebuild the profiles from every post's traits, and store them."""
-    from mentorfeed.people.stored import save_profiles
-
     started = time.perf_counter()
     with open_store(settings) as store:
-        before = _traits_stored(store)
+        before = store.count_traits()
     found = people(settings, community=community)
     with open_store(settings) as store:
-        read = _traits_stored(store) - before
-        count = save_profiles(store, found.profiles.values())
-        store.set_state("people", "profiles", _people_fingerprint(store))
+        read = store.count_traits() - before
+        count = store.save_profiles(found.profiles.values())
+        store.set_state("people", "profiles", store.people_fingerprint())
     return PeopleReport(len(found.activity.posts), read, count, time.perf_counter() - started)
 
 
 def profiles(settings: Settings, *, roles: Sequence[str] | None = None,
              community: Community | None = None) -> dict[Key, AuthorProfile]:
     """The stored author profiles (refreshed first if posts or labels changed since)."""
-    from mentorfeed.people.stored import load_profiles
-
     with open_store(settings) as store:
-        fresh = store.get_state("people", "profiles") == _people_fingerprint(store)
+        fresh = store.get_state("people", "profiles") == store.people_fingerprint()
     if not fresh:
         refresh_people(settings, community=community)
     with open_store(settings) as store:
-        return load_profiles(store, roles=roles)
-
-
-def _traits_stored(store: Store) -> int:
-    from sqlalchemy import func, select
-
-    from mentorfeed.store.schema import post_traits
-
-    with store.engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(post_traits)).scalar_one())
-
-
-def _people_fingerprint(store: Store) -> list[Any]:
-    """What profiles depend on: the posts and their labels (counts and newest rows), and the
-    code that reads and stores them."""
-    from sqlalchemy import func, select
-
-    from mentorfeed.people import stored, traits
-    from mentorfeed.store.schema import authors, classifications, posts
-
-    with store.engine.connect() as conn:
-        row = conn.execute(select(
-            select(func.count()).select_from(posts).scalar_subquery(),
-            select(func.max(posts.c.pk)).scalar_subquery(),
-            select(func.count()).select_from(classifications).scalar_subquery(),
-            select(func.max(classifications.c.classified_at)).scalar_subquery(),
-            select(func.count()).select_from(authors).scalar_subquery())).one()
-    return [traits.VERSION, stored.FORMAT, *(str(value) for value in row)]
+        return store.load_profiles(roles=roles)
 
 
 @dataclass(slots=True)
@@ -132,10 +98,8 @@ def as_of(settings: Settings) -> datetime:
     """The moment the store describes: now, or for a store whose newest post is older (a past
     collection, the sample corpus) the day after that post, so that deadlines, "open" and
     "recent" read as they did when it was collected."""
-    from mentorfeed.store.listing import newest_post
-
     with open_store(settings) as store:
-        return moment_after(newest_post(store.engine))
+        return moment_after(store.newest_post_time())
 
 
 def moment_after(newest: datetime | None) -> datetime:

@@ -4,24 +4,19 @@ their profile. One trainee per store: mentorfeed runs locally, for one person.""
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
 from typing import Any
-
-from sqlalchemy import Engine, func, select
 
 from mentorfeed.config import Settings
 from mentorfeed.errors import ConfigError, MentorfeedError
 from mentorfeed.match.profile import BACKGROUND, TraineeProfile, parse
+from mentorfeed.models import SavedItem
 from mentorfeed.service.cache import store_version
 from mentorfeed.service.opportunities import store_for
-from mentorfeed.store.schema import (
-    authors,
-    classifications,
-    posts,
-    saved_opportunities,
-    trainee_profile,
-)
+from mentorfeed.store import Store
+
+__all__ = ["MAX_NOTE", "STATUSES", "NotFoundError", "SavedItem", "forget_profile",
+           "get_profile", "profile_data", "remove", "save", "save_profile", "saved",
+           "statuses_of", "update"]
 
 # The statuses, in the order a pursuit goes through them, with the words shown to people.
 STATUSES = {"saved": "Saved", "contacted": "Contacted or applied", "ongoing": "Ongoing",
@@ -31,25 +26,6 @@ MAX_NOTE = 4000
 
 class NotFoundError(MentorfeedError):
     """The opportunity is not in the store (or not saved)."""
-
-
-@dataclass(frozen=True, slots=True)
-class SavedItem:
-    opportunity_id: str  # "platform:post_id"
-    platform: str
-    post_id: str
-    status: str
-    note: str
-    saved_at: datetime
-    updated_at: datetime
-    # What the list shows of the post (the saved row keeps none of it: forgetting a post
-    # must forget it here too).
-    text: str = ""
-    url: str | None = None
-    created_at: datetime | None = None
-    author_handle: str | None = None
-    labels: tuple[str, ...] = ()
-    deadline: date | None = None
 
 
 def _split(opportunity_id: str) -> tuple[str, str]:
@@ -67,18 +43,8 @@ def _check(status: str | None, note: str | None) -> None:
                           f"{MAX_NOTE:,}).")
 
 
-def _utc(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)  # SQLite drops the zone
-
-
-def _item(row: Any) -> SavedItem:
-    platform, post_id = _split(row.opportunity_id)
-    return SavedItem(row.opportunity_id, platform, post_id, row.status, row.note,
-                     _utc(row.saved_at), _utc(row.updated_at))
-
-
-def _engine(settings: Settings) -> Engine:
-    return store_for(settings).engine  # one open store per database, shared with browsing
+def _store(settings: Settings) -> Store:
+    return store_for(settings)  # one open store per database, shared with browsing
 
 
 def save(settings: Settings, opportunity_id: str, *, status: str = "saved",
@@ -86,53 +52,25 @@ def save(settings: Settings, opportunity_id: str, *, status: str = "saved",
     """Save an opportunity (or update it if already saved)."""
     _check(status, note)
     platform, post_id = _split(opportunity_id)
-    now = datetime.now(UTC)
-    with _engine(settings).begin() as conn:
-        pk = conn.execute(select(posts.c.pk).where(posts.c.platform == platform,
-                                                   posts.c.post_id == post_id)).scalar()
-        if pk is None:
-            raise NotFoundError(f"There is no post {opportunity_id} in the store.")
-        table = saved_opportunities
-        row = conn.execute(select(table).where(table.c.opportunity_id == opportunity_id)).first()
-        if row is None:
-            conn.execute(table.insert().values(
-                opportunity_id=opportunity_id, post_pk=pk, status=status, note=note or "",
-                saved_at=now, updated_at=now))
-        else:
-            changes: dict[str, Any] = {"status": status, "updated_at": now}
-            if note is not None:
-                changes["note"] = note
-            conn.execute(table.update().where(table.c.opportunity_id == opportunity_id)
-                         .values(**changes))
-        saved = conn.execute(select(table).where(table.c.opportunity_id == opportunity_id)).one()
-    return _item(saved)
+    item = _store(settings).save_item(platform, post_id, status=status, note=note)
+    if item is None:
+        raise NotFoundError(f"There is no post {opportunity_id} in the store.")
+    return item
 
 
 def update(settings: Settings, opportunity_id: str, *, status: str | None = None,
            note: str | None = None) -> SavedItem:
     """Change a saved opportunity's status and/or note."""
     _check(status, note)
-    changes: dict[str, Any] = {"updated_at": datetime.now(UTC)}
-    if status is not None:
-        changes["status"] = status
-    if note is not None:
-        changes["note"] = note
-    table = saved_opportunities
-    with _engine(settings).begin() as conn:
-        done = conn.execute(table.update().where(table.c.opportunity_id == opportunity_id)
-                            .values(**changes)).rowcount
-        if not done:
-            raise NotFoundError(f"{opportunity_id} is not among your saved opportunities.")
-        row = conn.execute(select(table).where(table.c.opportunity_id == opportunity_id)).one()
-    return _item(row)
+    item = _store(settings).update_saved(opportunity_id, status=status, note=note)
+    if item is None:
+        raise NotFoundError(f"{opportunity_id} is not among your saved opportunities.")
+    return item
 
 
 def remove(settings: Settings, opportunity_id: str) -> bool:
     """Stop tracking an opportunity; False if it was not saved."""
-    table = saved_opportunities
-    with _engine(settings).begin() as conn:
-        return bool(conn.execute(table.delete().where(
-            table.c.opportunity_id == opportunity_id)).rowcount)
+    return _store(settings).remove_saved(opportunity_id)
 
 
 def saved(settings: Settings, *, status: str | None = None, limit: int = 50,
@@ -140,25 +78,7 @@ def saved(settings: Settings, *, status: str | None = None, limit: int = 50,
     """Saved opportunities, most recently changed first, with what to show of each post, and
     how many there are in all."""
     _check(status, None)
-    table = saved_opportunities
-    where = [table.c.status == status] if status else []
-    query = (select(table, posts.c.text, posts.c.url, posts.c.created_at,
-                    authors.c.handle.label("author_handle"), classifications.c.labels,
-                    classifications.c.deadline)
-             .join(posts, posts.c.pk == table.c.post_pk)
-             .outerjoin(authors, (authors.c.platform == posts.c.platform)
-                        & (authors.c.author_id == posts.c.author_id))
-             .outerjoin(classifications, classifications.c.post_pk == posts.c.pk)
-             .where(*where)
-             .order_by(table.c.updated_at.desc(), table.c.opportunity_id)
-             .limit(limit).offset(offset))
-    with _engine(settings).connect() as conn:
-        rows = conn.execute(query).all()
-        total = conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
-    items = [replace(_item(r), text=r.text, url=r.url, created_at=_utc(r.created_at),
-                     author_handle=r.author_handle, labels=tuple(r.labels or ()),
-                     deadline=r.deadline) for r in rows]
-    return items, int(total)
+    return _store(settings).saved_items(status=status, limit=limit, offset=offset)
 
 
 # Every saved status of a SQLite store, kept while the store is unchanged (its version is read
@@ -168,11 +88,8 @@ _statuses: dict[str, tuple[Hashable, dict[str, str] | None]] = {}
 MAX_KEPT_STATUSES = 10_000  # more than this are looked up card by card, as on PostgreSQL
 
 
-def _all_statuses(engine: Engine) -> dict[str, str] | None:
-    table = saved_opportunities
-    query = select(table.c.opportunity_id, table.c.status).limit(MAX_KEPT_STATUSES + 1)
-    with engine.connect() as conn:
-        found = {row.opportunity_id: row.status for row in conn.execute(query)}
+def _all_statuses(store: Store) -> dict[str, str] | None:
+    found = store.saved_statuses(None, limit=MAX_KEPT_STATUSES + 1)
     return found if len(found) <= MAX_KEPT_STATUSES else None
 
 
@@ -185,16 +102,12 @@ def statuses_of(settings: Settings, opportunity_ids: list[str]) -> dict[str, str
     if version is not None:
         kept = _statuses.get(url)
         if kept is None or kept[0] != version:
-            kept = (version, _all_statuses(_engine(settings)))
+            kept = (version, _all_statuses(_store(settings)))
             _statuses[url] = kept
         if kept[1] is not None:
             every = kept[1]
             return {key: every[key] for key in opportunity_ids if key in every}
-    table = saved_opportunities
-    query = select(table.c.opportunity_id, table.c.status).where(
-        table.c.opportunity_id.in_(opportunity_ids))
-    with _engine(settings).connect() as conn:
-        return {row.opportunity_id: row.status for row in conn.execute(query)}
+    return _store(settings).saved_statuses(opportunity_ids)
 
 
 # -- the trainee profile ----------------------------------------------------------------------
@@ -213,9 +126,7 @@ def profile_data(profile: TraineeProfile) -> dict[str, Any]:
 
 def get_profile(settings: Settings) -> TraineeProfile | None:
     """The stored trainee profile; None until the trainee saves one."""
-    query = select(trainee_profile.c.profile).where(trainee_profile.c.id == 1)
-    with _engine(settings).connect() as conn:
-        data = conn.execute(query).scalar()
+    data = _store(settings).trainee_profile()
     return parse(data, "the stored profile") if data is not None else None
 
 
@@ -223,13 +134,9 @@ def save_profile(settings: Settings, profile: TraineeProfile) -> TraineeProfile:
     """Keep the trainee profile (replacing any earlier one); returns it as stored."""
     data = profile_data(profile)
     stored = parse(data, "the profile")  # the same checks as a profile file gets
-    now = datetime.now(UTC)
-    with _engine(settings).begin() as conn:
-        conn.execute(trainee_profile.delete().where(trainee_profile.c.id == 1))
-        conn.execute(trainee_profile.insert().values(id=1, profile=data, updated_at=now))
+    _store(settings).save_trainee_profile(data)
     return stored
 
 
 def forget_profile(settings: Settings) -> None:
-    with _engine(settings).begin() as conn:
-        conn.execute(trainee_profile.delete())
+    _store(settings).forget_trainee_profile()

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from mentorfeed.models import Author, Mention, Origin, Post
+from mentorfeed.models import Author, Mention, Origin, Post, by_local_ref
 from mentorfeed.sources._common import (
     RecordError,
     as_int,
@@ -29,7 +29,6 @@ from mentorfeed.sources._html import html_to_text
 from mentorfeed.sources._reading import Issue, OnBytes, Record, iter_json_file
 from mentorfeed.sources.base import Format, Parsed, Sample, parse_records
 
-LOCAL_PREFIX = "local:"
 _METRICS = {"replies_count": "replies", "reblogs_count": "reposts",
             "favourites_count": "likes", "quotes_count": "quotes"}
 
@@ -137,7 +136,7 @@ def _status(status: dict[str, Any], origin: Origin, authors: dict[str, Author],
         hashtags=[] if repost_of else unique(hashtags),
         mentions=[Mention(m.get("acct"), m.get("url")) for m in status.get("mentions") or ()],
         urls=[] if repost_of else unique(urls),
-        reply_to=f"{LOCAL_PREFIX}{local_ref(server, str(parent))}" if parent and server else None,
+        reply_to=by_local_ref(local_ref(server, str(parent))) if parent and server else None,
         quote_of=quote_of,
         repost_of=repost_of,
         metrics={_METRICS[k]: v for k, v in status.items()

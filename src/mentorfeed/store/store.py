@@ -4,7 +4,7 @@ they do."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,11 +31,24 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 
 from mentorfeed.config import redact
 from mentorfeed.errors import StoreError
-from mentorfeed.models import Author, Post, normalize_tag
-from mentorfeed.sources.mastodon import LOCAL_PREFIX
-from mentorfeed.store import classified, corrections, migrate, search, upserts
+from mentorfeed.models import (
+    BY_LOCAL_REF,
+    Author,
+    EngagedMentor,
+    Example,
+    LabelsInMonth,
+    Post,
+    SavedItem,
+    TopicCount,
+    normalize_tag,
+)
+from mentorfeed.people.activity import Activity, Key, PostRow
+from mentorfeed.people.directory import DirectoryPage, DirectoryQuery, Mentor, PostLink
+from mentorfeed.people.profiles import AuthorProfile
+from mentorfeed.store import classified, corrections, listing, migrate, search, upserts
 from mentorfeed.store.classified import Classification, Opportunity
 from mentorfeed.store.corrections import Correction
+from mentorfeed.store.queries import insights, mentors, people, tracking
 from mentorfeed.store.rows import posts_with_authors, to_author, to_post, utc, where_posted
 from mentorfeed.store.schema import (
     authors,
@@ -68,7 +81,15 @@ class Stats:
     top_authors: list[tuple[str, str, int]] = field(default_factory=list)
 
 
-def _engine(url: str) -> Engine:
+def sqlite_file(url: str) -> str | None:
+    """The database file of a SQLite store's URL; None for other stores and in-memory ones."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return parsed.database
+
+
+def _open_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
@@ -102,8 +123,8 @@ class Store:
     def __init__(self, url: str) -> None:
         self.url = url
         try:
-            self.engine = _engine(url)
-            migrate.upgrade(self.engine)
+            self._engine = _open_engine(url)
+            migrate.upgrade(self._engine)
         except NoSuchModuleError:
             raise StoreError("PostgreSQL needs an extra: pip install 'mentorfeed[postgres]'.") \
                 from None
@@ -117,20 +138,20 @@ class Store:
             reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
             raise StoreError(f"Cannot open the database {redact(url)} ({reason}); check "
                              "--db or MENTORFEED_DATABASE_URL.") from None
-        self.dialect = self.engine.dialect.name
+        self.dialect = self._engine.dialect.name
         self._insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
         self._author_upsert = upserts.author_upsert(self._insert)
         self._post_upsert = upserts.post_upsert(self._insert)
         self._sql: dict[tuple[str, ...], str] = {}
         for statement, keys in ((self._author_upsert, upserts.AUTHOR_KEYS),
                                 (self._post_upsert, upserts.POST_KEYS)):
-            compiled = statement.compile(dialect=self.engine.dialect, column_keys=list(keys))
+            compiled = statement.compile(dialect=self._engine.dialect, column_keys=list(keys))
             if self.dialect == "sqlite":
                 assert tuple(compiled.positiontup or ()) == keys, "row order must match"
             self._sql[keys] = str(compiled)
 
     def close(self) -> None:
-        self.engine.dispose()
+        self._engine.dispose()
 
     def __enter__(self) -> Store:
         return self
@@ -148,7 +169,7 @@ class Store:
         enc = upserts.SQLITE if sqlite else upserts.PYTHON
         now = enc.timestamp(datetime.now(UTC))
         result = UpsertResult()
-        with self.engine.begin() as conn:
+        with self._engine.begin() as conn:
             if new_authors:
                 self._write(conn, self._author_upsert, upserts.AUTHOR_KEYS,
                             [upserts.author_values(a, now, enc) for a in new_authors])
@@ -207,54 +228,54 @@ class Store:
     def pages_to_classify(self, *, everything: bool = False,
                           size: int = 2000) -> Iterator[list[Post]]:
         """Posts not yet classified (or all, after a model change), a page at a time."""
-        return classified.pages_to_classify(self.engine, everything=everything, size=size)
+        return classified.pages_to_classify(self._engine, everything=everything, size=size)
 
     def count_to_classify(self, *, everything: bool = False) -> int:
         query = select(func.count()).select_from(posts)
         if not everything:
             query = query.where(~exists().where(classifications.c.post_pk == posts.c.pk))
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             return int(conn.execute(query).scalar_one())
 
     def save_classifications(self, rows: Sequence[tuple[tuple[str, str], Classification]]
                              ) -> None:
         """Store labels, scores, fields and reasons with the model version, replacing any."""
-        classified.save(self.engine, rows)
+        classified.save(self._engine, rows)
 
     def grouping_rows(self) -> list[dict[str, Any]]:
-        return classified.grouping_rows(self.engine)
+        return classified.grouping_rows(self._engine)
 
     def set_groups(self, assignments: Sequence[tuple[int, int, bool]]) -> None:
-        classified.set_groups(self.engine, assignments)
+        classified.set_groups(self._engine, assignments)
 
     def opportunities(self, **filters: Any) -> list[Opportunity]:
         """Opportunities, one per call, newest first; see `classified.opportunities`."""
-        return classified.opportunities(self.engine, **filters)
+        return classified.opportunities(self._engine, **filters)
 
     # -- corrections -------------------------------------------------------------------------
 
     def save_correction(self, key: tuple[str, str], correction: Correction) -> None:
         """Record what a person said the post is; `corrections_of` and training read it."""
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             pk = conn.execute(select(posts.c.pk).where(posts.c.platform == key[0],
                                                        posts.c.post_id == key[1])).scalar()
         if pk is None:
             raise StoreError(f"No stored post {key[0]}:{key[1]} to correct.")
-        corrections.save(self.engine, pk, correction)
+        corrections.save(self._engine, pk, correction)
 
     def corrections_of(self, keys: Sequence[tuple[str, str]]
                        ) -> dict[tuple[str, str], Correction]:
-        return corrections.of_posts(self.engine, keys)
+        return corrections.of_posts(self._engine, keys)
 
     def corrected_posts(self) -> list[tuple[Post, Correction]]:
-        return corrections.corrected_posts(self.engine)
+        return corrections.corrected_posts(self._engine)
 
     def count_corrections(self) -> int:
-        return corrections.count(self.engine)
+        return corrections.count(self._engine)
 
     def review_queue(self, limit: int = 20) -> list[tuple[Post, Classification]]:
         """Uncorrected posts the model is least sure about (uncertainty sampling)."""
-        return corrections.review_queue(self.engine, limit)
+        return corrections.review_queue(self._engine, limit)
 
     # -- forgetting ----------------------------------------------------------------------------
 
@@ -265,7 +286,7 @@ class Store:
         ids = {value} | ({status.group(1)} if status else set())
         query = select(posts.c.platform, posts.c.post_id).where(
             or_(posts.c.url == value, posts.c.post_id.in_(ids)))
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             return [(p, i) for p, i in conn.execute(query)]
 
     def find_author(self, handle: str) -> list[tuple[str, str]]:
@@ -273,7 +294,7 @@ class Store:
         value = handle.strip().lstrip("@")
         query = select(authors.c.platform, authors.c.author_id).where(
             or_(func.lower(authors.c.handle) == value.lower(), authors.c.author_id == value))
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             return [(p, i) for p, i in conn.execute(query)]
 
     def forget(self, post_keys: Sequence[tuple[str, str]],
@@ -281,7 +302,7 @@ class Store:
         """Delete posts, the reposts of them, and authors with all their posts, everywhere in
         the store (labels, hashtags and search index go with them). Returns posts deleted."""
         deleted = 0
-        with self.engine.begin() as conn:
+        with self._engine.begin() as conn:
             for platform, author_id in author_keys:
                 deleted += conn.execute(posts.delete().where(
                     posts.c.platform == platform, posts.c.author_id == author_id)).rowcount
@@ -299,12 +320,12 @@ class Store:
         """What a collector saved for (source, key): a cursor, a newest id; None if nothing."""
         query = select(collection_state.c.value).where(collection_state.c.source == source,
                                                        collection_state.c.key == key)
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             return conn.execute(query).scalar()
 
     def set_state(self, source: str, key: str, value: Any) -> None:
         """Save collector state; `None` clears it."""
-        with self.engine.begin() as conn:
+        with self._engine.begin() as conn:
             conn.execute(collection_state.delete().where(collection_state.c.source == source,
                                                          collection_state.c.key == key))
             if value is not None:
@@ -312,19 +333,18 @@ class Store:
                     source=source, key=key, value=value, updated_at=datetime.now(UTC)))
 
     def resolve_references(self) -> int:
-        """Point Mastodon replies at their parent's URI once the parent is stored."""
+        """Point replies that name their parent by its `local_ref` (`models.by_local_ref`) at
+        the parent's id once the parent is stored."""
         parent = posts.alias("parent")
         target = (select(parent.c.post_id)
-                  .where(parent.c.platform == "mastodon",
+                  .where(parent.c.platform == posts.c.platform,
                          parent.c.local_ref == func.substr(posts.c.reply_to,
-                                                           len(LOCAL_PREFIX) + 1))
+                                                           len(BY_LOCAL_REF) + 1))
                   .scalar_subquery())
         statement = (update(posts)
-                     .where(posts.c.platform == "mastodon",
-                            posts.c.reply_to.like(f"{LOCAL_PREFIX}%"),
-                            target.is_not(None))
+                     .where(posts.c.reply_to.like(f"{BY_LOCAL_REF}%"), target.is_not(None))
                      .values(reply_to=target))
-        with self.engine.begin() as conn:
+        with self._engine.begin() as conn:
             return conn.execute(statement).rowcount
 
     # -- reading -----------------------------------------------------------------------------
@@ -332,14 +352,14 @@ class Store:
     def get_post(self, platform: str, post_id: str) -> Post | None:
         query = posts_with_authors().where(posts.c.platform == platform,
                                             posts.c.post_id == post_id)
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             row = conn.execute(query).first()
         return to_post(row) if row else None
 
     def get_author(self, platform: str, author_id: str) -> Author | None:
         query = select(authors).where(authors.c.platform == platform,
                                       authors.c.author_id == author_id)
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             row = conn.execute(query).first()
         return to_author(row._mapping) if row else None
 
@@ -347,7 +367,7 @@ class Store:
         query = select(func.count()).select_from(posts)
         if not include_context:
             query = query.where(posts.c.origin == "match")
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             return int(conn.execute(query).scalar_one())
 
     def search(self, query: str | None = None, *, platform: str | None = None,
@@ -370,7 +390,7 @@ class Store:
             statement = search.apply(statement, self.dialect, query)
         else:
             statement = statement.order_by(posts.c.created_at.desc())
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             return [to_post(row) for row in conn.execute(statement.limit(limit))]
 
     def stats(self, top: int = 10) -> Stats:
@@ -378,7 +398,7 @@ class Store:
         month = (func.to_char(func.timezone("UTC", posts.c.created_at), "YYYY-MM")
                  if self.dialect == "postgresql" else func.strftime("%Y-%m", posts.c.created_at))
         stats = Stats()
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             summary = conn.execute(select(
                 func.count().filter(matched), func.count().filter(~matched),
                 func.count().filter(and_(matched, posts.c.repost_of.is_not(None))),
@@ -405,3 +425,121 @@ class Store:
                 .where(matched).group_by(authors.c.handle, authors.c.platform)
                 .order_by(func.count().desc(), authors.c.handle).limit(top))]
         return stats
+
+    # -- people: activity, traits and profiles (queries/people.py) ---------------------------
+
+    def activity(self, *, chunk: int = 50_000) -> Activity:
+        """All posts (oldest first) and authors as the people features read them, `chunk`
+        rows at a time to keep memory modest."""
+        return Activity(list(people.activity_posts(self._engine, chunk)),
+                        people.activity_authors(self._engine))
+
+    def save_traits(self, rows: Sequence[PostRow]) -> int:
+        """Keep the traits read from these posts, so the next build reads only new ones."""
+        return people.save_traits(self._engine, rows)
+
+    def count_traits(self) -> int:
+        return people.count_traits(self._engine)
+
+    def save_profiles(self, profiles: Iterable[AuthorProfile]) -> int:
+        """Replace the stored author profiles with these."""
+        return people.save_profiles(self._engine, profiles)
+
+    def load_profiles(self, *, roles: Sequence[str] | None = None,
+                      keys: Iterable[Key] | None = None) -> dict[Key, AuthorProfile]:
+        """Stored profiles: all, or those with one of `roles`, or those of `keys`."""
+        return people.load_profiles(self._engine, roles=roles, keys=keys)
+
+    def people_fingerprint(self) -> list[str]:
+        """What stored profiles depend on; when it changes, they are rebuilt."""
+        return people.fingerprint(self._engine)
+
+    def people_changes(self) -> tuple[int, str | None]:
+        """Something cheap that changes when posts are imported, forgotten or classified."""
+        return people.changes(self._engine)
+
+    # -- the mentor directory (queries/mentors.py) -------------------------------------------
+
+    def directory(self, query: DirectoryQuery) -> DirectoryPage:
+        return mentors.directory(self._engine, query)
+
+    def mentor(self, platform: str, author_id: str) -> Mentor | None:
+        """One stored profile (any role); None for people who opted out or are not known."""
+        return mentors.person(self._engine, platform, author_id)
+
+    def opted_out(self) -> set[Key]:
+        return mentors.opted_out(self._engine)
+
+    def post_links(self, keys: list[Key]) -> dict[Key, PostLink]:
+        return mentors.posts_by_key(self._engine, keys)
+
+    def recent_opportunities_of(self, platform: str, author_id: str, *, limit: int = 10
+                                ) -> list[PostLink]:
+        return mentors.recent_opportunities(self._engine, platform, author_id, limit=limit)
+
+    # -- Insights figures (queries/insights.py) ----------------------------------------------
+
+    def labels_by_month(self, platform: str | None = None) -> list[LabelsInMonth]:
+        """Opportunities (counted once, on their first post) per month and list of labels."""
+        return insights.labels_by_month(self._engine, platform)
+
+    def insight_topics(self, platform: str | None, top: int) -> list[TopicCount]:
+        return insights.top_topics(self._engine, platform, top)
+
+    def insight_examples(self, labels: Sequence[str], platform: str | None, limit: int
+                         ) -> dict[str, list[Example]]:
+        return insights.examples(self._engine, labels, platform, limit)
+
+    def engaged_mentors(self, roles: Sequence[str], top: int) -> list[EngagedMentor]:
+        return insights.engaged_mentors(self._engine, roles, top)
+
+    # -- the trainee's own records (queries/tracking.py) -------------------------------------
+
+    def save_item(self, platform: str, post_id: str, *, status: str, note: str | None
+                  ) -> SavedItem | None:
+        """Save a post as an opportunity (or update it); None if the post is not stored."""
+        return tracking.save(self._engine, platform, post_id, status=status, note=note)
+
+    def update_saved(self, opportunity_id: str, *, status: str | None, note: str | None
+                     ) -> SavedItem | None:
+        return tracking.update(self._engine, opportunity_id, status=status, note=note)
+
+    def remove_saved(self, opportunity_id: str) -> bool:
+        return tracking.remove(self._engine, opportunity_id)
+
+    def saved_items(self, *, status: str | None = None, limit: int = 50, offset: int = 0
+                    ) -> tuple[list[SavedItem], int]:
+        return tracking.saved(self._engine, status=status, limit=limit, offset=offset)
+
+    def saved_statuses(self, opportunity_ids: list[str] | None, *, limit: int | None = None
+                       ) -> dict[str, str]:
+        return tracking.statuses(self._engine, opportunity_ids, limit=limit)
+
+    def trainee_profile(self) -> dict[str, Any] | None:
+        return tracking.profile(self._engine)
+
+    def save_trainee_profile(self, data: dict[str, Any]) -> None:
+        tracking.save_profile(self._engine, data)
+
+    def forget_trainee_profile(self) -> None:
+        tracking.forget_profile(self._engine)
+
+    # -- the web listing (listing.py), until it and `opportunities` are one -----------------
+
+    def listing_page(self, filters: listing.Filters, *, sort: str = "newest", offset: int = 0,
+                     limit: int = 20) -> list[dict[str, Any]]:
+        return listing.list_page(self._engine, filters, sort=sort, offset=offset, limit=limit)
+
+    def listing_candidates(self, filters: listing.Filters, *, limit: int
+                           ) -> list[dict[str, Any]]:
+        return listing.candidates(self._engine, filters, limit=limit)
+
+    def listing_heads(self, platform: str, post_id: str) -> list[dict[str, Any]]:
+        return listing.heads_by_key(self._engine, platform, post_id)
+
+    def listing_thread(self, head_pk: int) -> list[dict[str, Any]]:
+        return listing.thread(self._engine, head_pk)
+
+    def newest_post_time(self) -> datetime | None:
+        """When the newest post collected (not one that came along as context) was written."""
+        return listing.newest_post(self._engine)

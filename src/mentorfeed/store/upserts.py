@@ -14,8 +14,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Table, and_, case, func, literal_column, or_
 
-from mentorfeed.models import Author, Post
-from mentorfeed.sources.mastodon import LOCAL_PREFIX
+from mentorfeed.models import BY_LOCAL_REF, Author, Post
 from mentorfeed.store.schema import authors, posts
 
 POST_KEYS = tuple(c.name for c in posts.c if c.name != "pk")
@@ -130,7 +129,7 @@ def post_upsert(insert: Callable[[Table], Any]) -> Any:
             "lang": keep_or_fill("lang"),
             "reply_to": case(
                 (or_(new.reply_to.is_(None),
-                     and_(new.reply_to.like(_text(f"{LOCAL_PREFIX}%")),
+                     and_(new.reply_to.like(_text(f"{BY_LOCAL_REF}%")),
                           posts.c.reply_to.is_not(None))), posts.c.reply_to),
                 else_=new.reply_to),
             "reply_to_author": keep_or_fill("reply_to_author"),

@@ -199,11 +199,11 @@ async def mentors(
     """The mentor directory of the Mentors page, from the stored author profiles: those who
     engage with trainees most first (with a topic, who writes most about it). People who opted
     out are never listed."""
-    engine = service.opportunities.store_for(settings_of(request)).engine
+    store = service.opportunities.store_for(settings_of(request))
     query = service.mentors.DirectoryQuery(
         role=role, topic=topic, q=q, page=page, per_page=per_page
     )
-    found = await run_in_threadpool(service.mentors.directory, engine, query)
+    found = await run_in_threadpool(service.mentors.directory, store, query)
     return m.MentorList(items=[m.mentor(x) for x in found.items], page=found.page,
                         per_page=found.per_page, has_next=found.has_next, total=found.total,
                         profiles_stored=found.profiles_stored)
@@ -324,10 +324,10 @@ async def insights(
     from mentorfeed import service
 
     settings = settings_of(request)
-    engine = service.opportunities.store_for(settings).engine
+    store = service.opportunities.store_for(settings)
 
     def compute() -> service.insights.Insights:
-        return service.insights.compute(engine, period=period, platform=platform, top=top,
+        return service.insights.compute(store, period=period, platform=platform, top=top,
                                examples=examples)
 
     found = await run_in_threadpool(lambda: cached(

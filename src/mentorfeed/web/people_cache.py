@@ -25,8 +25,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
-
 from mentorfeed import service
 from mentorfeed.collect.community import Community
 from mentorfeed.collect.community import load as load_community
@@ -34,7 +32,6 @@ from mentorfeed.config import Settings
 from mentorfeed.people.activity import Key, PostRow
 from mentorfeed.people.events import Event, upcoming_events
 from mentorfeed.service.opportunities import store_for
-from mentorfeed.store.schema import classifications, posts
 
 Version = tuple[int, str | None]
 
@@ -75,11 +72,7 @@ class _Build:
 
 
 def store_version(settings: Settings) -> Version:
-    with store_for(settings).engine.connect() as conn:
-        count = conn.execute(select(func.count()).select_from(posts)).scalar_one()
-        latest = conn.execute(select(classifications.c.classified_at)
-                              .order_by(classifications.c.post_pk.desc()).limit(1)).scalar()
-    return (int(count), str(latest) if latest is not None else None)
+    return store_for(settings).people_changes()
 
 
 def people_view(state: Any, *, now: datetime | None = None) -> PeopleView:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from sqlalchemy import Engine
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -19,6 +18,7 @@ from mentorfeed.match.profile import TraineeProfile
 from mentorfeed.people.activity import Key
 from mentorfeed.people.sessions import follow_ups
 from mentorfeed.service.opportunities import store_for
+from mentorfeed.store import Store
 from mentorfeed.web import transcript
 from mentorfeed.web.people_cache import (
     PeopleView,
@@ -40,9 +40,9 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
-def _engine(request: Request) -> Engine:
+def _store(request: Request) -> Store:
     """The app's one open store (opening a store checks migrations: too slow per request)."""
-    return store_for(_settings(request)).engine
+    return store_for(_settings(request))
 
 
 def _trainee(settings: Settings) -> TraineeProfile | None:
@@ -85,7 +85,7 @@ def mentors(request: Request, role: str | None = None, topic: str | None = None,
     query = service.mentors.DirectoryQuery(role=_choice(role, service.mentors.DIRECTORY_ROLES),
                                      topic=_choice(topic, TOPICS), q=(q or "").strip()[:100],
                                      page=_page_number(page))
-    found = service.mentors.directory(_engine(request), query)
+    found = service.mentors.directory(_store(request), query)
     return render(request, "mentors.html", {
         "tab": "all", "filters": query, "found": found, "roles": service.mentors.DIRECTORY_ROLES,
         "topics": TOPICS})
@@ -98,7 +98,7 @@ def _for_me(request: Request, settings: Settings) -> Response:
     if trainee is not None:
         view = people_view(request.app.state)
         context["updating"] = updating(request.app.state)
-        hidden = service.mentors.opted_out(_engine(request))
+        hidden = service.mentors.opted_out(_store(request))
         found = service.people.match(settings, trainee, known=view.people, limit=20,
                           today=view.built_at, calls=False)
         context["matches"] = [m for m in found.mentors if m.key not in hidden]
@@ -113,14 +113,14 @@ def _for_me(request: Request, settings: Settings) -> Response:
 def mentor(request: Request, platform: str, author_id: str) -> Response:
     if platform not in PLATFORMS:
         raise HTTPException(404)
-    engine = _engine(request)
-    found = service.mentors.person(engine, platform, author_id)
+    store = _store(request)
+    found = service.mentors.person(store, platform, author_id)
     if found is None:
         raise HTTPException(404, "No mentor profile here: the person may have asked not to "
                                  "be listed, or the profiles have not been built yet.")
     signals = found.signals
-    linked = service.mentors.posts_by_key(engine, signals.trainee_reply_posts[:5])
-    recent = service.mentors.recent_opportunities(engine, platform, author_id)
+    linked = service.mentors.posts_by_key(store, signals.trainee_reply_posts[:5])
+    recent = service.mentors.recent_opportunities(store, platform, author_id)
     return render(request, "mentors_person.html", {
         "person": found, "recent": recent,
         "reply_posts": [linked[k] for k in signals.trainee_reply_posts[:5] if k in linked]})
@@ -142,7 +142,7 @@ def journal_clubs(request: Request, page: str | None = None) -> Response:
     mine: list[dict[str, Any]] = []
     if trainee is not None and trainee.handles:
         roles = {k: p.role for k, p in view.people.profiles.items()}
-        hidden = service.mentors.opted_out(_engine(request))
+        hidden = service.mentors.opted_out(_store(request))
         titles = {s.id: s for s in view.people.sessions}
         for follow_up in follow_ups(view.people.sessions, view.people.activity,
                                     _own_keys(view, trainee), roles=roles):
@@ -172,7 +172,7 @@ def session(request: Request, session_id: str) -> Response:
     if found is None:
         raise HTTPException(404, "There is no journal-club session with this address. The "
                                  "list of sessions is on the Journal clubs page.")
-    hidden = service.mentors.opted_out(_engine(request))
+    hidden = service.mentors.opted_out(_store(request))
     return render(request, "session.html", {
         "t": transcript.build(found, view.posts, view.people.activity.authors, view.role,
                               hidden)})
@@ -188,7 +188,7 @@ def insights_page(request: Request, period: str | None = None,
     where = _choice(platform, PLATFORMS)
 
     def build() -> service.insights.Insights:
-        return service.insights.compute(_engine(request), period=chosen,  # type: ignore[arg-type]
+        return service.insights.compute(_store(request), period=chosen,  # type: ignore[arg-type]
                                 platform=where, top=10, examples=2)
 
     figures: service.insights.Insights = cached(request.app.state, f"insights:{chosen}:{where}",

@@ -11,9 +11,7 @@ import pytest
 
 from mentorfeed import service
 from mentorfeed.config import Settings, sqlite_url
-from mentorfeed.people.activity import load_activity
 from mentorfeed.people.profiles import AuthorProfile, Signals, build_profiles
-from mentorfeed.people.stored import load_profiles, save_profiles
 from mentorfeed.people.traits import read_many
 from mentorfeed.store import Store
 
@@ -34,7 +32,7 @@ def _summary(profile: AuthorProfile) -> tuple[object, ...]:
 def test_stored_profiles_equal_a_fresh_build(demo: Settings) -> None:
     stored = service.people.profiles(demo)
     with Store(demo.database_url) as store:
-        activity = load_activity(store)
+        activity = store.activity()
     for post in activity.posts:
         post.traits = None  # read every post again from its text
     fresh = build_profiles(activity)
@@ -69,7 +67,7 @@ def test_a_refresh_reads_only_the_new_posts(demo: Settings, tmp_path: Path) -> N
 def test_reading_on_several_processes_gives_the_same_traits(demo: Settings) -> None:
     with Store(demo.database_url) as store:
         posts = [(p.text, p.hashtags, p.reply_to is not None)
-                 for p in load_activity(store).posts if p.text][:1500]
+                 for p in store.activity().posts if p.text][:1500]
     assert list(read_many(posts, workers=2, parallel_from=0)) == list(read_many(posts))
 
 
@@ -87,6 +85,6 @@ def test_profiles_round_trip_through_the_store(store: Store) -> None:
                         jc_answers=4, offers=1, answered_questions=2, says_full=True,
                         last_active=when),
         background=["first_generation"], institution="county program", opted_out=False)
-    assert save_profiles(store, [profile]) == 1
-    assert load_profiles(store) == {profile.key: profile}
-    assert load_profiles(store, roles=["resident"]) == {}
+    assert store.save_profiles([profile]) == 1
+    assert store.load_profiles() == {profile.key: profile}
+    assert store.load_profiles(roles=["resident"]) == {}
