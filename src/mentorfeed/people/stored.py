@@ -12,7 +12,7 @@ from sqlalchemy import delete, insert, select
 from mentorfeed.people.activity import Key, PostRow
 from mentorfeed.people.profiles import AuthorProfile, Signals
 from mentorfeed.people.traits import VERSION
-from mentorfeed.store import Store
+from mentorfeed.store import Store, revision
 from mentorfeed.store.rows import utc
 from mentorfeed.store.schema import author_profiles, post_traits
 
@@ -42,6 +42,7 @@ def save_profiles(store: Store, profiles: Iterable[AuthorProfile]) -> int:
         conn.execute(delete(author_profiles))
         for start in range(0, len(rows), 20_000):
             conn.execute(insert(author_profiles), rows[start:start + 20_000])
+        revision.bump(conn)  # cards show each author's role
     return len(rows)
 
 

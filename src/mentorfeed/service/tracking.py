@@ -3,7 +3,6 @@ their profile. One trainee per store: mentorfeed runs locally, for one person.""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -13,8 +12,9 @@ from sqlalchemy import Engine, func, select
 from mentorfeed.config import Settings
 from mentorfeed.errors import ConfigError, MentorfeedError
 from mentorfeed.match.profile import BACKGROUND, TraineeProfile, parse
-from mentorfeed.service.cache import store_version
+from mentorfeed.service import cache
 from mentorfeed.service.opportunities import store_for
+from mentorfeed.store import revision
 from mentorfeed.store.schema import (
     authors,
     classifications,
@@ -105,6 +105,7 @@ def save(settings: Settings, opportunity_id: str, *, status: str = "saved",
             conn.execute(table.update().where(table.c.opportunity_id == opportunity_id)
                          .values(**changes))
         saved = conn.execute(select(table).where(table.c.opportunity_id == opportunity_id)).one()
+        revision.bump(conn, revision.TRAINEE)
     return _item(saved)
 
 
@@ -124,6 +125,7 @@ def update(settings: Settings, opportunity_id: str, *, status: str | None = None
         if not done:
             raise NotFoundError(f"{opportunity_id} is not among your saved opportunities.")
         row = conn.execute(select(table).where(table.c.opportunity_id == opportunity_id)).one()
+        revision.bump(conn, revision.TRAINEE)
     return _item(row)
 
 
@@ -131,8 +133,10 @@ def remove(settings: Settings, opportunity_id: str) -> bool:
     """Stop tracking an opportunity; False if it was not saved."""
     table = saved_opportunities
     with _engine(settings).begin() as conn:
-        return bool(conn.execute(table.delete().where(
+        removed = bool(conn.execute(table.delete().where(
             table.c.opportunity_id == opportunity_id)).rowcount)
+        revision.bump(conn, revision.TRAINEE)
+    return removed
 
 
 def saved(settings: Settings, *, status: str | None = None, limit: int = 50,
@@ -161,10 +165,9 @@ def saved(settings: Settings, *, status: str | None = None, limit: int = 50,
     return items, int(total)
 
 
-# Every saved status of a SQLite store, kept while the store is unchanged (its version is read
-# from the file's size and time, service/cache.py): one trainee saves a few dozen calls, and
-# every list page asks about twenty cards, so a query per page cost more than keeping them.
-_statuses: dict[str, tuple[Hashable, dict[str, str] | None]] = {}
+# Every saved status, kept until the trainee saves or changes one (service/cache.py): one
+# trainee saves a few dozen calls, and every list page asks about twenty cards, so a query per
+# page cost more than keeping them.
 MAX_KEPT_STATUSES = 10_000  # more than this are looked up card by card, as on PostgreSQL
 
 
@@ -180,16 +183,11 @@ def statuses_of(settings: Settings, opportunity_ids: list[str]) -> dict[str, str
     """The status of each of these opportunities that is saved (to mark cards as saved)."""
     if not opportunity_ids:
         return {}
-    url = settings.database_url
-    version = store_version(url)  # read first: a save while loading shows as a new version
-    if version is not None:
-        kept = _statuses.get(url)
-        if kept is None or kept[0] != version:
-            kept = (version, _all_statuses(_engine(settings)))
-            _statuses[url] = kept
-        if kept[1] is not None:
-            every = kept[1]
-            return {key: every[key] for key in opportunity_ids if key in every}
+    every = cache.remembered(store_for(settings), ("saved statuses",),
+                             lambda: _all_statuses(_engine(settings)),
+                             trainee=True) if cache.enabled() else None
+    if every is not None:
+        return {key: every[key] for key in opportunity_ids if key in every}
     table = saved_opportunities
     query = select(table.c.opportunity_id, table.c.status).where(
         table.c.opportunity_id.in_(opportunity_ids))
@@ -227,9 +225,11 @@ def save_profile(settings: Settings, profile: TraineeProfile) -> TraineeProfile:
     with _engine(settings).begin() as conn:
         conn.execute(trainee_profile.delete().where(trainee_profile.c.id == 1))
         conn.execute(trainee_profile.insert().values(id=1, profile=data, updated_at=now))
+        revision.bump(conn, revision.TRAINEE)
     return stored
 
 
 def forget_profile(settings: Settings) -> None:
     with _engine(settings).begin() as conn:
         conn.execute(trainee_profile.delete())
+        revision.bump(conn, revision.TRAINEE)

@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 
 from mentorfeed.models import Post
+from mentorfeed.store import revision
 from mentorfeed.store.rows import posts_with_authors, to_post, utc, where_posted
 from mentorfeed.store.schema import classifications, post_facets, posts
 
@@ -114,6 +115,7 @@ def save(engine: Engine, rows: Sequence[tuple[tuple[str, str], Classification]])
                   for value in _facet_values(c, key)]
         if facets:
             conn.execute(insert(post_facets), facets)
+        revision.bump(conn)
 
 
 def _facet_values(c: Classification, key: str) -> list[str]:
@@ -163,6 +165,7 @@ def set_groups(engine: Engine, assignments: Sequence[tuple[int, int, bool]]) -> 
                 .values(opportunity_pk=bindparam("group"), closed=bindparam("is_closed")),
                 [{"pk": pk, "group": group, "is_closed": closed}
                  for pk, group, closed in assignments])
+        revision.bump(conn)
 
 
 def opportunities(engine: Engine, *, label: str | None = None, audience: str | None = None,

@@ -3,8 +3,9 @@ they do."""
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,7 +34,7 @@ from mentorfeed.config import redact
 from mentorfeed.errors import StoreError
 from mentorfeed.models import Author, Post, normalize_tag
 from mentorfeed.sources.mastodon import LOCAL_PREFIX
-from mentorfeed.store import classified, corrections, migrate, search, upserts
+from mentorfeed.store import classified, corrections, migrate, revision, search, upserts
 from mentorfeed.store.classified import Classification, Opportunity
 from mentorfeed.store.corrections import Correction
 from mentorfeed.store.rows import posts_with_authors, to_author, to_post, utc, where_posted
@@ -87,6 +88,19 @@ def _engine(url: str) -> Engine:
     return engine
 
 
+def file_identity(url: str) -> Hashable:
+    """Which file a SQLite store is (a store rebuilt at the same path is another file); None
+    for a store without one."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    try:
+        stat = os.stat(parsed.database)
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON",
@@ -117,6 +131,9 @@ class Store:
             reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
             raise StoreError(f"Cannot open the database {redact(url)} ({reason}); check "
                              "--db or MENTORFEED_DATABASE_URL.") from None
+        # What answers kept for this store are filed under (service/cache.py): a SQLite store
+        # rebuilt at the same path starts its revisions again.
+        self.identity: Hashable = (url, file_identity(url))
         self.dialect = self.engine.dialect.name
         self._insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
         self._author_upsert = upserts.author_upsert(self._insert)
@@ -131,6 +148,12 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def revision(self, *, trainee: bool = False) -> int:
+        """A number that grows with every write to what the listings, feeds, people and
+        insights show (or, with `trainee`, to the trainee's saved items and profile): an answer
+        computed at one revision holds while it is current. One read by key."""
+        return revision.current(self.engine)[revision.TRAINEE if trainee else revision.COLLECTED]
 
     def __enter__(self) -> Store:
         return self
@@ -164,6 +187,8 @@ class Store:
                 self._add_hashtags(conn, fresh)
                 result.new = len(fresh)
                 result.updated = len(new_posts) - len(fresh)
+            if new_posts or new_authors:
+                revision.bump(conn)
         return result
 
     def _write(self, conn: Connection, statement: Any, keys: tuple[str, ...],
@@ -291,6 +316,7 @@ class Store:
                 deleted += conn.execute(posts.delete().where(
                     posts.c.platform == platform,
                     or_(posts.c.post_id == post_id, posts.c.repost_of == post_id))).rowcount
+            revision.bump(conn)
         return deleted
 
     # -- collection state ----------------------------------------------------------------------
@@ -325,7 +351,10 @@ class Store:
                             target.is_not(None))
                      .values(reply_to=target))
         with self.engine.begin() as conn:
-            return conn.execute(statement).rowcount
+            changed = int(conn.execute(statement).rowcount)
+            if changed:
+                revision.bump(conn)
+        return changed
 
     # -- reading -----------------------------------------------------------------------------
 
