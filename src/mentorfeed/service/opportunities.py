@@ -19,6 +19,7 @@ from mentorfeed.config import Settings
 from mentorfeed.models import Post
 from mentorfeed.service.posts import open_store
 from mentorfeed.store import Classification, Opportunity, Store, listing
+from mentorfeed.store.store import file_identity
 
 if TYPE_CHECKING:
     from mentorfeed.match.profile import TraineeProfile
@@ -118,9 +119,9 @@ def _as_of(settings: Settings) -> datetime:
     """`api.as_of`, with the newest post's time kept until the store changes."""
     from mentorfeed.service.people import moment_after
 
+    store = store_for(settings)
     return moment_after(service.cache.remembered(
-        settings.database_url, ("newest post",),
-        lambda: listing.newest_post(store_for(settings).engine)))
+        store, ("newest post",), lambda: listing.newest_post(store.engine)))
 
 
 def store_for(settings: Settings) -> Store:
@@ -128,7 +129,7 @@ def store_for(settings: Settings) -> Store:
     migrations, which costs more than a page of results. A SQLite store rebuilt at the same
     path (`mentorfeed demo` does) is opened afresh."""
     url = settings.database_url
-    identity = service.cache.store_identity(url)
+    identity = file_identity(url)
     found = _stores.get(url)
     if found is not None and found[1] == identity:  # the usual case needs no lock
         return found[0]
@@ -139,7 +140,7 @@ def store_for(settings: Settings) -> Store:
         if found is not None:
             found[0].close()
         store = Store(url)
-        _stores[url] = (store, service.cache.store_identity(url))
+        _stores[url] = (store, file_identity(url))
         return store
 
 
@@ -181,7 +182,7 @@ def list_opportunities(settings: Settings, query: OpportunityQuery, *,
     key = ("list", query.q, query.label, query.audience, query.topic, query.form,
            query.platform, query.since, query.until, query.open_only, query.sort, page,
            per_page, now.date(), repr(trainee) if query.sort == "fit" else None)
-    return service.cache.remembered(settings.database_url, key, lambda: _listing(
+    return service.cache.remembered(store_for(settings), key, lambda: _listing(
         settings, query, trainee, now, page, per_page))
 
 

@@ -78,7 +78,7 @@ def refresh_people(settings: Settings, *, community: Community | None = None) ->
     with open_store(settings) as store:
         read = _traits_stored(store) - before
         count = save_profiles(store, found.profiles.values())
-        store.set_state("people", "profiles", _people_fingerprint(store))
+        store.set_state("people", "profiles", _profiles_made_of(store))
     return PeopleReport(len(found.activity.posts), read, count, time.perf_counter() - started)
 
 
@@ -88,7 +88,7 @@ def profiles(settings: Settings, *, roles: Sequence[str] | None = None,
     from mentorfeed.people.stored import load_profiles
 
     with open_store(settings) as store:
-        fresh = store.get_state("people", "profiles") == _people_fingerprint(store)
+        fresh = store.get_state("people", "profiles") == _profiles_made_of(store)
     if not fresh:
         refresh_people(settings, community=community)
     with open_store(settings) as store:
@@ -104,22 +104,12 @@ def _traits_stored(store: Store) -> int:
         return int(conn.execute(select(func.count()).select_from(post_traits)).scalar_one())
 
 
-def _people_fingerprint(store: Store) -> list[Any]:
-    """What profiles depend on: the posts and their labels (counts and newest rows), and the
-    code that reads and stores them."""
-    from sqlalchemy import func, select
-
+def _profiles_made_of(store: Store) -> list[Any]:
+    """What stored profiles depend on: the store's revision (posts, labels and authors bump
+    it), and the code that reads and stores them."""
     from mentorfeed.people import stored, traits
-    from mentorfeed.store.schema import authors, classifications, posts
 
-    with store.engine.connect() as conn:
-        row = conn.execute(select(
-            select(func.count()).select_from(posts).scalar_subquery(),
-            select(func.max(posts.c.pk)).scalar_subquery(),
-            select(func.count()).select_from(classifications).scalar_subquery(),
-            select(func.max(classifications.c.classified_at)).scalar_subquery(),
-            select(func.count()).select_from(authors).scalar_subquery())).one()
-    return [traits.VERSION, stored.FORMAT, *(str(value) for value in row)]
+    return [traits.VERSION, stored.FORMAT, store.revision()]
 
 
 @dataclass(slots=True)

@@ -34,13 +34,9 @@ def correct_post(settings: Settings, post_id: str, labels: Sequence[str],
     """`service.curation.correct` for the pages and the API: the post given as
     `platform:post_id`. Raises service.curation.UnknownPost, or MentorfeedError with one sentence
     for labels or a form it does not know."""
-    done = service.curation.correct(
+    return service.curation.correct(
         settings, post_id, labels, form=form, by=service.curation.LOCAL
     )
-    # The kept answers follow the store's files, which a PostgreSQL store has none of (and
-    # SQLite's may not change within the clock's step): the correction must show at once.
-    service.cache.forget()
-    return done
 
 
 @router.post("/corrections")
