@@ -18,7 +18,7 @@ from mentorfeed.match.profile import TraineeProfile
 from mentorfeed.models import Author, Post
 from mentorfeed.service import opportunities
 from mentorfeed.service.opportunities import OpportunityCard, OpportunityQuery
-from mentorfeed.store import Classification, Store, listing
+from mentorfeed.store import Classification, Store, listing, revision
 from mentorfeed.store.schema import author_profiles
 
 # A day inside the sample corpus's time span, so that some deadlines are still ahead.
@@ -245,6 +245,7 @@ def test_role_comes_from_the_profile_and_is_unknown_without_one(own_store: Setti
             name=None, role="dermatologist", role_confidence=0.9, role_cues=[], interests={},
             signals={}, background=[], institution=None, opted_out=False, last_active=None))
         assert conn.execute(select(author_profiles.c.role)).scalars().all() == ["dermatologist"]
+        revision.bump(conn)  # what people.stored.save_profiles does after writing
     cards = everything(own_store)
     roles = {(c.author.author_id if c.author else None): c.author.role if c.author else None
              for c in cards}
