@@ -1,10 +1,11 @@
-"""The shared data model: every source turns its payloads into these."""
+"""The shared data model: every source turns its payloads into posts and authors, the
+classifier says what each post is, and the store lists them as opportunities."""
 
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 Platform = Literal["x", "bluesky", "mastodon"]
@@ -72,3 +73,33 @@ class Post:
     @property
     def key(self) -> tuple[str, str]:
         return (self.platform, self.id)
+
+
+@dataclass(slots=True)
+class Classification:
+    """What the classifier said about a stored post."""
+
+    labels: list[str]
+    scores: dict[str, float]
+    extract: dict[str, Any]
+    links: list[dict[str, str]]
+    why: str
+    model_version: str
+    closes_call: bool = False
+    margin: float | None = None  # how near the model came to another answer; None: a person's
+
+    @property
+    def deadline(self) -> date | None:
+        value = self.extract.get("deadline")
+        return date.fromisoformat(value) if value else None
+
+
+@dataclass(slots=True)
+class Opportunity:
+    """One call with every post that carries it; `post` is its first post."""
+
+    post: Post
+    classification: Classification
+    posts: list[Post] = field(default_factory=list)
+    deadline: date | None = None
+    state: str = "open"  # open, closed (its author said so) or expired (the deadline passed)

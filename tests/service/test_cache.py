@@ -10,9 +10,9 @@ import pytest
 
 from mentorfeed import service
 from mentorfeed.config import Settings
-from mentorfeed.models import Author, Post
+from mentorfeed.models import Author, Classification, Post
 from mentorfeed.service.opportunities import OpportunityPage, OpportunityQuery
-from mentorfeed.store import Classification, Store
+from mentorfeed.store import Store
 
 NOW = datetime(2024, 3, 10, tzinfo=UTC)
 AUTHOR = Author(platform="x", id="1", handle="DermDoc", name="Dr. D", bio="Dermatologist",

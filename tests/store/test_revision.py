@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from mentorfeed.models import Author, Post
-from mentorfeed.store import Classification, Store
+from mentorfeed.models import Author, Classification, Post
+from mentorfeed.store import Store
 from mentorfeed.store.corrections import Correction
 
 WHEN = datetime(2024, 3, 5, 14, 30, tzinfo=UTC)

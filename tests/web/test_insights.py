@@ -14,9 +14,9 @@ from fastapi.testclient import TestClient
 
 from mentorfeed import service
 from mentorfeed.config import Settings, sqlite_url
+from mentorfeed.models import Opportunity
 from mentorfeed.people import stored
 from mentorfeed.service import mentors
-from mentorfeed.store import Opportunity
 from mentorfeed.store.schema import author_profiles
 from mentorfeed.web import create_app
 

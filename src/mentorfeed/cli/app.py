@@ -24,9 +24,8 @@ from rich.text import Text
 
 from mentorfeed.config import Settings
 from mentorfeed.errors import MentorfeedError
-from mentorfeed.models import PLATFORMS
+from mentorfeed.models import PLATFORMS, Opportunity
 from mentorfeed.sources import FORMATS
-from mentorfeed.store import Opportunity
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)

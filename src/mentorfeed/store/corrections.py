@@ -10,9 +10,8 @@ from typing import Any
 
 from sqlalchemy import Engine, bindparam, delete, exists, func, insert, select
 
-from mentorfeed.models import Post
+from mentorfeed.models import Classification, Post
 from mentorfeed.store import revision
-from mentorfeed.store.classified import Classification
 from mentorfeed.store.rows import posts_with_authors, to_post, utc
 from mentorfeed.store.schema import classifications, label_corrections, posts
 

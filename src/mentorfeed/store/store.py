@@ -32,10 +32,17 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 
 from mentorfeed.config import redact
 from mentorfeed.errors import StoreError
-from mentorfeed.models import Author, Post, normalize_tag
+from mentorfeed.models import Author, Classification, Opportunity, Post, normalize_tag
 from mentorfeed.sources.mastodon import LOCAL_PREFIX
-from mentorfeed.store import classified, corrections, migrate, revision, search, upserts
-from mentorfeed.store.classified import Classification, Opportunity
+from mentorfeed.store import (
+    classified,
+    corrections,
+    listing,
+    migrate,
+    revision,
+    search,
+    upserts,
+)
 from mentorfeed.store.corrections import Correction
 from mentorfeed.store.rows import posts_with_authors, to_author, to_post, utc, where_posted
 from mentorfeed.store.schema import (
@@ -252,9 +259,10 @@ class Store:
     def set_groups(self, assignments: Sequence[tuple[int, int, bool]]) -> None:
         classified.set_groups(self.engine, assignments)
 
-    def opportunities(self, **filters: Any) -> list[Opportunity]:
-        """Opportunities, one per call, newest first; see `classified.opportunities`."""
-        return classified.opportunities(self.engine, **filters)
+    def opportunities(self, filters: listing.Filters, *, limit: int = 50) -> list[Opportunity]:
+        """The newest `limit` opportunities matching `filters`, one per call with all its posts:
+        the one listing that pages, API, feed and CLI show (store/listing.py)."""
+        return listing.opportunities(self.engine, filters, limit=limit)
 
     # -- corrections -------------------------------------------------------------------------
 

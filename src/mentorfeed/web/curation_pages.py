@@ -18,8 +18,7 @@ from starlette.responses import Response
 
 from mentorfeed import service
 from mentorfeed.config import Settings
-from mentorfeed.models import Post
-from mentorfeed.store import Classification
+from mentorfeed.models import Classification, Post
 from mentorfeed.web.pages import _local, _notice, _see_other, _settings
 from mentorfeed.web.rendering import dom_id, render
 
