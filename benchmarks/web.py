@@ -93,8 +93,8 @@ def templates() -> list[dict[str, Any]]:
 def build_store(path: Path, count: int, seed: int = 11) -> None:
     from sqlalchemy import text
 
-    from mentorfeed.models import Author, Post
-    from mentorfeed.store import Classification, Store
+    from mentorfeed.models import Author, Classification, Post
+    from mentorfeed.store import Store
 
     rng = random.Random(seed)
     samples = templates()

@@ -1,4 +1,5 @@
-"""The shared data model: every source turns its payloads into these."""
+"""The shared data model: every source turns its payloads into posts and authors, the
+classifier says what each post is, and the store lists them as opportunities."""
 
 from __future__ import annotations
 
@@ -155,3 +156,31 @@ class SavedItem:
     author_handle: str | None = None
     labels: tuple[str, ...] = ()
     deadline: date | None = None
+@dataclass(slots=True)
+class Classification:
+    """What the classifier said about a stored post."""
+
+    labels: list[str]
+    scores: dict[str, float]
+    extract: dict[str, Any]
+    links: list[dict[str, str]]
+    why: str
+    model_version: str
+    closes_call: bool = False
+    margin: float | None = None  # how near the model came to another answer; None: a person's
+
+    @property
+    def deadline(self) -> date | None:
+        value = self.extract.get("deadline")
+        return date.fromisoformat(value) if value else None
+
+
+@dataclass(slots=True)
+class Opportunity:
+    """One call with every post that carries it; `post` is its first post."""
+
+    post: Post
+    classification: Classification
+    posts: list[Post] = field(default_factory=list)
+    deadline: date | None = None
+    state: str = "open"  # open, closed (its author said so) or expired (the deadline passed)

@@ -14,9 +14,10 @@ from mentorfeed import service
 from mentorfeed.classify.classifier import Classifier
 from mentorfeed.classify.labels import LABELS
 from mentorfeed.config import Settings
+from mentorfeed.models import Opportunity
 from mentorfeed.service import opportunities
 from mentorfeed.sources.ingest import import_files
-from mentorfeed.store import Opportunity, Store
+from mentorfeed.store import Store
 from mentorfeed.store.schema import classifications
 
 TODAY = date(2024, 6, 1)  # the sample corpus runs from 2019 to 2026: some calls have expired
@@ -177,7 +178,7 @@ def test_a_call_is_closed_only_from_when_its_author_said_so(corpus: Settings) ->
         assert last > opportunity.post.created_at  # the "filled" post came later
         posted = opportunity.post.created_at + timedelta(seconds=1)
         then = {o.post.key: o.state for o in opportunities.opportunities(
-            corpus, until=posted, today=posted.date(), limit=ALL)}
+            corpus, posted_by=posted, today=posted.date(), limit=ALL)}
         assert then[key] == "open"
         assert {o.post.key: o.state for o in opportunities.opportunities(
-            corpus, until=last + timedelta(seconds=1), limit=ALL)}[key] == "closed"
+            corpus, posted_by=last + timedelta(seconds=1), limit=ALL)}[key] == "closed"

@@ -6,8 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from mentorfeed.match.profile import TraineeProfile
 from mentorfeed.match.rank import rank_opportunities
-from mentorfeed.models import Post
-from mentorfeed.store import Classification, Opportunity
+from mentorfeed.models import Classification, Opportunity, Post
 
 TODAY = datetime(2025, 1, 20, 18, tzinfo=UTC)
 MS2 = TraineeProfile(stage="MS2", interests=["vitiligo"], goals=["research", "journal_clubs"])

@@ -14,8 +14,8 @@ from sqlalchemy import Engine, insert
 from mentorfeed import service
 from mentorfeed.config import Settings, sqlite_url
 from mentorfeed.match.profile import TraineeProfile
-from mentorfeed.models import Author, Post
-from mentorfeed.store import Classification, Store
+from mentorfeed.models import Author, Classification, Post
+from mentorfeed.store import Store
 from mentorfeed.store.schema import author_profiles
 from mentorfeed.web import create_app
 

@@ -15,11 +15,11 @@ from mentorfeed import service
 from mentorfeed.config import Settings, sqlite_url
 from mentorfeed.errors import QueryError
 from mentorfeed.match.profile import TraineeProfile
-from mentorfeed.models import Author, Post
+from mentorfeed.models import Author, Classification, Post
 from mentorfeed.people.profiles import AuthorProfile, Signals
 from mentorfeed.service import opportunities
 from mentorfeed.service.opportunities import OpportunityCard, OpportunityQuery
-from mentorfeed.store import Classification, Store, listing
+from mentorfeed.store import Store, listing
 
 # A day inside the sample corpus's time span, so that some deadlines are still ahead.
 TODAY = datetime(2025, 11, 1, 12, tzinfo=UTC)
@@ -332,14 +332,12 @@ def test_a_store_from_before_facet_times_lists_the_same_after_upgrading(
 def test_the_stores_opportunities_read_their_posts_in_batches(
         demo_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     """A million-post store has more calls than SQLite takes parameters in one query."""
-    from mentorfeed.store import classified
-
     def calls() -> list[tuple[object, list[object], object]]:
         return [(o.post.key, [p.key for p in o.posts], o.deadline)
                 for o in opportunities.opportunities(demo_settings, today=TODAY.date(),
                                                      limit=100_000)]
 
     whole = calls()
-    monkeypatch.setattr(classified, "MEMBERS_AT_ONCE", 7)
+    monkeypatch.setattr(listing, "BATCH", 7)
     assert calls() == whole
     assert any(len(posts) > 1 for _, posts, _ in whole)

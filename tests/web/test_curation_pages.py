@@ -96,7 +96,8 @@ def test_a_correction_on_a_card_shows_at_once(own: TestClient,
     before = cards(page.text)
     api_before = own.get("/api/v1/opportunities", params={"open_only": "false"}).json()
     kept = ("opportunities-page", "/opportunities", "filtered=1", date.today())
-    assert service.cache.peek(own_settings.database_url, kept) is not None
+    store = service.opportunities.store_for(own_settings)
+    assert service.cache.peek(store, kept, trainee=True) is not None
     post_id, card = next((i, c) for i, c in before.items() if "journal_club" not in badges(c))
     assert "Corrected" not in card
     api_card = next(item for item in api_before["items"] if item["id"] == post_id)

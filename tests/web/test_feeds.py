@@ -15,8 +15,8 @@ from sqlalchemy import Engine
 
 from mentorfeed import service
 from mentorfeed.config import Settings, sqlite_url
-from mentorfeed.models import Author, Post
-from mentorfeed.store import Classification, Store
+from mentorfeed.models import Author, Classification, Post
+from mentorfeed.store import Store
 from mentorfeed.web import create_app
 
 AFTER = "2025-01-01T00:00:00Z"

@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 
 from mentorfeed import service
 from mentorfeed.config import Settings, sqlite_url
+from mentorfeed.models import Opportunity
 from mentorfeed.service import mentors
-from mentorfeed.store import Opportunity
 from mentorfeed.store.queries.insights import EXAMPLE_CANDIDATES
 from mentorfeed.web import create_app
 

@@ -25,8 +25,7 @@ from rich.text import Text
 from mentorfeed import service
 from mentorfeed.config import Settings
 from mentorfeed.errors import MentorfeedError
-from mentorfeed.models import PLATFORMS
-from mentorfeed.store import Opportunity
+from mentorfeed.models import PLATFORMS, Opportunity
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from mentorfeed.match.profile import TraineeProfile
+from mentorfeed.models import Opportunity
 from mentorfeed.people.activity import Key
 from mentorfeed.people.events import event_time
 from mentorfeed.people.profiles import AuthorProfile, Signals
-from mentorfeed.store import Opportunity
 
 MENTOR_ROLES = ("dermatologist", "resident")
 HALF_LIFE_DAYS = 180.0

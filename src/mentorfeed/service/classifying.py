@@ -12,9 +12,10 @@ from mentorfeed.classify.features import PostInput
 from mentorfeed.classify.opportunities import Item
 from mentorfeed.classify.opportunities import group as group_opportunities
 from mentorfeed.config import Settings
+from mentorfeed.models import Classification
 from mentorfeed.service.posts import open_store
 from mentorfeed.sources._common import RecordError
-from mentorfeed.store import Classification, Store
+from mentorfeed.store import Store
 
 if TYPE_CHECKING:  # the model's modules load scikit-learn: only commands that classify pay
     from mentorfeed.classify.classifier import Classifier, Result

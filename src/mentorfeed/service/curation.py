@@ -14,8 +14,8 @@ from mentorfeed.classify.features import PostInput
 from mentorfeed.classify.labels import FORMS, LABELS
 from mentorfeed.config import Settings
 from mentorfeed.errors import MentorfeedError
-from mentorfeed.models import PLATFORMS, Post
-from mentorfeed.store import Classification, Store
+from mentorfeed.models import PLATFORMS, Classification, Post
+from mentorfeed.store import Store
 from mentorfeed.store.corrections import Correction
 
 if TYPE_CHECKING:  # the model's modules load scikit-learn: only a correction pays for it

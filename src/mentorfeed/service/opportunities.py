@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any
 from mentorfeed import service
 from mentorfeed.classify.labels import FORMS
 from mentorfeed.config import Settings
-from mentorfeed.models import Post
+from mentorfeed.models import Classification, Opportunity, Post
 from mentorfeed.service.posts import open_store
-from mentorfeed.store import Classification, Opportunity, Store, listing
+from mentorfeed.store import Store, listing
+from mentorfeed.store.store import file_identity
 
 if TYPE_CHECKING:
     from mentorfeed.match.profile import TraineeProfile
@@ -118,9 +119,9 @@ def _as_of(settings: Settings) -> datetime:
     """`api.as_of`, with the newest post's time kept until the store changes."""
     from mentorfeed.service.people import moment_after
 
+    store = store_for(settings)
     return moment_after(service.cache.remembered(
-        settings.database_url, ("newest post",),
-        lambda: store_for(settings).newest_post_time()))
+        store, ("newest post",), lambda: store.newest_post_time()))
 
 
 def store_for(settings: Settings) -> Store:
@@ -128,7 +129,7 @@ def store_for(settings: Settings) -> Store:
     migrations, which costs more than a page of results. A SQLite store rebuilt at the same
     path (`mentorfeed demo` does) is opened afresh."""
     url = settings.database_url
-    identity = service.cache.store_identity(url)
+    identity = file_identity(url)
     found = _stores.get(url)
     if found is not None and found[1] == identity:  # the usual case needs no lock
         return found[0]
@@ -139,7 +140,7 @@ def store_for(settings: Settings) -> Store:
         if found is not None:
             found[0].close()
         store = Store(url)
-        _stores[url] = (store, service.cache.store_identity(url))
+        _stores[url] = (store, file_identity(url))
         return store
 
 
@@ -164,7 +165,7 @@ def _filters(query: OpportunityQuery, today: datetime) -> listing.Filters:
         today=today.date(), q=query.q, label=query.label, audience=query.audience,
         topic=query.topic, form=query.form, platform=query.platform,
         since=midnight(query.since),
-        until=midnight(until), open_only=query.open_only)
+        until=midnight(until), state="open" if query.open_only else None)
 
 
 def list_opportunities(settings: Settings, query: OpportunityQuery, *,
@@ -181,7 +182,7 @@ def list_opportunities(settings: Settings, query: OpportunityQuery, *,
     key = ("list", query.q, query.label, query.audience, query.topic, query.form,
            query.platform, query.since, query.until, query.open_only, query.sort, page,
            per_page, now.date(), repr(trainee) if query.sort == "fit" else None)
-    return service.cache.remembered(settings.database_url, key, lambda: _listing(
+    return service.cache.remembered(store_for(settings), key, lambda: _listing(
         settings, query, trainee, now, page, per_page))
 
 
@@ -200,8 +201,8 @@ def _listing(settings: Settings, query: OpportunityQuery, trainee: TraineeProfil
             return _by_fit(store, filters, trainee, now, page, per_page)
         sort = "newest" if query.sort == "fit" else query.sort
         rows = store.listing_page(filters, sort=sort,
-                                  offset=(page - 1) * per_page, limit=per_page + 1)
-    cards = [_card(row, filters.today) for row in rows[:per_page]]
+                                 offset=(page - 1) * per_page, limit=per_page + 1)
+    cards = [_card(row) for row in rows[:per_page]]
     return OpportunityPage(cards, page, per_page, len(rows) > per_page, None)
 
 
@@ -210,9 +211,14 @@ def best_fits(settings: Settings, trainee: TraineeProfile, *, limit: int = 10,
     """The open calls that fit the trainee best, with reasons, among the newest
     FIT_CANDIDATES (what the Opportunities page's "fit" order ranks), as of `today`."""
     now = today or _as_of(settings)
-    filters = listing.Filters(today=now.date(), open_only=True)
     with _running:
-        return _fits(store_for(settings), filters, trainee, now)[1][:limit]
+        return fitting(store_for(settings), trainee, now)[:limit]
+
+
+def fitting(store: Store, trainee: TraineeProfile, now: datetime) -> list[OpportunityMatch]:
+    """Every open call among the newest FIT_CANDIDATES that fits the trainee, best first, as
+    of `now`: what the web's "fit" order and `mentorfeed match` rank."""
+    return _fits(store, listing.Filters(today=now.date(), state="open"), trainee, now)[1]
 
 
 def _fits(store: Store, filters: listing.Filters, trainee: TraineeProfile, now: datetime
@@ -223,7 +229,7 @@ def _fits(store: Store, filters: listing.Filters, trainee: TraineeProfile, now: 
     filters.posted_by = now
     rows = store.listing_candidates(filters, limit=FIT_CANDIDATES)
     return rows, rank_opportunities(
-        trainee, [_as_opportunity(row, filters.today) for row in rows], today=now,
+        trainee, [_as_opportunity(row) for row in rows], today=now,
         limit=len(rows))
 
 
@@ -238,7 +244,7 @@ def _by_fit(store: Store, filters: listing.Filters, trainee: TraineeProfile,
     start = (page - 1) * per_page
     cards = []
     for row in ordered[start:start + per_page]:
-        card = _card(row, filters.today)
+        card = _card(row)
         if (found := fits.get((row["platform"], row["post_id"]))) is not None:
             card.fit = found.score
             card.fit_reasons = [reason.text for reason in found.reasons]
@@ -260,12 +266,11 @@ def get_opportunity(settings: Settings, opportunity_id: str, *,
 def _detail(settings: Settings, key: tuple[str, str], now: datetime
             ) -> OpportunityDetail | None:
     store = store_for(settings)
-    rows = store.listing_heads(*key)
+    rows = store.listing_heads(*key, now.date())
     if not rows:
         return None
-    card = _card(rows[0], now.date())
+    card = _card(rows[0])
     members = store.listing_thread(rows[0]["pk"])
-    members.sort(key=lambda r: r["pk"] != rows[0]["pk"])  # the call first, then in time order
     thread = [ThreadPost(f"{r['platform']}:{r['post_id']}", r["platform"], r["post_id"],
                          r["url"], r["text"], r["created_at"], _strings(r["labels"]),
                          _author(r)) for r in members]
@@ -279,21 +284,14 @@ def _similar(store: Store, card: OpportunityCard, now: datetime) -> list[Opportu
     found: list[OpportunityCard] = []
     for topic in [*card.topics[:2], None]:
         filters = listing.Filters(today=now.date(), label=card.labels[0], topic=topic,
-                                  open_only=True)
+                                  state="open")
         for row in store.listing_page(filters, limit=SIMILAR + 1):
-            other = _card(row, now.date())
+            other = _card(row)
             if other.id != card.id and all(other.id != f.id for f in found):
                 found.append(other)
         if len(found) >= SIMILAR:
             break
     return found[:SIMILAR]
-
-
-def _state(row: dict[str, Any], today: date) -> str:
-    if row["closed"]:
-        return "closed"
-    deadline = row["group_deadline"]
-    return "expired" if deadline is not None and deadline < today else "open"
 
 
 def _author(row: dict[str, Any]) -> AuthorCard | None:
@@ -308,7 +306,7 @@ def _strings(value: Any) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
-def _card(row: dict[str, Any], today: date) -> OpportunityCard:
+def _card(row: dict[str, Any]) -> OpportunityCard:
     extract = row["extract"] or {}
     links = [{"url": str(link.get("url", "")), "kind": str(link.get("kind", ""))}
              for link in row["links"] or [] if isinstance(link, dict)]
@@ -317,22 +315,38 @@ def _card(row: dict[str, Any], today: date) -> OpportunityCard:
         post_id=row["post_id"], url=row["url"], text=row["text"], created_at=row["created_at"],
         labels=_strings(row["labels"]), deadline=row["group_deadline"],
         audience=_strings(extract.get("audience")), contact=_strings(extract.get("contact")),
-        topics=_strings(extract.get("topics")), links=links, state=_state(row, today),
+        topics=_strings(extract.get("topics")), links=links, state=row["state"],
         author=_author(row), posts_in_group=row["posts_in_group"],
         form=form if (form := extract.get("form")) in FORMS else None)
 
 
-def _as_opportunity(row: dict[str, Any], today: date) -> Opportunity:
+def _as_opportunity(row: dict[str, Any]) -> Opportunity:
     """The store's Opportunity shape, which the ranker reads."""
     post = Post(platform=row["platform"], id=row["post_id"], url=row["url"],
                 author_id=row["author_id"], text=row["text"], created_at=row["created_at"])
     found = Classification(row["labels"] or [], {}, row["extract"] or {},
                            row["links"] or [], "", "")
-    return Opportunity(post, found, [post], row["group_deadline"], _state(row, today))
+    return Opportunity(post, found, [post], row["group_deadline"], row["state"])
 
 
-def opportunities(settings: Settings, **filters: Any) -> list[Opportunity]:
-    """Opportunities in the store, one per call, with their state and all their posts."""
+def opportunities(settings: Settings, *, label: str | None = None, audience: str | None = None,
+                  topic: str | None = None, form: str | None = None,
+                  platform: str | None = None, state: str | None = None,
+                  due_within: int | None = None, since: datetime | None = None,
+                  until: datetime | None = None, posted_by: datetime | None = None,
+                  today: date | None = None, limit: int = 50) -> list[Opportunity]:
+    """The newest opportunities, one per call, with their state and all their posts: the
+    listing the pages show, with its states as of `today` (default: `as_of` the store, as the
+    pages read it). `until` leaves out posts from that moment on; `posted_by` reads the store
+    as of that moment (a call closed later is still open then)."""
+    from mentorfeed.service.people import moment_after
+
+    if state is not None and state not in listing.STATES:
+        raise ValueError(f"unknown state {state!r}; use one of {', '.join(listing.STATES)}")
     with open_store(settings) as store:
-        return store.opportunities(**filters)
+        filters = listing.Filters(
+            today=today or moment_after(store.newest_post_time()).date(), label=label,
+            audience=audience, topic=topic, form=form, platform=platform, since=since,
+            until=until, state=state, due_within=due_within, posted_by=posted_by)
+        return store.opportunities(filters, limit=limit)
 

@@ -113,12 +113,11 @@ def moment_after(newest: datetime | None) -> datetime:
 def match(settings: Settings, trainee: TraineeProfile, *, today: datetime | None = None,
           limit: int = 10, known: People | None = None, calls: bool = True) -> Matches:
     """Mentors and (unless not `calls`) opportunities for a trainee, best first, each with its
-    reasons, as of `today` (default: `as_of` the store). Ranking the opportunities reads every
-    call in the store: seconds on a million posts."""
-    from datetime import timedelta
-
-    from mentorfeed.match.rank import rank_mentors, rank_opportunities
+    reasons, as of `today` (default: `as_of` the store). The opportunities are those the web's
+    "fit" order ranks first (`service.opportunities.fitting`)."""
+    from mentorfeed.match.rank import rank_mentors
     from mentorfeed.people.sessions import follow_ups
+    from mentorfeed.service.opportunities import fitting
 
     today = today or as_of(settings)
     found = known or people(settings, now=today)
@@ -130,10 +129,8 @@ def match(settings: Settings, trainee: TraineeProfile, *, today: datetime | None
     mentors = rank_mentors(trainee, found.profiles, today=today, met=met, limit=limit)
     if not calls:
         return Matches(mentors, [])
-    with open_store(settings) as store:
-        found_calls = store.opportunities(today=today.date(), until=today + timedelta(days=1),
-                                          limit=100_000)
-    return Matches(mentors, rank_opportunities(trainee, found_calls, today=today, limit=limit))
+    with open_store(settings) as store:  # what the web's "fit" order ranks
+        return Matches(mentors, fitting(store, trainee, today)[:limit])
 
 
 def evaluate_people(scenarios: Path | None = None) -> dict[str, Any]:
@@ -185,15 +182,15 @@ def _follower_baseline(settings: Settings, known: People, today: datetime
                        ) -> tuple[list[str], list[tuple[str, str]]]:
     """The simple baseline: the most-followed dermatologists and residents, and the open calls
     of the most-followed authors."""
-    from datetime import timedelta
+    from mentorfeed.store.listing import Filters
 
     authors = known.activity.authors
     mentors = sorted((p for p in known.profiles.values()
                       if p.role in ("dermatologist", "resident")),
                      key=lambda p: -(authors[p.key].followers or 0))
     with open_store(settings) as store:
-        calls = store.opportunities(today=today.date(), until=today + timedelta(days=1),
-                                    state="open", limit=100_000)
+        calls = store.opportunities(Filters(today=today.date(), state="open", posted_by=today),
+                                    limit=100_000)
     calls.sort(key=lambda o: -(o.post.author.followers or 0) if o.post.author else 0)
     return ([f"{p.key[0]}:{p.handle}" for p in mentors[:10]], [o.post.key for o in calls[:10]])
 

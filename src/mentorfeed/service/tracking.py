@@ -3,14 +3,13 @@ their profile. One trainee per store: mentorfeed runs locally, for one person.""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from typing import Any
 
 from mentorfeed.config import Settings
 from mentorfeed.errors import ConfigError, MentorfeedError
 from mentorfeed.match.profile import BACKGROUND, TraineeProfile, parse
 from mentorfeed.models import SavedItem
-from mentorfeed.service.cache import store_version
+from mentorfeed.service import cache
 from mentorfeed.service.opportunities import store_for
 from mentorfeed.store import Store
 
@@ -81,10 +80,9 @@ def saved(settings: Settings, *, status: str | None = None, limit: int = 50,
     return _store(settings).saved_items(status=status, limit=limit, offset=offset)
 
 
-# Every saved status of a SQLite store, kept while the store is unchanged (its version is read
-# from the file's size and time, service/cache.py): one trainee saves a few dozen calls, and
-# every list page asks about twenty cards, so a query per page cost more than keeping them.
-_statuses: dict[str, tuple[Hashable, dict[str, str] | None]] = {}
+# Every saved status, kept until the trainee saves or changes one (service/cache.py): one
+# trainee saves a few dozen calls, and every list page asks about twenty cards, so a query per
+# page cost more than keeping them.
 MAX_KEPT_STATUSES = 10_000  # more than this are looked up card by card, as on PostgreSQL
 
 
@@ -97,16 +95,11 @@ def statuses_of(settings: Settings, opportunity_ids: list[str]) -> dict[str, str
     """The status of each of these opportunities that is saved (to mark cards as saved)."""
     if not opportunity_ids:
         return {}
-    url = settings.database_url
-    version = store_version(url)  # read first: a save while loading shows as a new version
-    if version is not None:
-        kept = _statuses.get(url)
-        if kept is None or kept[0] != version:
-            kept = (version, _all_statuses(_store(settings)))
-            _statuses[url] = kept
-        if kept[1] is not None:
-            every = kept[1]
-            return {key: every[key] for key in opportunity_ids if key in every}
+    every = cache.remembered(store_for(settings), ("saved statuses",),
+                             lambda: _all_statuses(_store(settings)),
+                             trainee=True) if cache.enabled() else None
+    if every is not None:
+        return {key: every[key] for key in opportunity_ids if key in every}
     return _store(settings).saved_statuses(opportunity_ids)
 
 

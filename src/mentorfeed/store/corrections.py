@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy import Engine, bindparam, delete, exists, func, insert, select
 
-from mentorfeed.models import Post
-from mentorfeed.store.classified import Classification
+from mentorfeed.models import Classification, Post
+from mentorfeed.store import revision
 from mentorfeed.store.rows import posts_with_authors, to_post, utc
 from mentorfeed.store.schema import classifications, label_corrections, posts
 
@@ -34,6 +34,7 @@ def save(engine: Engine, pk: int, correction: Correction) -> None:
             post_pk=pk, labels=correction.labels, form=correction.form,
             corrected_by=correction.corrected_by, model_version=correction.model_version,
             model_labels=correction.model_labels, corrected_at=correction.corrected_at))
+        revision.bump(conn)  # a card shows the corrected labels
 
 
 def _correction(m: Any) -> Correction:

@@ -1,9 +1,9 @@
-"""Opportunity listings for pages and the JSON API: one opportunity per call (its first post),
-filtered, sorted and paged in SQL so that a page costs the same on a million posts as on a
-thousand.
+"""The one listing of opportunities, behind the CLI, the pages, the JSON API, the Atom feed and
+matching: one opportunity per call (its first post), filtered, sorted and paged in SQL so that
+a page costs the same on a million posts as on a thousand.
 
 A call's deadline is the latest deadline any of its posts gives; its state is closed (its author
-said so), expired (that deadline passed) or open, as in `classified.opportunities`.
+said so), expired (that deadline passed) or open (`_state`, the one place that says so).
 
 A page is found in two steps: first the keys of its calls, walking narrow indexes in the page's
 order (no post text, author or deadline is read for the calls skipped or left out), then what
@@ -22,10 +22,13 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Engine,
+    FromClause,
     Select,
     and_,
     bindparam,
+    case,
     column,
+    exists,
     func,
     literal_column,
     or_,
@@ -34,9 +37,9 @@ from sqlalchemy import (
     text,
 )
 
+from mentorfeed.models import Classification, Opportunity
 from mentorfeed.store import search
-from mentorfeed.store.classified import group_deadline
-from mentorfeed.store.rows import utc
+from mentorfeed.store.rows import posts_with_authors, to_post, utc
 from mentorfeed.store.schema import (
     author_profiles,
     authors,
@@ -46,10 +49,28 @@ from mentorfeed.store.schema import (
 )
 
 SORTS = ("newest", "deadline")
+STATES = ("open", "closed", "expired")
+BATCH = 10_000  # calls one query reads (SQLite takes 32,766 parameters)
 _fts = table("posts_fts", column("rowid"))
+
+
+def _head(table: FromClause) -> ColumnElement[Any]:
+    """The first post of the call a classified post carries: grouping points every member at
+    it (itself too) through `opportunity_pk`; a post never grouped stands alone."""
+    return func.coalesce(table.c.opportunity_pk, table.c.post_pk)
+
+
+_member = classifications.alias("member")
 _dated = classifications.alias("dated")  # the post of a call that gives its deadline
 _tie = classifications.alias("tie")
-_DATED_HEAD = func.coalesce(_dated.c.opportunity_pk, _dated.c.post_pk)
+_DATED_HEAD = _head(_dated)
+# The latest deadline of the call's posts: an index lookup (`opportunity_pk` is indexed with
+# the deadline).
+group_deadline: ColumnElement[Any] = func.coalesce(
+    select(func.max(_member.c.deadline))
+    .where(_member.c.opportunity_pk == classifications.c.post_pk)
+    .scalar_subquery(),
+    classifications.c.deadline)
 
 
 @dataclass(slots=True)
@@ -64,9 +85,23 @@ class Filters:
     form: str | None = None  # call, event or resource
     platform: str | None = None
     since: datetime | None = None
-    until: datetime | None = None
-    open_only: bool = False
-    posted_by: datetime | None = None  # leave out what was posted after this moment
+    until: datetime | None = None  # posted before this moment
+    state: str | None = None  # open, closed or expired
+    due_within: int | None = None  # a deadline in the next so many days
+    # As of this moment: what was posted later is left out, and a call is closed only if the
+    # post that closed it was written by then.
+    posted_by: datetime | None = None
+
+
+def _state(filters: Filters) -> ColumnElement[str]:
+    """A call's state: closed (its author said so), expired (its deadline passed) or open."""
+    closed: ColumnElement[bool] = classifications.c.closed
+    if filters.posted_by is not None:
+        closer, closer_post = classifications.alias("closer"), posts.alias("closer_post")
+        closed = exists().where(closer.c.opportunity_pk == classifications.c.post_pk,
+                                closer.c.closes_call, closer_post.c.pk == closer.c.post_pk,
+                                closer_post.c.created_at <= filters.posted_by)
+    return case((closed, "closed"), (group_deadline < filters.today, "expired"), else_="open")
 
 
 def _cards() -> Select[Any]:
@@ -75,7 +110,7 @@ def _cards() -> Select[Any]:
     return (
         select(posts.c.pk, posts.c.platform, posts.c.post_id, posts.c.url, posts.c.author_id,
                posts.c.text, posts.c.created_at, classifications.c.labels,
-               classifications.c.extract, classifications.c.links, classifications.c.closed,
+               classifications.c.extract, classifications.c.links,
                group_deadline.label("group_deadline"),
                authors.c.handle.label("author_handle"), authors.c.name.label("author_name"),
                authors.c.url.label("author_url"), authors.c.bio.label("author_bio"),
@@ -90,9 +125,10 @@ def _cards() -> Select[Any]:
 
 _CARDS = _cards()  # built once: statements are immutable, and building one costs a little
 _IS_HEAD = and_(classifications.c.is_opportunity, posts.c.origin == "match",
-                or_(classifications.c.opportunity_pk.is_(None),
-                    classifications.c.opportunity_pk == classifications.c.post_pk))
+                _head(classifications) == classifications.c.post_pk)
 NEWEST = (posts.c.created_at.desc(), posts.c.pk.desc())
+# A call's posts: the call first, then the others in time order.
+_THREAD_ORDER = (_head(classifications) != posts.c.pk, posts.c.created_at, posts.c.pk)
 _driver = post_facets.alias("driver")  # the facet a listing walks, in time order
 
 
@@ -208,9 +244,11 @@ def _filtered(engine: Engine, filters: Filters, *, words: bool = True,
         keys = keys.where(keys.when < filters.until)
     if filters.posted_by:
         keys = keys.where(keys.when <= filters.posted_by)
-    if filters.open_only:
-        keys = keys.where(~classifications.c.closed,
-                          or_(group_deadline.is_(None), group_deadline >= filters.today))
+    if filters.state:
+        keys = keys.where(_state(filters) == filters.state)
+    if filters.due_within is not None:
+        keys = keys.where(group_deadline >= filters.today, group_deadline <= filters.today +
+                          timedelta(days=filters.due_within))
     if words and filters.q and filters.q.strip():
         keys = keys.where(_text_match(engine, filters.q, keys))
     return keys
@@ -222,11 +260,12 @@ def list_page(engine: Engine, filters: Filters, *, sort: str = "newest", offset:
     next page: no COUNT over the whole filtered set).
 
     By deadline: calls whose deadline is ahead, soonest first; then calls without a deadline,
-    newest first; then (unless `open_only`) those whose deadline passed, latest first."""
+    newest first; then (unless only open ones) those whose deadline passed, latest first."""
     if sort == "newest":
         if filters.q and filters.q.strip() and engine.dialect.name == "sqlite":
             return _search(engine, filters, offset, limit)
-        return _run(engine, _filtered(engine, filters).newest().offset(offset).limit(limit))
+        return _run(engine, filters,
+                    _filtered(engine, filters).newest().offset(offset).limit(limit))
     if sort != "deadline":
         raise ValueError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
     # Calls with a deadline are walked in the deadline index's order, and their facets looked
@@ -236,10 +275,10 @@ def list_page(engine: Engine, filters: Filters, *, sort: str = "newest", offset:
     segments = [_by_deadline(dated, _dated.c.deadline >= today).order_by(
                     _dated.c.deadline, *NEWEST),
                 _filtered(engine, filters).where(group_deadline.is_(None)).newest()]
-    if not filters.open_only:
+    if filters.state != "open":
         segments.append(_by_deadline(dated, _dated.c.deadline < today).order_by(
             _dated.c.deadline.desc(), *NEWEST))
-    return _segmented(engine, segments, offset, limit)
+    return _segmented(engine, filters, segments, offset, limit)
 
 
 def _search(engine: Engine, filters: Filters, offset: int, limit: int) -> list[dict[str, Any]]:
@@ -252,7 +291,7 @@ def _search(engine: Engine, filters: Filters, offset: int, limit: int) -> list[d
     keys = _filtered(engine, filters, words=False)
     matching = _fts_matches(filters.q)
     if _few(engine, f"q={filters.q}", matching):
-        return _run(engine, keys.where(posts.c.pk.in_(matching)).newest()
+        return _run(engine, filters, keys.where(posts.c.pk.in_(matching)).newest()
                     .offset(offset).limit(limit))
     with engine.connect() as conn:  # one aggregate per query: SQLite reads each from an index
         latest = utc(conn.execute(select(func.max(posts.c.created_at))).scalar())
@@ -262,7 +301,7 @@ def _search(engine: Engine, filters: Filters, offset: int, limit: int) -> list[d
         since = latest - timedelta(days=days)
         window = keys.where(keys.when >= since, (keys.key + 0).in_(
             _fts_matches(filters.q, _keys_since(engine, since, last_key))))
-        rows = _run(engine, window.newest().offset(offset).limit(limit))
+        rows = _run(engine, filters, window.newest().offset(offset).limit(limit))
         if len(rows) == limit:
             return rows
         # Too few in this window: the next one is as many times wider as it takes at this
@@ -271,7 +310,7 @@ def _search(engine: Engine, filters: Filters, offset: int, limit: int) -> list[d
         wanted = days * (offset + limit) / max(1, shown) * 1.5
         days = next((d for d in WINDOWS_DAYS if d > days and d >= wanted),
                     WINDOWS_DAYS[-1] + 1)
-    return _run(engine, keys.where((keys.key + 0).in_(matching)).newest()
+    return _run(engine, filters, keys.where((keys.key + 0).in_(matching)).newest()
                 .offset(offset).limit(limit))
 
 
@@ -307,7 +346,7 @@ def _by_deadline(keys: _Keys, when: ColumnElement[bool]) -> Select[Any]:
         when, _dated.c.deadline == group_deadline, first_holder)
 
 
-def _segmented(engine: Engine, segments: list[Select[Any]], offset: int,
+def _segmented(engine: Engine, filters: Filters, segments: list[Select[Any]], offset: int,
                limit: int) -> list[dict[str, Any]]:
     """A page over queries shown one after the other. A segment is counted only when the page
     starts beyond its end, which takes paging deep into the listing."""
@@ -315,7 +354,7 @@ def _segmented(engine: Engine, segments: list[Select[Any]], offset: int,
     for segment in segments:
         if len(rows) >= limit:
             break
-        found = _run(engine, segment.offset(offset).limit(limit - len(rows)))
+        found = _run(engine, filters, segment.offset(offset).limit(limit - len(rows)))
         if found:
             rows += found
             offset = 0
@@ -328,21 +367,55 @@ def _segmented(engine: Engine, segments: list[Select[Any]], offset: int,
 
 def candidates(engine: Engine, filters: Filters, *, limit: int) -> list[dict[str, Any]]:
     """The newest `limit` matching opportunities, for ranking in Python."""
-    return _run(engine, _filtered(engine, filters).newest().limit(limit))
+    return _run(engine, filters, _filtered(engine, filters).newest().limit(limit))
 
 
-def heads_by_key(engine: Engine, platform: str, post_id: str) -> list[dict[str, Any]]:
-    """The opportunity a post belongs to (the post itself if it is the first one)."""
+def opportunities(engine: Engine, filters: Filters, *, limit: int) -> list[Opportunity]:
+    """The newest `limit` matching calls, each with all its posts (the call first, then the
+    others in time order): what the CLI lists and matching ranks."""
+    c = classifications.c
+    heads = (posts_with_authors()
+             .add_columns(c.labels, c.scores, c.extract, c.links, c.why, c.model_version,
+                          c.closes_call, group_deadline.label("group_deadline"),
+                          _state(filters).label("state"))
+             .join(classifications, c.post_pk == posts.c.pk))
+    wanted: Any = bindparam("keys", expanding=True)
+    members = (posts_with_authors().add_columns(_head(classifications).label("head"))
+               .join(classifications, c.post_pk == posts.c.pk)
+               .where(or_(c.opportunity_pk.in_(wanted), posts.c.pk.in_(wanted)))
+               .order_by(*_THREAD_ORDER))
+    found: dict[int, Opportunity] = {}
     with engine.connect() as conn:
-        found = conn.execute(
-            select(posts.c.pk, classifications.c.opportunity_pk)
-            .join(classifications, classifications.c.post_pk == posts.c.pk)
-            .where(posts.c.platform == platform, posts.c.post_id == post_id)).first()
-        return [] if found is None else _cards_of(conn, [found.opportunity_pk or found.pk])
+        keys = list(conn.execute(_filtered(engine, filters).newest().limit(limit)).scalars())
+        for start in range(0, len(keys), BATCH):
+            batch = {"keys": keys[start:start + BATCH]}
+            for row in conn.execute(heads.where(posts.c.pk.in_(wanted)), batch):
+                m = row._mapping
+                found[m["pk"]] = Opportunity(
+                    to_post(row), Classification(m["labels"], m["scores"], m["extract"],
+                                                 m["links"], m["why"], m["model_version"],
+                                                 m["closes_call"]),
+                    [], m["group_deadline"], m["state"])
+            for row in conn.execute(members, batch):
+                found[row._mapping["head"]].posts.append(to_post(row))
+    return [found[key] for key in keys if key in found]
+
+
+def heads_by_key(engine: Engine, platform: str, post_id: str, today: date
+                 ) -> list[dict[str, Any]]:
+    """The card of the call a post carries (the post itself if it is the first one)."""
+    with engine.connect() as conn:
+        head = conn.execute(
+            select(_head(classifications))
+            .join(posts, classifications.c.post_pk == posts.c.pk)
+            .where(posts.c.platform == platform, posts.c.post_id == post_id)).scalar()
+        return [] if head is None else _cards_of(conn, Filters(today=today), [head])
+
 
 
 def thread(engine: Engine, head_pk: int) -> list[dict[str, Any]]:
-    """Every post of the call, oldest first, with the labels each one got."""
+    """Every post of the call (the call first, then the others in time order), with the labels
+    each one got."""
     query = (select(posts.c.pk, posts.c.platform, posts.c.post_id, posts.c.url,
                     posts.c.author_id, posts.c.text, posts.c.created_at,
                     classifications.c.labels,
@@ -358,7 +431,7 @@ def thread(engine: Engine, head_pk: int) -> list[dict[str, Any]]:
              .outerjoin(author_profiles,
                         and_(author_profiles.c.platform == posts.c.platform,
                              author_profiles.c.author_id == posts.c.author_id))
-             .order_by(posts.c.created_at, posts.c.pk))
+             .order_by(*_THREAD_ORDER))
     members = select(classifications.c.post_pk).where(classifications.c.opportunity_pk == head_pk)
     with engine.connect() as conn:  # the members by index, then their posts by key
         keys = {head_pk, *conn.execute(members).scalars()}
@@ -368,19 +441,21 @@ def thread(engine: Engine, head_pk: int) -> list[dict[str, Any]]:
     return rows
 
 
-def _run(engine: Engine, keys: Select[Any]) -> list[dict[str, Any]]:
+def _run(engine: Engine, filters: Filters, keys: Select[Any]) -> list[dict[str, Any]]:
     """The cards of the calls whose keys `keys` selects, in its order."""
     with engine.connect() as conn:
-        return _cards_of(conn, list(conn.execute(keys).scalars()))
+        return _cards_of(conn, filters, list(conn.execute(keys).scalars()))
 
 
-def _cards_of(conn: Connection, keys: list[int]) -> list[dict[str, Any]]:
-    """The cards of these calls, in this order, each with how many posts carry it."""
+def _cards_of(conn: Connection, filters: Filters, keys: list[int]) -> list[dict[str, Any]]:
+    """The cards of these calls, in this order, each with how many posts carry it and its
+    state (as of `filters`)."""
     if not keys:
         return []
     wanted: Any = bindparam("keys", expanding=True)
     rows = {r.pk: dict(r._mapping) for r in conn.execute(
-        _CARDS.where(posts.c.pk.in_(wanted)), {"keys": keys})}
+        _CARDS.add_columns(_state(filters).label("state")).where(posts.c.pk.in_(wanted)),
+        {"keys": keys})}
     sizes: dict[int, int] = dict(conn.execute(  # one indexed count per call
         select(classifications.c.opportunity_pk, func.count())
         .where(classifications.c.opportunity_pk.in_(wanted))

@@ -181,6 +181,12 @@ trainee_profile = Table(  # one row (id 1): this store's trainee, as the TOML pr
     Column("updated_at", Timestamp, nullable=False),
 )
 
+store_revisions = Table(  # write counters (0009); see store/revision.py
+    "store_revisions", metadata,
+    Column("name", String(16), primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+
 # Listing indexes (migration 0006): a call's latest deadline, and calls by deadline.
 Index("ix_classifications_group_deadline", classifications.c.opportunity_pk,
       classifications.c.deadline)

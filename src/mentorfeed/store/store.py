@@ -3,10 +3,11 @@ they do."""
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +35,11 @@ from mentorfeed.errors import StoreError
 from mentorfeed.models import (
     BY_LOCAL_REF,
     Author,
+    Classification,
     EngagedMentor,
     Example,
     LabelsInMonth,
+    Opportunity,
     Post,
     SavedItem,
     TopicCount,
@@ -45,8 +48,15 @@ from mentorfeed.models import (
 from mentorfeed.people.activity import Activity, Key, PostRow
 from mentorfeed.people.directory import DirectoryPage, DirectoryQuery, Mentor, PostLink
 from mentorfeed.people.profiles import AuthorProfile
-from mentorfeed.store import classified, corrections, listing, migrate, search, upserts
-from mentorfeed.store.classified import Classification, Opportunity
+from mentorfeed.store import (
+    classified,
+    corrections,
+    listing,
+    migrate,
+    revision,
+    search,
+    upserts,
+)
 from mentorfeed.store.corrections import Correction
 from mentorfeed.store.queries import insights, mentors, people, tracking
 from mentorfeed.store.rows import posts_with_authors, to_author, to_post, utc, where_posted
@@ -81,14 +91,6 @@ class Stats:
     top_authors: list[tuple[str, str, int]] = field(default_factory=list)
 
 
-def sqlite_file(url: str) -> str | None:
-    """The database file of a SQLite store's URL; None for other stores and in-memory ones."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
-        return None
-    return parsed.database
-
-
 def _open_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.drivername == "postgresql":
@@ -106,6 +108,19 @@ def _open_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def file_identity(url: str) -> Hashable:
+    """Which file a SQLite store is (a store rebuilt at the same path is another file); None
+    for a store without one."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None  # PostgreSQL, or SQLite in memory
+    try:
+        stat = os.stat(parsed.database)
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -138,6 +153,9 @@ class Store:
             reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
             raise StoreError(f"Cannot open the database {redact(url)} ({reason}); check "
                              "--db or MENTORFEED_DATABASE_URL.") from None
+        # What answers kept for this store are filed under (service/cache.py): a SQLite store
+        # rebuilt at the same path starts its revisions again.
+        self.identity: Hashable = (url, file_identity(url))
         self.dialect = self._engine.dialect.name
         self._insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
         self._author_upsert = upserts.author_upsert(self._insert)
@@ -152,6 +170,12 @@ class Store:
 
     def close(self) -> None:
         self._engine.dispose()
+
+    def revision(self, *, trainee: bool = False) -> int:
+        """A number that grows with every write to what the listings, feeds, people and
+        insights show (or, with `trainee`, to the trainee's saved items and profile): an answer
+        computed at one revision holds while it is current. One read by key."""
+        return revision.current(self._engine)[revision.TRAINEE if trainee else revision.COLLECTED]
 
     def __enter__(self) -> Store:
         return self
@@ -185,6 +209,8 @@ class Store:
                 self._add_hashtags(conn, fresh)
                 result.new = len(fresh)
                 result.updated = len(new_posts) - len(fresh)
+            if new_posts or new_authors:
+                revision.bump(conn)
         return result
 
     def _write(self, conn: Connection, statement: Any, keys: tuple[str, ...],
@@ -248,9 +274,10 @@ class Store:
     def set_groups(self, assignments: Sequence[tuple[int, int, bool]]) -> None:
         classified.set_groups(self._engine, assignments)
 
-    def opportunities(self, **filters: Any) -> list[Opportunity]:
-        """Opportunities, one per call, newest first; see `classified.opportunities`."""
-        return classified.opportunities(self._engine, **filters)
+    def opportunities(self, filters: listing.Filters, *, limit: int = 50) -> list[Opportunity]:
+        """The newest `limit` opportunities matching `filters`, one per call with all its posts:
+        the one listing that pages, API, feed and CLI show (store/listing.py)."""
+        return listing.opportunities(self._engine, filters, limit=limit)
 
     # -- corrections -------------------------------------------------------------------------
 
@@ -312,6 +339,7 @@ class Store:
                 deleted += conn.execute(posts.delete().where(
                     posts.c.platform == platform,
                     or_(posts.c.post_id == post_id, posts.c.repost_of == post_id))).rowcount
+            revision.bump(conn)
         return deleted
 
     # -- collection state ----------------------------------------------------------------------
@@ -345,7 +373,10 @@ class Store:
                      .where(posts.c.reply_to.like(f"{BY_LOCAL_REF}%"), target.is_not(None))
                      .values(reply_to=target))
         with self._engine.begin() as conn:
-            return conn.execute(statement).rowcount
+            changed = int(conn.execute(statement).rowcount)
+            if changed:
+                revision.bump(conn)
+        return changed
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -454,10 +485,6 @@ class Store:
         """What stored profiles depend on; when it changes, they are rebuilt."""
         return people.fingerprint(self._engine)
 
-    def people_changes(self) -> tuple[int, str | None]:
-        """Something cheap that changes when posts are imported, forgotten or classified."""
-        return people.changes(self._engine)
-
     # -- the mentor directory (queries/mentors.py) -------------------------------------------
 
     def directory(self, query: DirectoryQuery) -> DirectoryPage:
@@ -524,7 +551,7 @@ class Store:
     def forget_trainee_profile(self) -> None:
         tracking.forget_profile(self._engine)
 
-    # -- the web listing (listing.py), until it and `opportunities` are one -----------------
+    # -- the listing's pages and cards (listing.py) -----------------------------------------
 
     def listing_page(self, filters: listing.Filters, *, sort: str = "newest", offset: int = 0,
                      limit: int = 20) -> list[dict[str, Any]]:
@@ -534,8 +561,9 @@ class Store:
                            ) -> list[dict[str, Any]]:
         return listing.candidates(self._engine, filters, limit=limit)
 
-    def listing_heads(self, platform: str, post_id: str) -> list[dict[str, Any]]:
-        return listing.heads_by_key(self._engine, platform, post_id)
+    def listing_heads(self, platform: str, post_id: str, today: date) -> list[dict[str, Any]]:
+        """The card of the call that post belongs to (its state as of `today`)."""
+        return listing.heads_by_key(self._engine, platform, post_id, today)
 
     def listing_thread(self, head_pk: int) -> list[dict[str, Any]]:
         return listing.thread(self._engine, head_pk)

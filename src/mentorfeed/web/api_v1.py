@@ -26,7 +26,7 @@ from mentorfeed.people.events import Event, upcoming_events
 from mentorfeed.people.sessions import Session
 from mentorfeed.web import api_models as m
 from mentorfeed.web import curation_pages, lanes
-from mentorfeed.web.people_cache import PeopleView, cached, people_view, store_version
+from mentorfeed.web.people_cache import PeopleView, people_view
 
 router = APIRouter(prefix="/api/v1", tags=["api v1"])
 
@@ -143,10 +143,11 @@ async def opportunities(
             found = service.opportunities.list_opportunities(settings, query, trainee=trainee)
             return m.opportunity_list(found).model_dump_json().encode()
 
-        return service.cache.remembered(settings.database_url, key(trainee), answer)
+        return service.cache.remembered(store, key(trainee), answer)
 
     # An answer already kept is sent without a trip through the thread pool.
-    kept = None if query.sort == "fit" else service.cache.peek(settings.database_url, key(None))
+    store = service.opportunities.store_for(settings)
+    kept = None if query.sort == "fit" else service.cache.peek(store, key(None))
     body = kept if isinstance(kept, bytes) else await lanes.listing(
         run, by_fit=query.sort == "fit")
     return Response(body, media_type="application/json")
@@ -330,7 +331,7 @@ async def insights(
         return service.insights.compute(store, period=period, platform=platform, top=top,
                                examples=examples)
 
-    found = await run_in_threadpool(lambda: cached(
-        request.app.state, f"insights:{period}:{platform}:{top}:{examples}",
-        store_version(settings), compute))
+    found = await run_in_threadpool(lambda: service.cache.remembered(
+        service.opportunities.store_for(settings), ("insights", period, platform, top, examples),
+        compute))
     return json(m.insights_of(found))

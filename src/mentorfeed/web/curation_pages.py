@@ -18,8 +18,7 @@ from starlette.responses import Response
 
 from mentorfeed import service
 from mentorfeed.config import Settings
-from mentorfeed.models import Post
-from mentorfeed.store import Classification
+from mentorfeed.models import Classification, Post
 from mentorfeed.web.pages import _local, _notice, _see_other, _settings
 from mentorfeed.web.rendering import dom_id, render
 
@@ -34,13 +33,9 @@ def correct_post(settings: Settings, post_id: str, labels: Sequence[str],
     """`service.curation.correct` for the pages and the API: the post given as
     `platform:post_id`. Raises service.curation.UnknownPost, or MentorfeedError with one sentence
     for labels or a form it does not know."""
-    done = service.curation.correct(
+    return service.curation.correct(
         settings, post_id, labels, form=form, by=service.curation.LOCAL
     )
-    # The kept answers follow the store's files, which a PostgreSQL store has none of (and
-    # SQLite's may not change within the clock's step): the correction must show at once.
-    service.cache.forget()
-    return done
 
 
 @router.post("/corrections")

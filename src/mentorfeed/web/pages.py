@@ -145,14 +145,15 @@ def _feed_url(query: service.opportunities.OpportunityQuery) -> str:
 @router.get("/")
 @router.get("/opportunities")
 async def opportunities(request: Request) -> Response:
-    """The list page. A page is kept (service.cache.py: until the store changes) with a stand-in
+    """The list page. A page is kept (service/cache.py: until the store changes) with a stand-in
     for the CSRF token, so a kept page is sent without a trip through the thread pool, and
     without rendering twenty cards again; each visitor gets their own token in it."""
-    url = _settings(request).database_url
+    store = service.opportunities.store_for(_settings(request))
     key = ("opportunities-page", request.url.path, request.url.query, date.today())
-    kept = service.cache.peek(url, key)
+    kept = service.cache.peek(store, key, trainee=True)  # it marks saved cards
     page = kept if isinstance(kept, bytes) else await lanes.listing(
-        service.cache.remembered, url, key, lambda: _opportunities_page(request),
+        lambda: service.cache.remembered(store, key, lambda: _opportunities_page(request),
+                                         trainee=True),
         by_fit=request.query_params.get("sort") == "fit")
     return Response(with_token(page, request), media_type=HTML)
 

@@ -1,13 +1,8 @@
 """`service.people.people` for the web pages, built once per version of the store.
 
 Building profiles and sessions reads every post (seconds on a large store), so the result is
-kept on `app.state` and reused until the store changes. The store's version is its post count
-plus the time of its latest classification: importing or forgetting posts changes the first,
-a classification run the second. Both are read by key, a few milliseconds on 1M posts: the
-latest classification is taken as the one of the newest post (every run, new posts or all of
-them, rewrites that row), because MAX(classified_at) has no index and scans the table (a
-quarter of a second per request on 1M posts). Grouping into opportunities runs right after
-classifying, so it needs no key of its own.
+kept on `app.state` and reused while the store's revision (`Store.revision`, one read by key)
+is the one it was built at: importing, forgetting, classifying, grouping or correcting bumps it.
 
 On a large store a build takes a while (about a minute and a half on a million posts), so it runs
 in a thread of its own: a request waits for it up to `WAIT_SECONDS` after it started (a small
@@ -33,14 +28,12 @@ from mentorfeed.people.activity import Key, PostRow
 from mentorfeed.people.events import Event, upcoming_events
 from mentorfeed.service.opportunities import store_for
 
-Version = tuple[int, str | None]
-
 
 @dataclass(slots=True)
 class PeopleView:
     """What the people pages need, computed together."""
 
-    version: Version
+    version: int
     people: service.people.People
     community: Community
     posts: dict[Key, PostRow]  # every post by key, for transcripts and reasons' links
@@ -71,14 +64,10 @@ class _Build:
     done: Future[PeopleView]
 
 
-def store_version(settings: Settings) -> Version:
-    return store_for(settings).people_changes()
-
-
 def people_view(state: Any, *, now: datetime | None = None) -> PeopleView:
     """The cached view for the app whose `state` holds `settings`; when the store changed, a
     new one (or, while a long build runs, the previous one: see `updating`)."""
-    version = store_version(state.settings)
+    version = store_for(state.settings).revision()
     cached: PeopleView | None = getattr(state, "people_view", None)
     if cached is not None and cached.version == version:
         return cached
@@ -98,7 +87,7 @@ def updating(state: Any) -> bool:
     return build is not None and not build.done.done()
 
 
-def _build(state: Any, version: Version, now: datetime | None) -> _Build:
+def _build(state: Any, version: int, now: datetime | None) -> _Build:
     """The build running for `state` (whichever version it started for), or a new one."""
     with _LOCK:
         running: _Build | None = getattr(state, "people_build", None)
@@ -120,7 +109,7 @@ def _build(state: Any, version: Version, now: datetime | None) -> _Build:
     return build
 
 
-def _new_view(settings: Settings, version: Version, now: datetime | None) -> PeopleView:
+def _new_view(settings: Settings, version: int, now: datetime | None) -> PeopleView:
     # As of the moment the store describes (now, or just after a past collection's last
     # post), like `service.people.match` without `known`, so "for me" ranks as the CLI does.
     wall = now or datetime.now(UTC)
@@ -132,13 +121,3 @@ def _new_view(settings: Settings, version: Version, now: datetime | None) -> Peo
                              hosts=community.journal_club_hosts)
     return PeopleView(version, found, community, found.activity.by_key(), events, built_at, wall)
 
-
-def cached(state: Any, name: str, version: Version, build: Any) -> Any:
-    """Another value kept per store version on `state` (the Insights figures, for one)."""
-    store: dict[tuple[str, Version], Any] = getattr(state, "people_extras", None) or {}
-    key = (name, version)
-    if key not in store:
-        store = {k: v for k, v in store.items() if k[1] == version}  # drop stale entries
-        store[key] = build()
-        state.people_extras = store
-    return store[key]

@@ -22,9 +22,7 @@ from mentorfeed.store import Store
 from mentorfeed.web import transcript
 from mentorfeed.web.people_cache import (
     PeopleView,
-    cached,
     people_view,
-    store_version,
     updating,
 )
 from mentorfeed.web.rendering import render
@@ -191,8 +189,7 @@ def insights_page(request: Request, period: str | None = None,
         return service.insights.compute(_store(request), period=chosen,  # type: ignore[arg-type]
                                 platform=where, top=10, examples=2)
 
-    figures: service.insights.Insights = cached(request.app.state, f"insights:{chosen}:{where}",
-                                        store_version(settings), build)
+    figures = service.cache.remembered(store_for(settings), ("insights", chosen, where), build)
     busiest = max((p.total for p in figures.timeline), default=0)
     most = max((row.opportunities for row in figures.table), default=0)
     top_topic = max((t.opportunities for t in figures.topics), default=0)

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, delete, func, insert, select
 from mentorfeed.people.activity import AuthorRow, Key, PostRow
 from mentorfeed.people.profiles import AuthorProfile, Signals
 from mentorfeed.people.traits import VERSION, Traits
+from mentorfeed.store import revision
 from mentorfeed.store.rows import utc
 from mentorfeed.store.schema import author_profiles, authors, classifications, post_traits, posts
 
@@ -92,16 +93,9 @@ def count_traits(engine: Engine) -> int:
 
 
 def fingerprint(engine: Engine) -> list[str]:
-    """What profiles depend on: the posts and their labels (counts and newest rows), and the
-    code that reads and stores them."""
-    with engine.connect() as conn:
-        row = conn.execute(select(
-            select(func.count()).select_from(posts).scalar_subquery(),
-            select(func.max(posts.c.pk)).scalar_subquery(),
-            select(func.count()).select_from(classifications).scalar_subquery(),
-            select(func.max(classifications.c.classified_at)).scalar_subquery(),
-            select(func.count()).select_from(authors).scalar_subquery())).one()
-    return [VERSION, FORMAT, *(str(value) for value in row)]
+    """What stored profiles depend on: the store's revision (posts, labels and authors bump
+    it), and the code that reads and stores them."""
+    return [VERSION, FORMAT, str(revision.current(engine)[revision.COLLECTED])]
 
 
 def save_profiles(engine: Engine, profiles: Iterable[AuthorProfile]) -> int:
@@ -111,6 +105,7 @@ def save_profiles(engine: Engine, profiles: Iterable[AuthorProfile]) -> int:
         conn.execute(delete(author_profiles))
         for start in range(0, len(rows), 20_000):
             conn.execute(insert(author_profiles), rows[start:start + 20_000])
+        revision.bump(conn)  # cards show each author's role
     return len(rows)
 
 
@@ -172,15 +167,3 @@ def _profile(row: Any) -> AuthorProfile:
         interests=row["interests"], signals=signals_of(row["signals"], utc(row["last_active"])),
         background=row["background"], institution=row["institution"],
         opted_out=row["opted_out"])
-
-
-def changes(engine: Engine) -> tuple[int, str | None]:
-    """The post count and the time of the latest classification, read by key, a few
-    milliseconds on 1M posts: the latest classification is taken as the one of the newest post
-    (every run, new posts or all of them, rewrites that row), because MAX(classified_at) has no
-    index and scans the table."""
-    with engine.connect() as conn:
-        count = conn.execute(select(func.count()).select_from(posts)).scalar_one()
-        latest = conn.execute(select(classifications.c.classified_at)
-                              .order_by(classifications.c.post_pk.desc()).limit(1)).scalar()
-    return (int(count), str(latest) if latest is not None else None)
