@@ -14,21 +14,26 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from mentorfeed import service
 from mentorfeed.classify.labels import AUDIENCES, FORMS, LABELS
 from mentorfeed.config import Settings
-from mentorfeed.errors import MentorfeedError
+from mentorfeed.errors import MentorfeedError, ModelError, StoreError
 from mentorfeed.match.profile import TraineeProfile
 from mentorfeed.models import PLATFORMS
 from mentorfeed.people.events import Event, upcoming_events
 from mentorfeed.people.sessions import Session
 from mentorfeed.web import api_models as m
 from mentorfeed.web import curation_pages, lanes
+from mentorfeed.web.errors import api_error
 from mentorfeed.web.people_cache import PeopleView, cached, people_view, store_version
 
-router = APIRouter(prefix="/api/v1", tags=["api v1"])
+# Every route may answer these; each route adds the 400 and 404 it can give.
+router = APIRouter(prefix="/api/v1", tags=["api v1"], responses={
+    422: {"model": m.Error, "description": "A parameter or the body was not understood"},
+    500: {"model": m.Error, "description": "The store or the model failed (one sentence)"},
+})
 
 Label = Literal[LABELS]  # type: ignore[valid-type]
 Audience = Literal[AUDIENCES]  # type: ignore[valid-type]
@@ -37,7 +42,6 @@ Platform = Literal[PLATFORMS]  # type: ignore[valid-type]
 DirectoryRole = Literal[service.mentors.DIRECTORY_ROLES]  # type: ignore[valid-type]
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": m.Error, "description": "A search with nothing to look for"},
-    422: {"model": m.Error, "description": "A parameter was not understood"},
 }
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": m.Error, "description": "Not found"}}
 
@@ -46,11 +50,6 @@ def json(model: BaseModel) -> Response:
     """A model as JSON. The models are built from checked data, so FastAPI's second validation
     of the return value (a good part of an answer's time) is skipped."""
     return Response(model.model_dump_json(), media_type="application/json")
-
-
-def error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "status": status, "message": message}},
-                        status_code=status)
 
 
 def settings_of(request: Request) -> Settings:
@@ -160,7 +159,7 @@ async def opportunity(request: Request, opportunity_id: str) -> Any:
         service.opportunities.get_opportunity, settings_of(request), opportunity_id
     )
     if found is None:
-        return error(404, "not_found", f"No opportunity has the id {opportunity_id!r}.")
+        return api_error(404, "not_found", f"No opportunity has the id {opportunity_id!r}.")
     return m.OpportunityDetail(opportunity=m.opportunity(found.card),
                                thread=[m.thread_item(p) for p in found.thread],
                                similar=[m.opportunity(c) for c in found.similar])
@@ -180,9 +179,11 @@ async def label_post(request: Request, platform: str, post_id: str,
         done = await run_in_threadpool(curation_pages.correct_post, settings_of(request), post,
                                        correction.labels, correction.form)
     except service.curation.UnknownPost:
-        return error(404, "not_found", f"No stored post has the id {post!r}.")
+        return api_error(404, "not_found", f"No stored post has the id {post!r}.")
+    except (StoreError, ModelError):
+        raise  # a fault, not a bad correction: the error table answers it
     except MentorfeedError as exc:
-        return error(400, "bad_correction", str(exc))
+        return api_error(400, "bad_correction", str(exc))
     return json(m.post_classification(post, done.classification, done.before))
 
 
@@ -222,7 +223,7 @@ async def match(request: Request,
     settings = settings_of(request)
     trainee = await run_in_threadpool(saved_trainee, settings)
     if trainee is None:
-        return error(404, "no_profile", NO_PROFILE)
+        return api_error(404, "no_profile", NO_PROFILE)
     if today is None:  # the pages' view of people and calls, as of now
         view = await run_in_threadpool(people_view, request.app.state)
         mentors = await run_in_threadpool(lambda: service.people.match(
