@@ -140,7 +140,7 @@ async def opportunities(
 
         def answer() -> bytes:
             found = service.opportunities.list_opportunities(settings, query, trainee=trainee)
-            return m.opportunity_list(found).model_dump_json().encode()
+            return m.OpportunityList.of(found).model_dump_json().encode()
 
         return service.cache.remembered(settings.database_url, key(trainee), answer)
 
@@ -160,9 +160,7 @@ async def opportunity(request: Request, opportunity_id: str) -> Any:
     )
     if found is None:
         return api_error(404, "not_found", f"No opportunity has the id {opportunity_id!r}.")
-    return m.OpportunityDetail(opportunity=m.opportunity(found.card),
-                               thread=[m.thread_item(p) for p in found.thread],
-                               similar=[m.opportunity(c) for c in found.similar])
+    return json(m.OpportunityDetail.of(found))
 
 
 @router.post("/posts/{platform}/{post_id:path}/label", response_model=m.PostClassification,
@@ -205,9 +203,7 @@ async def mentors(
         role=role, topic=topic, q=q, page=page, per_page=per_page
     )
     found = await run_in_threadpool(service.mentors.directory, engine, query)
-    return m.MentorList(items=[m.mentor(x) for x in found.items], page=found.page,
-                        per_page=found.per_page, has_next=found.has_next, total=found.total,
-                        profiles_stored=found.profiles_stored)
+    return json(m.MentorList.of(found))
 
 
 @router.get("/match", response_model=m.Matches, responses=NOT_FOUND)
@@ -235,18 +231,7 @@ async def match(request: Request,
         when = today if today.tzinfo else today.replace(tzinfo=UTC)
         found = await run_in_threadpool(
             lambda: service.people.match(settings, trainee, limit=limit, today=when))
-    return m.Matches(
-        mentors=[m.MentorMatch(platform=x.key[0], author_id=x.key[1], handle=x.handle,
-                               role=x.role, score=x.score, reasons=_reasons(x.reasons))
-                 for x in found.mentors],
-        opportunities=[m.OpportunityMatch(id=m.key_id(x.key), url=m.safe_url(x.url),
-                                          labels=x.labels, deadline=x.deadline, score=x.score,
-                                          reasons=_reasons(x.reasons))
-                       for x in found.opportunities])
-
-
-def _reasons(reasons: list[Any]) -> list[m.Reason]:
-    return [m.Reason(text=r.text, posts=[m.key_id(k) for k in r.posts]) for r in reasons]
+    return json(m.Matches.of(found))
 
 
 @router.get("/sessions", response_model=m.SessionList)
@@ -334,4 +319,4 @@ async def insights(
     found = await run_in_threadpool(lambda: cached(
         request.app.state, f"insights:{period}:{platform}:{top}:{examples}",
         store_version(settings), compute))
-    return json(m.insights_of(found))
+    return json(m.Insights.of(found))
