@@ -14,10 +14,10 @@ import numpy as np
 
 from mentorfeed.classify.extract import extract
 from mentorfeed.classify.features import Features, PostInput, featurize
-from mentorfeed.classify.labels import LABELS
 from mentorfeed.classify.model import EMBEDDING, OPPORTUNITY, Model
 from mentorfeed.classify.rules import convention_labels
 from mentorfeed.config import data_dir
+from mentorfeed.taxonomy import LABELS
 
 
 @dataclass(slots=True)

@@ -24,9 +24,9 @@ from rich.text import Text
 
 from mentorfeed.config import Settings
 from mentorfeed.errors import MentorfeedError
-from mentorfeed.models import PLATFORMS
 from mentorfeed.sources import FORMATS
 from mentorfeed.store import Opportunity
+from mentorfeed.taxonomy import PLATFORMS
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)

@@ -16,27 +16,16 @@ from typing import Any, Literal
 from sqlalchemy import Engine, and_, exists, extract, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from mentorfeed.classify.labels import LABELS
 from mentorfeed.config import Settings
 from mentorfeed.people.stored import signals_of
-from mentorfeed.service.mentors import MENTOR_ROLES
 from mentorfeed.store import Store
 from mentorfeed.store.rows import utc
 from mentorfeed.store.schema import author_profiles, authors, classifications, post_facets, posts
+from mentorfeed.taxonomy import LABEL_TITLES, LABELS, MENTOR_ROLES
 
 Period = Literal["month", "quarter", "year"]
 PERIODS: tuple[str, ...] = ("month", "quarter", "year")
 EXAMPLE_CANDIDATES = 500  # examples are picked among this many latest posts per label
-
-# The letter's own words for each kind of opportunity (Table I), and ours for the two it lacks.
-LABEL_TITLES: dict[str, str] = {
-    "urim_outreach": "Under-represented in medicine outreach",
-    "research_collaboration": "Research collaboration with dermatologists",
-    "specialty_information": "Information about dermatology as a specialty",
-    "peer_mentorship": "Horizontal mentorship from peers",
-    "program_application": "Program, scholarship and clerkship applications",
-    "journal_club": "Journal clubs and tweet chats",
-}
 
 
 @dataclass(slots=True)

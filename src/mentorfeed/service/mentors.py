@@ -16,9 +16,9 @@ from mentorfeed.people.profiles import Signals
 from mentorfeed.people.stored import signals_of
 from mentorfeed.store.rows import utc
 from mentorfeed.store.schema import author_profiles, authors, classifications, posts
+from mentorfeed.taxonomy import MENTOR_ROLES
 
 Key = tuple[str, str]
-MENTOR_ROLES: tuple[str, ...] = ("dermatologist", "resident")
 DIRECTORY_ROLES: tuple[str, ...] = (*MENTOR_ROLES, "organization")
 
 

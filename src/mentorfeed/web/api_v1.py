@@ -17,13 +17,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from mentorfeed import service
-from mentorfeed.classify.labels import AUDIENCES, FORMS, LABELS
 from mentorfeed.config import Settings
 from mentorfeed.errors import MentorfeedError, ModelError, StoreError
 from mentorfeed.match.profile import TraineeProfile
-from mentorfeed.models import PLATFORMS
 from mentorfeed.people.events import Event, upcoming_events
 from mentorfeed.people.sessions import Session
+from mentorfeed.taxonomy import AUDIENCES, FORMS, LABELS, Platform
 from mentorfeed.web import api_models as m
 from mentorfeed.web import curation_pages, lanes
 from mentorfeed.web.errors import api_error
@@ -38,7 +37,6 @@ router = APIRouter(prefix="/api/v1", tags=["api v1"], responses={
 Label = Literal[LABELS]  # type: ignore[valid-type]
 Audience = Literal[AUDIENCES]  # type: ignore[valid-type]
 OpportunityForm = Literal[FORMS]  # type: ignore[valid-type]
-Platform = Literal[PLATFORMS]  # type: ignore[valid-type]
 DirectoryRole = Literal[service.mentors.DIRECTORY_ROLES]  # type: ignore[valid-type]
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": m.Error, "description": "A search with nothing to look for"},
