@@ -24,6 +24,8 @@ from typing import TypeVar
 
 from sqlalchemy.engine import make_url
 
+from mentorfeed.config import Settings
+
 T = TypeVar("T")
 KEEP_SECONDS = 60.0
 SHORT_SECONDS = 5.0
@@ -34,7 +36,7 @@ _lock = threading.Lock()
 
 
 def enabled() -> bool:
-    return os.environ.get("MENTORFEED_ANSWER_CACHE", "1") not in ("0", "false", "no", "off")
+    return Settings.load().answer_cache
 
 
 @functools.lru_cache(maxsize=64)
