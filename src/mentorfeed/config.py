@@ -1,20 +1,37 @@
-"""One typed settings object. Precedence: CLI flag, then MENTORFEED_* environment, then default."""
+"""One typed settings object. Precedence: CLI flag, then MENTORFEED_* environment, then default.
+
+Every setting is declared once, in `Settings`, with its environment variable and its help; no
+other module reads the environment, so this class is the whole list (the README's table is
+printed from it by `settings_table`). Secrets are kept out of `repr` and never shown.
+"""
 
 from __future__ import annotations
 
+import functools
 import os
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import Field, dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 from platformdirs import user_data_path
 
 from mentorfeed.errors import ConfigError
 
+PREFIX = "MENTORFEED_"
+_OFF = ("0", "false", "no", "off")
 
-def data_dir() -> Path:
-    """Where the default store lives (MENTORFEED_DATA_DIR overrides the platform's folder)."""
-    override = os.environ.get("MENTORFEED_DATA_DIR")
-    return Path(override) if override else user_data_path("mentorfeed", appauthor=False)
+
+def _about(help: str, *, secret: bool = False, default_text: str | None = None
+           ) -> dict[str, object]:
+    """A setting's metadata: its help, whether it is a secret (kept out of `repr` too), and
+    for a computed default, what it is in words."""
+    return {"help": help, "secret": secret, "default_text": default_text}
+
+
+@functools.cache  # asked on every load; the platform's folder does not move while we run
+def _default_data_dir() -> Path:
+    return user_data_path("mentorfeed", appauthor=False)
 
 
 def sqlite_url(path: Path) -> str:
@@ -25,24 +42,103 @@ def sqlite_url(path: Path) -> str:
 class Settings:
     """Everything the library needs to know about its environment."""
 
-    database_url: str = field(default_factory=lambda: sqlite_url(data_dir() / "mentorfeed.db"))
-    batch_size: int = 2000
-    raw_dir: Path = field(default_factory=lambda: Path(
-        os.environ.get("MENTORFEED_RAW_DIR") or data_dir() / "raw"))
+    data_dir: Path = field(default_factory=_default_data_dir, metadata=_about(
+        "Folder of the default store, the raw pages and a trained model",
+        default_text="the platform's data folder (~/.local/share/mentorfeed on Linux)"))
+    database_url: str = field(default="", metadata=_about(
+        "The store: a path or a SQLAlchemy URL (sqlite:///..., postgresql://...)",
+        default_text="mentorfeed.db in the data folder"))
+    raw_dir: Path = field(default=None, metadata=_about(  # type: ignore[assignment]
+        "Where raw collected pages are archived", default_text="raw/ in the data folder"))
+    answer_cache: bool = field(default=True, metadata=_about(
+        "Keep answers to repeated queries until the store changes (0 turns it off)"))
+    real_corpus: Path | None = field(default=None, metadata=_about(
+        "The labelled real corpus for evaluation",
+        default_text="corpus/real/ of this checkout, if there is one"))
+    x_api_url: str = field(default="https://api.x.com", metadata=_about(
+        "The X API to collect from"))
+    x_bearer_token: str | None = field(default=None, repr=False, metadata=_about(
+        "X API bearer token, needed to collect from X", secret=True))
+    bluesky_url: str = field(default="https://bsky.social", metadata=_about(
+        "The Bluesky server (PDS) to search"))
+    bluesky_handle: str | None = field(default=None, metadata=_about(
+        "Bluesky handle to log in with for search"))
+    bluesky_app_password: str | None = field(default=None, repr=False, metadata=_about(
+        "Bluesky app password for that handle", secret=True))
+    jetstream_url: str = field(
+        default="wss://jetstream2.us-east.bsky.network/subscribe",
+        metadata=_about("The Jetstream firehose to follow"))
+    mastodon_token: str | None = field(default=None, repr=False, metadata=_about(
+        "Mastodon access token (public tag timelines need none on most servers)", secret=True))
+    batch_size: int = field(default=2000, metadata={"env": False})
+
+    def __post_init__(self) -> None:
+        # Paths that follow the data folder unless set are filled in here (frozen: hence the
+        # object.__setattr__), so that `replace` keeps them.
+        if not self.database_url:
+            object.__setattr__(self, "database_url",
+                               sqlite_url(self.data_dir / "mentorfeed.db"))
+        if self.raw_dir is None:
+            object.__setattr__(self, "raw_dir", self.data_dir / "raw")
 
     @classmethod
-    def load(cls, database_url: str | None = None) -> Settings:
+    def load(cls, database_url: str | None = None,
+             environ: Mapping[str, str] | None = None) -> Settings:
         """Settings from a CLI value, else the environment, else the defaults."""
-        url = database_url or os.environ.get("MENTORFEED_DATABASE_URL")
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for spec in _declared():
+            text = env.get(variable(spec))
+            if text:
+                values[spec.name] = _parse(spec.type, text)
+        url = database_url or values.pop("database_url", None)
+        settings = cls(**values)
         if url is None:
-            return cls()
+            return settings
         if "://" not in url:  # a bare path means a SQLite file
             url = sqlite_url(Path(url).expanduser().resolve())
         if not url.startswith(("sqlite", "postgresql")):
             raise ConfigError(
                 f"Unsupported database URL {redact(url)!r}: use sqlite:///path.db or "
                 "postgresql://user@host/db.")
-        return cls(database_url=url)
+        return replace(settings, database_url=url)
+
+
+@functools.cache
+def _declared() -> tuple[Field[Any], ...]:
+    """The settings read from the environment, in the order they are declared."""
+    return tuple(spec for spec in fields(Settings) if spec.metadata.get("env", True))
+
+
+def variable(spec: Field[Any]) -> str:
+    """The environment variable of a setting: MENTORFEED_ and its name in capitals."""
+    return PREFIX + spec.name.upper()
+
+
+def _parse(kind: object, text: str) -> object:
+    """A variable's text as its setting's type (annotations are strings here)."""
+    if kind == "bool":
+        return text.strip().lower() not in _OFF
+    if str(kind).startswith("Path"):
+        return Path(text).expanduser()
+    return text
+
+
+def settings_table() -> str:
+    """The README's table of settings (Markdown), from the declarations above; secrets show
+    only that they are secret."""
+    lines = ["| Variable | Default | Meaning |", "| --- | --- | --- |"]
+    for spec in _declared():
+        meta = spec.metadata
+        if meta["default_text"]:
+            default = str(meta["default_text"])
+        elif spec.default is None:
+            default = "not set"
+        else:
+            default = f"`{spec.default}`".replace("`True`", "`1`")
+        secret = " (secret: never logged or shown)" if meta["secret"] else ""
+        lines.append(f"| `{variable(spec)}` | {default} | {meta['help']}{secret} |")
+    return "\n".join(lines) + "\n"
 
 
 def redact(url: str) -> str:
@@ -54,4 +150,3 @@ def redact(url: str) -> str:
             credentials = credentials.split(":", 1)[0] + ":***"
         return f"{scheme}://{credentials}@{host}"
     return url
-

@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-Platform = Literal["x", "bluesky", "mastodon"]
-PLATFORMS: tuple[Platform, ...] = ("x", "bluesky", "mastodon")
+from mentorfeed.taxonomy import Platform
 
 # Why a post is in the store: it matched the collection, or it came along as context.
 Origin = Literal["match", "replied_to", "quoted", "reposted", "context"]

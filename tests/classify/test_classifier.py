@@ -16,10 +16,10 @@ import pytest
 
 from mentorfeed.classify.classifier import Classifier, Result, shipped_model_dir
 from mentorfeed.classify.features import PostInput
-from mentorfeed.classify.labels import AUDIENCES, CONTACTS, FORMS, LABELS
 from mentorfeed.classify.model import Model
 from mentorfeed.errors import ModelError
 from mentorfeed.sources._common import hashtags_in, urls_in
+from mentorfeed.taxonomy import AUDIENCES, CONTACTS, FORMS, LABELS
 
 POSTED = datetime(2024, 9, 2, 15, tzinfo=UTC)
 

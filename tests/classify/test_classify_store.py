@@ -12,13 +12,13 @@ from sqlalchemy import Engine, func, select
 
 from mentorfeed import service
 from mentorfeed.classify.classifier import Classifier
-from mentorfeed.classify.labels import LABELS
 from mentorfeed.config import Settings
 from mentorfeed.models import Opportunity
 from mentorfeed.service import opportunities
 from mentorfeed.sources.ingest import import_files
 from mentorfeed.store import Store
 from mentorfeed.store.schema import classifications
+from mentorfeed.taxonomy import LABELS
 
 TODAY = date(2024, 6, 1)  # the sample corpus runs from 2019 to 2026: some calls have expired
 ALL = 100_000

@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from mentorfeed import service
-from mentorfeed.classify.labels import LABELS
 from mentorfeed.cli import app
+from mentorfeed.taxonomy import LABELS
 
 runner = CliRunner()
 

@@ -12,7 +12,7 @@ from mentorfeed import service
 from mentorfeed.classify.classifier import Classifier, shipped_model_dir
 from mentorfeed.classify.corpus import load_corpus, load_real
 from mentorfeed.classify.features import PostInput
-from mentorfeed.classify.labels import LABELS
+from mentorfeed.taxonomy import LABELS
 
 pytestmark = pytest.mark.slow
 

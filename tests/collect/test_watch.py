@@ -27,7 +27,7 @@ def community(queries: list[str]) -> Community:
 def test_a_watch_run_rides_out_a_429_and_an_outage(fake_x: FakeX, tmp_path: Path,
                                                    clock: Clock) -> None:
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'w.db'}",
-                        raw_dir=tmp_path / "raw")
+                        raw_dir=tmp_path / "raw", x_bearer_token=fake_x.token)
     newest, *older = fake_x.tweets
     fake_x.tweets = older
     log: list[dict[str, Any]] = []
@@ -82,7 +82,7 @@ def test_watch_runs_every_platform_side_by_side(
         fake_x: FakeX, fake_bluesky: Any, fake_mastodon: Any, tmp_path: Path,
         clock: Clock) -> None:
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'all.db'}",
-                        raw_dir=tmp_path / "raw")
+                        raw_dir=tmp_path / "raw", x_bearer_token=fake_x.token)
     config = Community("all", XSettings(queries=["#DermTwitter"], interval_minutes=1),
                        BlueskySettings(tags=["dermsky"], interval_minutes=1),
                        MastodonSettings(instances=[fake_mastodon.url], tags=["DermTwitter"],

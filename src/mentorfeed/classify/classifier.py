@@ -14,10 +14,10 @@ import numpy as np
 
 from mentorfeed.classify.extract import extract
 from mentorfeed.classify.features import Features, PostInput, featurize
-from mentorfeed.classify.labels import LABELS
 from mentorfeed.classify.model import EMBEDDING, OPPORTUNITY, Model
 from mentorfeed.classify.rules import convention_labels
-from mentorfeed.config import data_dir
+from mentorfeed.config import Settings
+from mentorfeed.taxonomy import LABELS
 
 
 @dataclass(slots=True)
@@ -40,7 +40,7 @@ class Result:
 
 def user_model_dir() -> Path:
     """Where `mentorfeed train` writes a model; it takes precedence over the shipped one."""
-    return data_dir() / "model"
+    return Settings.load().data_dir / "model"
 
 
 def shipped_model_dir() -> Path:

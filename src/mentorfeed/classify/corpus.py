@@ -8,7 +8,6 @@ text). Real posts are kept as published text with their source (corpus/real/READ
 
 from __future__ import annotations
 
-import os
 import tempfile
 from dataclasses import dataclass, field
 from importlib import resources
@@ -18,6 +17,7 @@ from typing import Any
 import orjson
 
 from mentorfeed.classify.features import PostInput
+from mentorfeed.config import Settings
 from mentorfeed.sources._common import hashtags_in, parse_iso, urls_in
 from mentorfeed.sources.ingest import import_files
 from mentorfeed.store import Store
@@ -69,9 +69,9 @@ def load_jsonl(path: Path) -> list[Example]:
 def real_corpus_dir() -> Path | None:
     """`corpus/real/` of this checkout (or MENTORFEED_REAL_CORPUS); None when there is none,
     as in an installed copy without the repository."""
-    named = os.environ.get("MENTORFEED_REAL_CORPUS")
+    named = Settings.load().real_corpus
     here = Path(__file__).resolve().parents[3] / "corpus" / "real"
-    for folder in ([Path(named)] if named else [here, Path.cwd() / "corpus" / "real"]):
+    for folder in ([named] if named else [here, Path.cwd() / "corpus" / "real"]):
         if (folder / "labels.jsonl").is_file():
             return folder
     return None

@@ -16,9 +16,9 @@ from mentorfeed.classify.classifier import Classifier, ruled_labels
 from mentorfeed.classify.corpus import Example, load_corpus, load_jsonl, load_real
 from mentorfeed.classify.extract import extract
 from mentorfeed.classify.features import PostInput, featurize
-from mentorfeed.classify.labels import LABELS
 from mentorfeed.classify.model import best_thresholds, decide, out_of_fold_scores
 from mentorfeed.classify.training import cross_validate, train_split, training_set
+from mentorfeed.taxonomy import LABELS
 
 HARD_NEGATIVES = {"thanks_mentor", "mentorship_opinion", "new_research", "sunscreen_application",
                   "case_quiz", "paper_promotion", "match_day", "attending_job_ad", "brand_ad",

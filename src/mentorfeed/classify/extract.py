@@ -35,9 +35,8 @@ from mentorfeed.classify import dates
 from mentorfeed.classify.dates import deadline_in
 from mentorfeed.classify.form import find_form
 from mentorfeed.classify.topics import Gated, folded, present, topics_in
+from mentorfeed.taxonomy import AUDIENCES, CONTACTS
 
-AUDIENCES = ("premed", "medical_student", "resident", "urim", "img")
-CONTACTS = ("dm", "email", "form", "link", "reply")
 LINK_KINDS = ("form", "spreadsheet", "program", "paper", "other")
 MAX_CHARS = 20_000  # posts are at most a few thousand characters; this bounds hostile input
 

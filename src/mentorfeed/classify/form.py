@@ -17,9 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from mentorfeed.classify.labels import FORMS
-
-__all__ = ["FORMS", "find_form"]
+__all__ = ["find_form"]
 
 _CALL = re.compile(
     r"\b(?:applications? (?:are |is )?(?:now )?open|accepting (?:applications|mentees|"

@@ -31,8 +31,8 @@ from sklearn.model_selection import StratifiedKFold
 
 from mentorfeed.classify.embedding import WordVectors
 from mentorfeed.classify.features import Features
-from mentorfeed.classify.labels import LABELS
 from mentorfeed.errors import ModelError
+from mentorfeed.taxonomy import LABELS
 
 FORMAT = 2  # 2: sentence-vector features after the context tokens
 PARAMS: dict[str, Any] = {"C": 4.0, "min_df": 2, "max_features": 50_000, "prefix": 4,

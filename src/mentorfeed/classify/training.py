@@ -28,6 +28,7 @@ from mentorfeed.classify.model import (
     fit,
     out_of_fold_scores,
 )
+from mentorfeed.taxonomy import LABELS
 
 REAL_WEIGHT = 3.0  # a real post counts this many written ones
 # A correction is a curator teaching the model what their community posts: it counts more.
@@ -102,14 +103,15 @@ def train(folder: Path, examples: list[Example] | None = None,
     """Fit on every training example, with thresholds from cross-validation, and save."""
     data = training_set(examples, real, corrections)
     _, thresholds = cross_validate(data)
-    # The version changes with the examples, the parameters, or the code that makes features.
+    # The version changes with the examples, the parameters, the labels learnt, or the code that
+    # makes features (the labels by name: a caption changed in taxonomy.py changes no model).
     code = b"".join((Path(__file__).parent / name).read_bytes()
-                    for name in ("features.py", "labels.py", "model.py", "rules.py",
-                                 "training.py"))
+                    for name in ("features.py", "model.py", "rules.py", "training.py"))
     seen = json.dumps([[e.key, e.post.text, sorted(e.labels)] for e in data.examples],
                       ensure_ascii=False).encode()
     version = "m-" + fingerprint((corpus_dir() / "labels.jsonl").read_bytes(), seen,
-                                 json.dumps(PARAMS, sort_keys=True).encode(), code,
+                                 json.dumps(PARAMS, sort_keys=True).encode(),
+                                 json.dumps(LABELS).encode(), code,
                                  package_version("mentorfeed").encode())
     model = fit([featurize(e.post) for e in data.examples],
                 [e.labels for e in data.examples], thresholds, version, data.weights)

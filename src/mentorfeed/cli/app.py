@@ -25,7 +25,8 @@ from rich.text import Text
 from mentorfeed import service
 from mentorfeed.config import Settings
 from mentorfeed.errors import MentorfeedError
-from mentorfeed.models import PLATFORMS, Opportunity
+from mentorfeed.models import Opportunity
+from mentorfeed.taxonomy import PLATFORMS
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)

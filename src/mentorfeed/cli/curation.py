@@ -12,9 +12,9 @@ import typer
 from rich.text import Text
 
 from mentorfeed import service
-from mentorfeed.classify.labels import FORMS, LABELS
 from mentorfeed.cli.app import app, console, settings_of
 from mentorfeed.models import Classification, Post
+from mentorfeed.taxonomy import FORMS, LABELS
 
 Label = StrEnum("Label", {name: name for name in LABELS})  # type: ignore[misc]
 Form = StrEnum("Form", {name: name for name in FORMS})  # type: ignore[misc]

@@ -13,7 +13,6 @@ stopped, with the same `since`: no gap, no duplicate.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -30,6 +29,7 @@ from atproto_core.exceptions import AtProtocolError  # type: ignore[import-untyp
 from mentorfeed.collect.archive import RawArchive
 from mentorfeed.collect.polite import Politeness, Reply, Transient
 from mentorfeed.collect.x import CollectReport
+from mentorfeed.config import Settings
 from mentorfeed.errors import AuthError, ConfigError, SourceError
 from mentorfeed.models import Author, Post
 from mentorfeed.sources._common import RecordError, parse_iso
@@ -37,7 +37,6 @@ from mentorfeed.sources.bluesky import parse_post_view, parse_profile
 from mentorfeed.sources.ingest import write_parsed
 from mentorfeed.store import Store
 
-DEFAULT_URL = "https://bsky.social"
 SEARCH = "app.bsky.feed.searchPosts"
 PROFILES = "app.bsky.actor.getProfiles"
 PAGE_SIZE = 100
@@ -52,13 +51,14 @@ _sessions: dict[tuple[str, str], str] = {}  # (server, handle) -> session string
 
 
 def api_url() -> str:
-    return os.environ.get("MENTORFEED_BLUESKY_URL", DEFAULT_URL).rstrip("/")
+    return Settings.load().bluesky_url.rstrip("/")
 
 
 def credentials() -> tuple[str, str] | None:
     """The handle and app password from the environment, or None when neither is set."""
-    handle = os.environ.get(HANDLE_VAR, "").strip().lstrip("@")
-    password = os.environ.get(PASSWORD_VAR, "")
+    settings = Settings.load()
+    handle = (settings.bluesky_handle or "").strip().lstrip("@")
+    password = settings.bluesky_app_password or ""
     if handle and password:
         return handle, password
     if handle or password:

@@ -11,7 +11,6 @@ replayed posts are recognised by (did, rkey) and not stored or archived twice.
 from __future__ import annotations
 
 import dataclasses
-import os
 import random
 import time
 from collections.abc import Callable, Iterable
@@ -28,12 +27,12 @@ from mentorfeed.collect.archive import RawArchive
 from mentorfeed.collect.bluesky import Xrpc, fetch_profiles, needs_profile, parse_views
 from mentorfeed.collect.forget import forget
 from mentorfeed.collect.polite import Politeness
+from mentorfeed.config import Settings
 from mentorfeed.errors import ConfigError, SourceError
 from mentorfeed.sources._common import hashtags_in
 from mentorfeed.sources.ingest import write_parsed
 from mentorfeed.store import Store
 
-DEFAULT_URL = "wss://jetstream2.us-east.bsky.network/subscribe"
 COLLECTION = "app.bsky.feed.post"
 SOURCE = "bluesky-jetstream"
 REPLAY_US = 5_000_000  # a restart goes back this far before the saved cursor
@@ -54,7 +53,7 @@ class FollowReport:
 
 
 def stream_url() -> str:
-    return os.environ.get("MENTORFEED_JETSTREAM_URL", DEFAULT_URL)
+    return Settings.load().jetstream_url
 
 
 def follow(store: Store, archive: RawArchive, *, tags: Iterable[str], url: str | None = None,

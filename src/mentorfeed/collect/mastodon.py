@@ -15,7 +15,6 @@ server sent (Mastodon.py would turn its dates into datetimes) and politeness see
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -29,6 +28,7 @@ from requests.structures import CaseInsensitiveDict
 from mentorfeed.collect.archive import RawArchive
 from mentorfeed.collect.polite import Politeness, Reply, Transient
 from mentorfeed.collect.x import CollectReport
+from mentorfeed.config import Settings
 from mentorfeed.errors import SourceError
 from mentorfeed.models import Author, Post
 from mentorfeed.sources._reading import Issue, Record
@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 
 def access_token() -> str | None:
     """The optional access token; public tag timelines need none on most servers."""
-    return os.environ.get("MENTORFEED_MASTODON_TOKEN") or None
+    return Settings.load().mastodon_token or None
 
 
 def collect(store: Store, archive: RawArchive, *, instance: str, tag: str,

@@ -7,7 +7,6 @@ interrupted resumes from where it stopped, with the same `since_id`: no gap, no 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -18,12 +17,12 @@ import orjson
 
 from mentorfeed.collect.archive import RawArchive
 from mentorfeed.collect.polite import Politeness, Reply, Transient
+from mentorfeed.config import Settings
 from mentorfeed.errors import AuthError, SourceError
 from mentorfeed.sources.ingest import write_parsed
 from mentorfeed.sources.x_v2 import parse_page
 from mentorfeed.store import Store
 
-DEFAULT_URL = "https://api.x.com"
 FIELDS = {
     "tweet.fields": "author_id,created_at,conversation_id,in_reply_to_user_id,referenced_tweets,"
                     "entities,public_metrics,lang,note_tweet,edit_history_tweet_ids",
@@ -43,11 +42,11 @@ class CollectReport:
 
 
 def api_url() -> str:
-    return os.environ.get("MENTORFEED_X_API_URL", DEFAULT_URL).rstrip("/")
+    return Settings.load().x_api_url.rstrip("/")
 
 
 def bearer_token() -> str:
-    token = os.environ.get("MENTORFEED_X_BEARER_TOKEN")
+    token = Settings.load().x_bearer_token
     if not token:
         raise AuthError("Set MENTORFEED_X_BEARER_TOKEN to an X API bearer token to collect "
                         "from X.")

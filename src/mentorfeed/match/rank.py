@@ -15,8 +15,8 @@ from mentorfeed.models import Opportunity
 from mentorfeed.people.activity import Key
 from mentorfeed.people.events import event_time
 from mentorfeed.people.profiles import AuthorProfile, Signals
+from mentorfeed.taxonomy import MENTOR_ROLES
 
-MENTOR_ROLES = ("dermatologist", "resident")
 HALF_LIFE_DAYS = 180.0
 STALE_AFTER_DAYS = 150
 # Someone who already talked with you is the warmest contact, and a background you chose to

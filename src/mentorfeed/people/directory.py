@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from mentorfeed.people.profiles import Signals
+from mentorfeed.taxonomy import MENTOR_ROLES
 
-MENTOR_ROLES: tuple[str, ...] = ("dermatologist", "resident")
 DIRECTORY_ROLES: tuple[str, ...] = (*MENTOR_ROLES, "organization")
 
 

@@ -12,8 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mentorfeed.models import normalize_tag
 from mentorfeed.people.activity import Activity, AuthorRow, Key, PostRow
-
-PLATFORMS = ("x", "bluesky", "mastodon")
+from mentorfeed.taxonomy import PLATFORMS
 
 
 @dataclass(slots=True)

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 
 from mentorfeed.classify.topics import Gated, GatedGroup, present
 
-ROLES = ("dermatologist", "resident", "medical_student", "premed", "researcher",
-         "organization", "industry", "public", "unknown")
 TRAINEES = frozenset({"medical_student", "premed", "resident"})
 # Ties go to the more specific reading of a person: a trainee's stage beats a title.
 _PREFERENCE = {role: i for i, role in enumerate(

@@ -16,12 +16,12 @@ Insights figures are all kept here. Set MENTORFEED_ANSWER_CACHE=0 to turn it off
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
+from mentorfeed.config import Settings
 from mentorfeed.store import Store
 
 T = TypeVar("T")
@@ -33,7 +33,7 @@ _MISSING = object()
 
 
 def enabled() -> bool:
-    return os.environ.get("MENTORFEED_ANSWER_CACHE", "1") not in ("0", "false", "no", "off")
+    return Settings.load().answer_cache
 
 
 def _revision(store: Store, trainee: bool) -> Hashable:

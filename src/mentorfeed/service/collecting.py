@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -76,7 +75,7 @@ def watch_jobs(settings: Settings, community: Community,
 
     jobs: list[Job] = []
     x_hint = "it is wrong or expired; set MENTORFEED_X_BEARER_TOKEN to a valid token"
-    if community.x.queries and os.environ.get("MENTORFEED_X_BEARER_TOKEN"):
+    if community.x.queries and settings.x_bearer_token:
         jobs += [Job(f"x {query!r}", community.x.interval_minutes * 60,
                      partial(collect_x, settings, query, politeness=make_politeness("X", x_hint)))
                  for query in community.x.queries]

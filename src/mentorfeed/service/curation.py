@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 
 from mentorfeed import service
 from mentorfeed.classify.features import PostInput
-from mentorfeed.classify.labels import FORMS, LABELS
 from mentorfeed.config import Settings
 from mentorfeed.errors import MentorfeedError
-from mentorfeed.models import PLATFORMS, Classification, Post
+from mentorfeed.models import Classification, Post
 from mentorfeed.store import Store
 from mentorfeed.store.corrections import Correction
+from mentorfeed.taxonomy import FORMS, LABELS, PLATFORMS
 
 if TYPE_CHECKING:  # the model's modules load scikit-learn: only a correction pays for it
     from mentorfeed.classify.classifier import Classifier

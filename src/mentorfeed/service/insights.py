@@ -11,24 +11,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
-from mentorfeed.classify.labels import LABELS
 from mentorfeed.config import Settings
 from mentorfeed.models import EngagedMentor, Example, TopicCount
-from mentorfeed.people.directory import MENTOR_ROLES
 from mentorfeed.store import Store
+from mentorfeed.taxonomy import LABEL_TITLES, LABELS, MENTOR_ROLES
 
 Period = Literal["month", "quarter", "year"]
 PERIODS: tuple[str, ...] = ("month", "quarter", "year")
-
-# The letter's own words for each kind of opportunity (Table I), and ours for the two it lacks.
-LABEL_TITLES: dict[str, str] = {
-    "urim_outreach": "Under-represented in medicine outreach",
-    "research_collaboration": "Research collaboration with dermatologists",
-    "specialty_information": "Information about dermatology as a specialty",
-    "peer_mentorship": "Horizontal mentorship from peers",
-    "program_application": "Program, scholarship and clerkship applications",
-    "journal_club": "Journal clubs and tweet chats",
-}
 
 
 @dataclass(slots=True)

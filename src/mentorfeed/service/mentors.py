@@ -8,13 +8,13 @@ from __future__ import annotations
 from mentorfeed.people.activity import Key
 from mentorfeed.people.directory import (
     DIRECTORY_ROLES,
-    MENTOR_ROLES,
     DirectoryPage,
     DirectoryQuery,
     Mentor,
     PostLink,
 )
 from mentorfeed.store import Store
+from mentorfeed.taxonomy import MENTOR_ROLES
 
 __all__ = ["DIRECTORY_ROLES", "MENTOR_ROLES", "DirectoryPage", "DirectoryQuery", "Key", "Mentor",
            "PostLink", "directory", "opted_out", "person", "posts_by_key",

@@ -14,12 +14,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from mentorfeed import service
-from mentorfeed.classify.labels import FORMS
 from mentorfeed.config import Settings
 from mentorfeed.models import Classification, Opportunity, Post
 from mentorfeed.service.posts import open_store
 from mentorfeed.store import Store, listing
 from mentorfeed.store.store import file_identity
+from mentorfeed.taxonomy import FORMS
 
 if TYPE_CHECKING:
     from mentorfeed.match.profile import TraineeProfile

@@ -34,7 +34,7 @@ from typing import Any, cast
 
 import orjson
 
-from mentorfeed.models import PLATFORMS, Author, Platform, Post
+from mentorfeed.models import Author, Post
 from mentorfeed.sources._common import (
     RecordError,
     as_int,
@@ -47,6 +47,7 @@ from mentorfeed.sources._common import (
 )
 from mentorfeed.sources._reading import Issue, OnBytes, decode
 from mentorfeed.sources.base import Format, Parsed, Sample
+from mentorfeed.taxonomy import PLATFORMS, Platform
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "author_id": ("author.id",),

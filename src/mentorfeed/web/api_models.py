@@ -1,23 +1,21 @@
-"""The JSON shapes of /api/v1 (pydantic models, so OpenAPI documents them), and how the
-library's objects become them. Every URL passes `is_safe_url` or becomes null: a client that
-turns these into links cannot be handed a `javascript:` one."""
+"""The JSON shapes of /api/v1 (pydantic models, so OpenAPI documents them), read straight from
+the library's objects with `model_validate(obj, from_attributes=True)`: a model names the fields
+it shows, and only where the API nests or names a field differently does it say how. Every URL
+passes `is_safe_url` or becomes null: a client that turns these into links cannot be handed a
+`javascript:` one."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from functools import cache
+from operator import attrgetter
+from typing import Annotated, Any, Self
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from mentorfeed import service
-from mentorfeed.service.opportunities import (
-    AuthorCard,
-    OpportunityCard,
-    OpportunityPage,
-    ThreadPost,
-)
 from mentorfeed.web.security import is_safe_url
 
 # Plain ASCII URLs (nearly all of them) cannot hide a control or format character, so they skip
@@ -38,47 +36,93 @@ def safe_url(url: str | None) -> str | None:
     return url if url_ok(url) else None
 
 
+def key_id(key: tuple[str, str] | list[str]) -> str:
+    return f"{key[0]}:{key[1]}"
+
+
+def _safe_links(links: Any) -> list[dict[str, str]]:
+    """The links of a call whose URL is safe to show (the others are left out)."""
+    return [{"url": str(link.get("url", "")), "kind": str(link.get("kind", ""))}
+            for link in links or () if isinstance(link, dict)
+            and url_ok(str(link.get("url", "")))]
+
+
+SafeUrl = Annotated[str | None, BeforeValidator(safe_url)]
+PostId = Annotated[str, BeforeValidator(key_id)]  # a (platform, post_id) key as "platform:id"
+
+
+def seen(model: type[BaseModel], obj: object, **extra: object) -> dict[str, Any]:
+    """The attributes of `obj` that `model` shows, with `extra` added or put in their place:
+    how a model reads a library object whose fields the API nests or names differently."""
+    names, read = _reader(model, tuple(extra))
+    found = dict(zip(names, read(obj), strict=True))
+    found.update(extra)
+    return found
+
+
+@cache
+def _reader(model: type[BaseModel], skip: tuple[str, ...]
+            ) -> tuple[tuple[str, ...], Callable[[object], tuple[Any, ...]]]:
+    # One attrgetter per shape: reading a page of cards this way costs a tenth of getattr calls.
+    names = tuple(name for name in model.model_fields if name not in skip)
+    read = attrgetter(*names)
+    return names, (read if len(names) > 1 else lambda obj: (read(obj),))
+
+
+class Shape(BaseModel):
+    """A model read from a library object's attributes."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    @classmethod
+    def of(cls, obj: object) -> Self:
+        """`obj` (a dataclass of the library, or `seen` of one) in this shape."""
+        return cls.model_validate(obj, from_attributes=True)
+
+
 class ErrorBody(BaseModel):
-    code: str = Field(description="A stable name for the kind of error")
-    status: int
+    code: str = Field(description="A stable name for the kind of error, such as not_found")
+    status: int = Field(description="The HTTP status, repeated for clients that lose it")
     message: str = Field(description="What went wrong and what to do, in plain words")
 
 
 class Error(BaseModel):
+    """Every error of the API, whatever failed."""
+
     error: ErrorBody
 
 
-class Author(BaseModel):
+class Author(Shape):
     platform: str
     author_id: str | None
     handle: str | None
     name: str | None
     role: str = Field(description='The role read from their posts; "unknown" without a profile')
-    url: str | None
+    url: SafeUrl
 
 
-class Link(BaseModel):
+class Link(Shape):
     url: str
     kind: str
 
 
-class Fields(BaseModel):
+class Fields(Shape):
     """What the classifier read from the call."""
 
     deadline: date | None
     audience: list[str]
     contact: list[str]
     topics: list[str]
-    links: list[Link]
+    links: Annotated[list[Link], BeforeValidator(_safe_links)]
     form: str | None = Field(description=(
         "call (respond to it), event (join it at its time) or resource (read or use it); "
         "null for a call classified before forms were read"))
 
 
-class Opportunity(BaseModel):
+class Opportunity(Shape):
     id: str = Field(description='"platform:post_id" of the call\'s first post')
     platform: str
-    url: str | None
+    url: SafeUrl
     text: str
     created_at: datetime
     labels: list[str]
@@ -89,8 +133,15 @@ class Opportunity(BaseModel):
     fit: float | None = Field(None, description="With sort=fit and a saved profile")
     fit_reasons: list[str] = []
 
+    @model_validator(mode="before")
+    @classmethod
+    def _nest_fields(cls, card: Any) -> Any:
+        """A card (service.opportunities.OpportunityCard) holds what the classifier read beside
+        its other fields; the API nests it under `fields`."""
+        return card if isinstance(card, dict) else seen(cls, card, fields=card)
 
-class OpportunityList(BaseModel):
+
+class OpportunityList(Shape):
     items: list[Opportunity]
     page: int
     per_page: int
@@ -98,18 +149,18 @@ class OpportunityList(BaseModel):
     total: int | None = Field(description="Null when counting would slow the answer down")
 
 
-class ThreadItem(BaseModel):
+class ThreadItem(Shape):
     id: str
     platform: str
-    url: str | None
+    url: SafeUrl
     text: str
     created_at: datetime
     labels: list[str]
     author: Author | None
 
 
-class OpportunityDetail(BaseModel):
-    opportunity: Opportunity
+class OpportunityDetail(Shape):
+    opportunity: Opportunity = Field(validation_alias="card")
     thread: list[ThreadItem]
     similar: list[Opportunity]
 
@@ -122,7 +173,7 @@ class LabelRequest(BaseModel):
         "call, event or resource; null to read it from the post again (none without labels)"))
 
 
-class PostClassification(BaseModel):
+class PostClassification(Shape):
     """What the store holds for a post now."""
 
     id: str = Field(description='"platform:post_id"')
@@ -136,37 +187,32 @@ class PostClassification(BaseModel):
 
 
 def post_classification(post_id: str, found: Any, before: list[str]) -> PostClassification:
-    """A stored classification (mentorfeed.store.Classification) as the API shows it."""
+    """A stored classification (mentorfeed.store.Classification) as the API shows it: its
+    fields are kept as a dict in the store, not as attributes."""
     extract = found.extract or {}
-    links = [Link(url=str(link.get("url", "")), kind=str(link.get("kind", "")))
-             for link in found.links or [] if isinstance(link, dict)
-             and url_ok(str(link.get("url", "")))]
-    deadline = extract.get("deadline")
-    return PostClassification(
-        id=post_id, labels=list(found.labels), scores=dict(found.scores),
-        fields=Fields(deadline=date.fromisoformat(deadline) if deadline else None,
-                      audience=list(extract.get("audience") or []),
-                      contact=list(extract.get("contact") or []),
-                      topics=list(extract.get("topics") or []), links=links,
-                      form=extract.get("form")),
-        why=found.why, model_version=found.model_version,
-        corrected=found.why.startswith("corrected by"), model_labels=before)
+    fields = Fields.model_validate({
+        "deadline": extract.get("deadline") or None, "audience": extract.get("audience") or [],
+        "contact": extract.get("contact") or [], "topics": extract.get("topics") or [],
+        "links": found.links, "form": extract.get("form")})
+    return PostClassification.model_validate(seen(
+        PostClassification, found, id=post_id, fields=fields,
+        corrected=found.why.startswith("corrected by"), model_labels=before))
 
 
-class Signals(BaseModel):
+class Signals(Shape):
     """What an author's posts show about how they treat trainees."""
 
     opportunities: dict[str, int] = Field(description="Calls posted, by label")
-    opportunity_posts: list[str]
+    opportunity_posts: list[PostId]
     trainee_replies: int
-    trainee_reply_posts: list[str]
+    trainee_reply_posts: list[PostId]
     jc_answers: int
     offers: int
     answered_questions: int
     says_full: bool
 
 
-class Mentor(BaseModel):
+class Mentor(Shape):
     platform: str
     author_id: str
     handle: str
@@ -178,11 +224,11 @@ class Mentor(BaseModel):
     institution: str | None
     last_active: datetime | None
     bio: str | None
-    url: str | None
+    url: SafeUrl
     followers: int | None
 
 
-class MentorList(BaseModel):
+class MentorList(Shape):
     items: list[Mentor]
     page: int
     per_page: int
@@ -191,12 +237,12 @@ class MentorList(BaseModel):
     profiles_stored: int = Field(description="0: profiles were never built")
 
 
-class Reason(BaseModel):
+class Reason(Shape):
     text: str
-    posts: list[str] = Field(description='"platform:post_id" of the posts that show it')
+    posts: list[PostId] = Field(description='"platform:post_id" of the posts that show it')
 
 
-class MentorMatch(BaseModel):
+class MentorMatch(Shape):
     platform: str
     author_id: str
     handle: str
@@ -204,17 +250,25 @@ class MentorMatch(BaseModel):
     score: float
     reasons: list[Reason]
 
+    @model_validator(mode="before")
+    @classmethod
+    def _split_key(cls, found: Any) -> Any:
+        """A match (mentorfeed.match.rank.MentorMatch) names its author by key."""
+        if isinstance(found, dict):
+            return found
+        return seen(cls, found, platform=found.key[0], author_id=found.key[1])
 
-class OpportunityMatch(BaseModel):
-    id: str
-    url: str | None
+
+class OpportunityMatch(Shape):
+    id: PostId = Field(validation_alias="key")
+    url: SafeUrl
     labels: list[str]
     deadline: date | None
     score: float
     reasons: list[Reason]
 
 
-class Matches(BaseModel):
+class Matches(Shape):
     mentors: list[MentorMatch]
     opportunities: list[OpportunityMatch]
 
@@ -265,69 +319,19 @@ class Event(BaseModel):
     title: str
 
 
-def author(card: AuthorCard | None) -> Author | None:
-    if card is None:
-        return None
-    return Author(platform=card.platform, author_id=card.author_id, handle=card.handle,
-                  name=card.name, role=card.role, url=safe_url(card.url))
-
-
-def opportunity(card: OpportunityCard) -> Opportunity:
-    links = [Link(url=link["url"], kind=link["kind"]) for link in card.links
-             if url_ok(link["url"])]
-    return Opportunity(
-        id=card.id, platform=card.platform, url=safe_url(card.url), text=card.text,
-        created_at=card.created_at, labels=card.labels,
-        fields=Fields(deadline=card.deadline, audience=card.audience, contact=card.contact,
-                      topics=card.topics, links=links, form=card.form),
-        state=card.state, author=author(card.author), posts_in_group=card.posts_in_group,
-        fit=card.fit, fit_reasons=card.fit_reasons)
-
-
-def opportunity_list(page: OpportunityPage) -> OpportunityList:
-    return OpportunityList(items=[opportunity(c) for c in page.items], page=page.page,
-                           per_page=page.per_page, has_next=page.has_next, total=page.total)
-
-
-def thread_item(post: ThreadPost) -> ThreadItem:
-    return ThreadItem(id=post.id, platform=post.platform, url=safe_url(post.url),
-                      text=post.text, created_at=post.created_at, labels=post.labels,
-                      author=author(post.author))
-
-
-def key_id(key: tuple[str, str] | list[str]) -> str:
-    return f"{key[0]}:{key[1]}"
-
-
-def mentor(found: service.mentors.Mentor) -> Mentor:
-    s = found.signals
-    return Mentor(
-        platform=found.platform, author_id=found.author_id, handle=found.handle,
-        name=found.name, role=found.role, role_confidence=found.role_confidence,
-        interests=found.interests,
-        signals=Signals(opportunities=s.opportunities,
-                        opportunity_posts=[key_id(k) for k in s.opportunity_posts],
-                        trainee_replies=s.trainee_replies,
-                        trainee_reply_posts=[key_id(k) for k in s.trainee_reply_posts],
-                        jc_answers=s.jc_answers, offers=s.offers,
-                        answered_questions=s.answered_questions, says_full=s.says_full),
-        institution=found.institution, last_active=found.last_active, bio=found.bio,
-        url=safe_url(found.url), followers=found.followers)
-
-
-class PeriodCounts(BaseModel):
+class PeriodCounts(Shape):
     period: str
     start: datetime
     total: int
     by_label: dict[str, int]
 
 
-class TopicCount(BaseModel):
+class TopicCount(Shape):
     topic: str
     opportunities: int
 
 
-class EngagedMentor(BaseModel):
+class EngagedMentor(Shape):
     platform: str
     author_id: str
     handle: str
@@ -340,16 +344,24 @@ class EngagedMentor(BaseModel):
     last_active: datetime | None
 
 
-class Example(BaseModel):
+class Example(Shape):
     id: str
-    url: str | None
+    url: SafeUrl
     text: str
     created_at: datetime
     handle: str | None
     score: float
 
+    @model_validator(mode="before")
+    @classmethod
+    def _join_key(cls, found: Any) -> Any:
+        """An example (service.insights.Example) names its post by platform and id."""
+        if isinstance(found, dict):
+            return found
+        return seen(cls, found, id=f"{found.platform}:{found.post_id}")
 
-class LabelSummary(BaseModel):
+
+class LabelSummary(Shape):
     label: str
     title: str
     opportunities: int
@@ -357,7 +369,7 @@ class LabelSummary(BaseModel):
     examples: list[Example]
 
 
-class Insights(BaseModel):
+class Insights(Shape):
     """The Insights page's figures: opportunities by label over time, top topics, the most
     engaged mentors, and representative examples per label."""
 
@@ -369,24 +381,3 @@ class Insights(BaseModel):
     mentors: list[EngagedMentor]
     table: list[LabelSummary]
     generated_at: datetime
-
-
-def insights_of(found: Any) -> Insights:
-    """`mentorfeed.service.insights.Insights` as its API shape (example URLs checked)."""
-    return Insights(
-        period=found.period, opportunities=found.opportunities, labels=found.labels,
-        timeline=[PeriodCounts(period=p.period, start=p.start, total=p.total,
-                               by_label=p.by_label) for p in found.timeline],
-        topics=[TopicCount(topic=t.topic, opportunities=t.opportunities) for t in found.topics],
-        mentors=[EngagedMentor(
-            platform=x.platform, author_id=x.author_id, handle=x.handle, name=x.name,
-            role=x.role, trainee_replies=x.trainee_replies, jc_answers=x.jc_answers,
-            offers=x.offers, opportunities=x.opportunities, last_active=x.last_active)
-            for x in found.mentors],
-        table=[LabelSummary(label=row.label, title=row.title, opportunities=row.opportunities,
-                            share=row.share, examples=[Example(
-                                id=f"{e.platform}:{e.post_id}", url=safe_url(e.url),
-                                text=e.text, created_at=e.created_at, handle=e.handle,
-                                score=e.score) for e in row.examples])
-               for row in found.table],
-        generated_at=found.generated_at)

@@ -14,30 +14,32 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from mentorfeed import service
-from mentorfeed.classify.labels import AUDIENCES, FORMS, LABELS
 from mentorfeed.config import Settings
-from mentorfeed.errors import MentorfeedError
+from mentorfeed.errors import MentorfeedError, ModelError, StoreError
 from mentorfeed.match.profile import TraineeProfile
-from mentorfeed.models import PLATFORMS
 from mentorfeed.people.events import Event, upcoming_events
 from mentorfeed.people.sessions import Session
+from mentorfeed.taxonomy import AUDIENCES, FORMS, LABELS, Platform
 from mentorfeed.web import api_models as m
 from mentorfeed.web import curation_pages, lanes
+from mentorfeed.web.errors import api_error
 from mentorfeed.web.people_cache import PeopleView, people_view
 
-router = APIRouter(prefix="/api/v1", tags=["api v1"])
+# Every route may answer these; each route adds the 400 and 404 it can give.
+router = APIRouter(prefix="/api/v1", tags=["api v1"], responses={
+    422: {"model": m.Error, "description": "A parameter or the body was not understood"},
+    500: {"model": m.Error, "description": "The store or the model failed (one sentence)"},
+})
 
 Label = Literal[LABELS]  # type: ignore[valid-type]
 Audience = Literal[AUDIENCES]  # type: ignore[valid-type]
 OpportunityForm = Literal[FORMS]  # type: ignore[valid-type]
-Platform = Literal[PLATFORMS]  # type: ignore[valid-type]
 DirectoryRole = Literal[service.mentors.DIRECTORY_ROLES]  # type: ignore[valid-type]
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": m.Error, "description": "A search with nothing to look for"},
-    422: {"model": m.Error, "description": "A parameter was not understood"},
 }
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": m.Error, "description": "Not found"}}
 
@@ -46,11 +48,6 @@ def json(model: BaseModel) -> Response:
     """A model as JSON. The models are built from checked data, so FastAPI's second validation
     of the return value (a good part of an answer's time) is skipped."""
     return Response(model.model_dump_json(), media_type="application/json")
-
-
-def error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "status": status, "message": message}},
-                        status_code=status)
 
 
 def settings_of(request: Request) -> Settings:
@@ -141,7 +138,7 @@ async def opportunities(
 
         def answer() -> bytes:
             found = service.opportunities.list_opportunities(settings, query, trainee=trainee)
-            return m.opportunity_list(found).model_dump_json().encode()
+            return m.OpportunityList.of(found).model_dump_json().encode()
 
         return service.cache.remembered(store, key(trainee), answer)
 
@@ -161,10 +158,8 @@ async def opportunity(request: Request, opportunity_id: str) -> Any:
         service.opportunities.get_opportunity, settings_of(request), opportunity_id
     )
     if found is None:
-        return error(404, "not_found", f"No opportunity has the id {opportunity_id!r}.")
-    return m.OpportunityDetail(opportunity=m.opportunity(found.card),
-                               thread=[m.thread_item(p) for p in found.thread],
-                               similar=[m.opportunity(c) for c in found.similar])
+        return api_error(404, "not_found", f"No opportunity has the id {opportunity_id!r}.")
+    return json(m.OpportunityDetail.of(found))
 
 
 @router.post("/posts/{platform}/{post_id:path}/label", response_model=m.PostClassification,
@@ -181,9 +176,11 @@ async def label_post(request: Request, platform: str, post_id: str,
         done = await run_in_threadpool(curation_pages.correct_post, settings_of(request), post,
                                        correction.labels, correction.form)
     except service.curation.UnknownPost:
-        return error(404, "not_found", f"No stored post has the id {post!r}.")
+        return api_error(404, "not_found", f"No stored post has the id {post!r}.")
+    except (StoreError, ModelError):
+        raise  # a fault, not a bad correction: the error table answers it
     except MentorfeedError as exc:
-        return error(400, "bad_correction", str(exc))
+        return api_error(400, "bad_correction", str(exc))
     return json(m.post_classification(post, done.classification, done.before))
 
 
@@ -205,9 +202,7 @@ async def mentors(
         role=role, topic=topic, q=q, page=page, per_page=per_page
     )
     found = await run_in_threadpool(service.mentors.directory, store, query)
-    return m.MentorList(items=[m.mentor(x) for x in found.items], page=found.page,
-                        per_page=found.per_page, has_next=found.has_next, total=found.total,
-                        profiles_stored=found.profiles_stored)
+    return json(m.MentorList.of(found))
 
 
 @router.get("/match", response_model=m.Matches, responses=NOT_FOUND)
@@ -223,7 +218,7 @@ async def match(request: Request,
     settings = settings_of(request)
     trainee = await run_in_threadpool(saved_trainee, settings)
     if trainee is None:
-        return error(404, "no_profile", NO_PROFILE)
+        return api_error(404, "no_profile", NO_PROFILE)
     if today is None:  # the pages' view of people and calls, as of now
         view = await run_in_threadpool(people_view, request.app.state)
         mentors = await run_in_threadpool(lambda: service.people.match(
@@ -235,18 +230,7 @@ async def match(request: Request,
         when = today if today.tzinfo else today.replace(tzinfo=UTC)
         found = await run_in_threadpool(
             lambda: service.people.match(settings, trainee, limit=limit, today=when))
-    return m.Matches(
-        mentors=[m.MentorMatch(platform=x.key[0], author_id=x.key[1], handle=x.handle,
-                               role=x.role, score=x.score, reasons=_reasons(x.reasons))
-                 for x in found.mentors],
-        opportunities=[m.OpportunityMatch(id=m.key_id(x.key), url=m.safe_url(x.url),
-                                          labels=x.labels, deadline=x.deadline, score=x.score,
-                                          reasons=_reasons(x.reasons))
-                       for x in found.opportunities])
-
-
-def _reasons(reasons: list[Any]) -> list[m.Reason]:
-    return [m.Reason(text=r.text, posts=[m.key_id(k) for k in r.posts]) for r in reasons]
+    return json(m.Matches.of(found))
 
 
 @router.get("/sessions", response_model=m.SessionList)
@@ -334,4 +318,4 @@ async def insights(
     found = await run_in_threadpool(lambda: service.cache.remembered(
         service.opportunities.store_for(settings), ("insights", period, platform, top, examples),
         compute))
-    return json(m.insights_of(found))
+    return json(m.Insights.of(found))

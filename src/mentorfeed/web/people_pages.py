@@ -11,7 +11,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from mentorfeed import service
-from mentorfeed.classify.labels import LABELS
 from mentorfeed.classify.topics import TOPICS
 from mentorfeed.config import Settings
 from mentorfeed.match.profile import TraineeProfile
@@ -19,6 +18,7 @@ from mentorfeed.people.activity import Key
 from mentorfeed.people.sessions import follow_ups
 from mentorfeed.service.opportunities import store_for
 from mentorfeed.store import Store
+from mentorfeed.taxonomy import LABELS, PLATFORMS
 from mentorfeed.web import transcript
 from mentorfeed.web.people_cache import (
     PeopleView,
@@ -29,7 +29,6 @@ from mentorfeed.web.rendering import render
 
 router = APIRouter()
 
-PLATFORMS = ("x", "bluesky", "mastodon")
 BAR_STEPS = 20  # bar widths come in 5% steps: CSS classes w-0 .. w-20 (no inline styles)
 
 

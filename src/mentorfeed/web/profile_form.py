@@ -11,7 +11,7 @@ from starlette.datastructures import FormData
 
 from mentorfeed.classify.topics import TOPICS
 from mentorfeed.match.profile import BACKGROUND, GOALS, STAGES, TraineeProfile
-from mentorfeed.models import PLATFORMS
+from mentorfeed.taxonomy import PLATFORMS
 from mentorfeed.web.rendering import clean
 
 _LANGUAGE = re.compile(r"[a-z]{2}")

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
+from mentorfeed import taxonomy
 from mentorfeed.web import words
 from mentorfeed.web.security import CSRF_FIELD, is_safe_url, new_token
 
@@ -96,20 +97,20 @@ def make_environment() -> Environment:
                       finalize=_finalize, undefined=StrictUndefined, trim_blocks=True,
                       lstrip_blocks=True, auto_reload=False, cache_size=-1)
     env.filters.update(iso=_iso, day=_day, clean=clean,
-                       caption_audience=lambda n: words.caption(words.AUDIENCES, n),
-                       caption_contact=lambda n: words.caption(words.CONTACTS, n),
-                       caption_label=lambda n: words.caption(words.LABELS, n),
+                       caption_audience=lambda n: words.caption(taxonomy.AUDIENCE_CAPTIONS, n),
+                       caption_contact=lambda n: words.caption(taxonomy.CONTACT_CAPTIONS, n),
+                       caption_label=lambda n: words.caption(taxonomy.LABEL_CAPTIONS, n),
                        # Filters are plain calls in compiled templates, where a global function
                        # goes through Context.call: these serve the twenty cards of a list page.
                        caption_state=lambda n: words.caption(words.STATES, n),
-                       caption_role=lambda n: words.caption(words.ROLES, n),
-                       caption_platform=lambda n: words.caption(words.PLATFORMS, n),
+                       caption_role=lambda n: words.caption(taxonomy.ROLE_CAPTIONS, n),
+                       caption_platform=lambda n: words.caption(taxonomy.PLATFORM_CAPTIONS, n),
                        caption_status=lambda n: words.caption(words.STATUSES, n),
-                       caption_form=lambda n: words.caption(words.FORMS, n),
+                       caption_form=lambda n: words.caption(taxonomy.FORM_CAPTIONS, n),
                        action=action, dom_id=dom_id, opportunity_url=opportunity_url)
     env.globals.update(is_safe_url=is_safe_url, url_with=url_with, csrf_field_name=CSRF_FIELD,
-                       words=words, caption=words.caption, opportunity_url=opportunity_url,
-                       dom_id=dom_id)
+                       words=words, taxonomy=taxonomy, caption=words.caption,
+                       opportunity_url=opportunity_url, dom_id=dom_id)
     env.tests["safe_url"] = is_safe_url
     return env
 

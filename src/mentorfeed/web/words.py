@@ -1,49 +1,15 @@
-"""The words pages show for the interface names (labels, audiences, contacts, forms, ...).
+"""The words pages show beyond the taxonomy's captions (which are in mentorfeed.taxonomy):
+states, sorts, a trainee's stage, goals and background, and what acting on each form means.
 
-The names themselves stay exactly as taxonomy.md has them (they are in URLs and the API);
-these are only their captions.
+The names themselves stay exactly as they are stored (they are in URLs and the API); these are
+only their captions.
 """
 
 from __future__ import annotations
 
 from mentorfeed.service.tracking import STATUSES
 
-LABELS = {
-    "urim_outreach": "URiM outreach",
-    "research_collaboration": "Research collaboration",
-    "specialty_information": "Specialty information",
-    "peer_mentorship": "Peer mentorship",
-    "program_application": "Program application",
-    "journal_club": "Journal club",
-}
-AUDIENCES = {
-    "premed": "Pre-med students",
-    "medical_student": "Medical students",
-    "resident": "Residents",
-    "urim": "URiM trainees",
-    "img": "International medical graduates",
-}
-CONTACTS = {
-    "dm": "Send a direct message",
-    "email": "Send an email",
-    "form": "Fill in a form",
-    "link": "Follow the link",
-    "reply": "Reply to the post",
-}
-ROLES = {
-    "dermatologist": "Dermatologist",
-    "resident": "Resident",
-    "medical_student": "Medical student",
-    "premed": "Pre-med",
-    "researcher": "Researcher",
-    "organization": "Organization",
-    "industry": "Industry",
-    "public": "Public",
-    "unknown": "Role unknown",
-}
-# The forms of an opportunity (taxonomy.md), as the Opportunities page's filter offers them.
-FORMS = {"call": "Calls to respond to", "event": "Events to join", "resource": "Resources to read"}
-# The same forms as one opportunity's, where a person corrects it (the "Wrong label?" form).
+# The forms (taxonomy.FORMS) as one opportunity's, where a person corrects it ("Wrong label?").
 FORM_CHOICES = {"call": "A call to respond to", "event": "An event to join",
                 "resource": "A resource to read"}
 # What acting on each form means, with its date (a call's deadline, an event's day) and without.
@@ -52,7 +18,6 @@ ACTIONS = {
     "event": ("Join on {day}", "Join the event"),
     "resource": ("Read", "Read"),
 }
-PLATFORMS = {"x": "X", "bluesky": "Bluesky", "mastodon": "Mastodon"}
 STATES = {"open": "Open", "closed": "Closed by its author", "expired": "Deadline passed"}
 GOALS = {
     "research": "Research",

@@ -11,7 +11,6 @@ from sqlalchemy.sql.elements import ColumnElement
 from mentorfeed.people.activity import Key
 from mentorfeed.people.directory import (
     DIRECTORY_ROLES,
-    MENTOR_ROLES,
     DirectoryPage,
     DirectoryQuery,
     Mentor,
@@ -20,6 +19,7 @@ from mentorfeed.people.directory import (
 from mentorfeed.store.queries.people import signals_of
 from mentorfeed.store.rows import utc
 from mentorfeed.store.schema import author_profiles, authors, classifications, posts
+from mentorfeed.taxonomy import MENTOR_ROLES
 
 
 def _signal(name: str) -> ColumnElement[int]:
