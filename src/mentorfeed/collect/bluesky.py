@@ -28,7 +28,9 @@ from atproto_client.request import Response  # type: ignore[import-untyped]
 from atproto_core.exceptions import AtProtocolError  # type: ignore[import-untyped]
 
 from mentorfeed.collect.archive import RawArchive
+from mentorfeed.collect.community import Community
 from mentorfeed.collect.polite import Politeness, Reply, Transient
+from mentorfeed.collect.registry import LivePlatform, Query
 from mentorfeed.collect.runner import CollectReport, Page, State, run
 from mentorfeed.errors import AuthError, ConfigError, SourceError
 from mentorfeed.models import Author, Post
@@ -66,8 +68,12 @@ def credentials() -> tuple[str, str] | None:
     return None
 
 
+def auth_hint() -> str:
+    return f"check {HANDLE_VAR} and {PASSWORD_VAR} (an app password)"
+
+
 def default_politeness() -> Politeness:
-    return Politeness("Bluesky", auth_hint=f"set {PASSWORD_VAR} to a valid app password")
+    return Politeness("Bluesky", auth_hint=auth_hint())
 
 
 class Xrpc:
@@ -303,3 +309,26 @@ def without_viewer(value: Any) -> Any:
     if isinstance(value, list):
         return [without_viewer(v) for v in value]
     return value
+
+
+def forget_in(page: dict[str, Any], post_ids: set[str], author_ids: set[str]) -> dict[str, Any]:
+    """A search, Jetstream or profiles page without the forgotten posts and authors."""
+    page = dict(page)
+    if isinstance(page.get("posts"), list):
+        page["posts"] = [v for v in page["posts"] if v.get("uri") not in post_ids
+                         and (v.get("author") or {}).get("did") not in author_ids]
+    if isinstance(page.get("profiles"), list):
+        page["profiles"] = [p for p in page["profiles"] if p.get("did") not in author_ids]
+    return page
+
+
+def _watched(community: Community) -> tuple[float, list[Query]]:
+    sky = community.bluesky
+    return sky.interval_minutes, (
+        [Query(f"bluesky #{tag}", "Bluesky", {"tag": tag}) for tag in sky.tags]
+        + [Query(f"bluesky {query!r}", "Bluesky", {"query": query}) for query in sky.queries])
+
+
+PLATFORM = LivePlatform(
+    "bluesky", "Bluesky", (HANDLE_VAR, PASSWORD_VAR, "MENTORFEED_BLUESKY_URL"), collect,
+    auth_hint, lambda: None, _watched, forget_in)

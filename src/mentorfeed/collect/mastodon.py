@@ -27,7 +27,9 @@ from mastodon import Mastodon, MastodonError, MastodonNetworkError
 from requests.structures import CaseInsensitiveDict
 
 from mentorfeed.collect.archive import RawArchive
+from mentorfeed.collect.community import Community
 from mentorfeed.collect.polite import Politeness, Reply, Transient
+from mentorfeed.collect.registry import LivePlatform, Query
 from mentorfeed.collect.runner import CollectReport, Page, State, run
 from mentorfeed.errors import SourceError
 from mentorfeed.models import Author, Post
@@ -173,3 +175,28 @@ def _parse(statuses: list[dict[str, Any]], server: str | None) -> tuple[list[Pos
         authors.extend(item.authors)
     return posts, authors
 
+
+def forget_in(page: dict[str, Any], post_ids: set[str], author_ids: set[str]) -> dict[str, Any]:
+    """An archived timeline page without the forgotten statuses and their authors' statuses."""
+    if not isinstance(page.get("statuses"), list):
+        return page
+    return {**page, "statuses": [s for s in page["statuses"]
+                                 if _kept(s, post_ids, author_ids)]}
+
+
+def _kept(status: Any, post_ids: set[str], author_ids: set[str]) -> bool:
+    account = status.get("account") or {}
+    return status.get("uri") not in post_ids and not {account.get("uri"), account.get("url")} \
+        & author_ids
+
+
+def _watched(community: Community) -> tuple[float, list[Query]]:
+    masto = community.mastodon
+    return masto.interval_minutes, [
+        Query(f"mastodon {instance} #{tag}", instance, {"instance": instance, "tag": tag})
+        for instance in masto.instances for tag in masto.tags]
+
+
+PLATFORM = LivePlatform(
+    "mastodon", "Mastodon", ("MENTORFEED_MASTODON_TOKEN",), collect, auth_hint,
+    lambda: None, _watched, forget_in)

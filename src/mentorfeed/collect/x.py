@@ -16,7 +16,9 @@ import httpx
 import orjson
 
 from mentorfeed.collect.archive import RawArchive
+from mentorfeed.collect.community import Community
 from mentorfeed.collect.polite import Politeness, Reply, Transient
+from mentorfeed.collect.registry import LivePlatform, Query
 from mentorfeed.collect.runner import CollectReport, Page, State, run
 from mentorfeed.errors import AuthError, SourceError
 from mentorfeed.models import Author, Post
@@ -129,3 +131,40 @@ def _get(client: httpx.Client, endpoint: str, params: dict[str, Any]) -> Reply:
             raise Transient("a malformed page") from None
     headers = dict(response.headers) | {"url": str(response.url)}
     return Reply(response.status_code, headers, body)
+
+
+def forget_in(page: dict[str, Any], post_ids: set[str], author_ids: set[str]) -> dict[str, Any]:
+    """A search page without the forgotten tweets (and their retweets) and users."""
+    if not isinstance(page.get("data"), list):
+        return page
+    page = {**page, "data": [t for t in page["data"] if _kept(t, post_ids, author_ids)]}
+    includes = dict(page.get("includes") or {})
+    if includes:
+        includes["tweets"] = [t for t in includes.get("tweets") or ()
+                              if _kept(t, post_ids, author_ids)]
+        includes["users"] = [u for u in includes.get("users") or ()
+                             if u.get("id") not in author_ids]
+        page["includes"] = includes
+    return page
+
+
+def _kept(tweet: Any, post_ids: set[str], author_ids: set[str]) -> bool:
+    refs = {str(r.get("id")) for r in tweet.get("referenced_tweets") or ()
+            if r.get("type") == "retweeted"}
+    return (tweet.get("id") not in post_ids and tweet.get("author_id") not in author_ids
+            and not refs & post_ids)
+
+
+def _missing() -> str | None:
+    return None if os.environ.get("MENTORFEED_X_BEARER_TOKEN") else \
+        "MENTORFEED_X_BEARER_TOKEN is not set"
+
+
+def _watched(community: Community) -> tuple[float, list[Query]]:
+    return community.x.interval_minutes, [Query(f"x {query!r}", "X", {"query": query})
+                                          for query in community.x.queries]
+
+
+PLATFORM = LivePlatform(
+    "x", "X", ("MENTORFEED_X_BEARER_TOKEN", "MENTORFEED_X_API_URL"), collect, auth_hint,
+    _missing, _watched, forget_in)
