@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -322,8 +323,18 @@ def forget_in(page: dict[str, Any], post_ids: set[str], author_ids: set[str]) ->
     return page
 
 
+@dataclass(frozen=True, slots=True)
+class BlueskySettings:
+    """The community config's `[bluesky]` table; `jetstream` also follows the tags live."""
+
+    tags: list[str] = field(default_factory=list)
+    queries: list[str] = field(default_factory=list)
+    interval_minutes: float = 15
+    jetstream: bool = False
+
+
 def _watched(community: Community) -> tuple[float, list[Query]]:
-    sky = community.bluesky
+    sky = community.table("bluesky", BlueskySettings)
     return sky.interval_minutes, (
         [Query(f"bluesky #{tag}", "Bluesky", {"tag": tag}) for tag in sky.tags]
         + [Query(f"bluesky {query!r}", "Bluesky", {"query": query}) for query in sky.queries])

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
@@ -190,8 +191,17 @@ def _kept(status: Any, post_ids: set[str], author_ids: set[str]) -> bool:
         & author_ids
 
 
+@dataclass(frozen=True, slots=True)
+class MastodonSettings:
+    """The community config's `[mastodon]` table: every tag is asked of every instance."""
+
+    instances: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    interval_minutes: float = 30
+
+
 def _watched(community: Community) -> tuple[float, list[Query]]:
-    masto = community.mastodon
+    masto = community.table("mastodon", MastodonSettings)
     return masto.interval_minutes, [
         Query(f"mastodon {instance} #{tag}", instance, {"instance": instance, "tag": tag})
         for instance in masto.instances for tag in masto.tags]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -36,9 +37,6 @@ FIELDS = {
 }
 
 
-AUTH_HINT = "it is wrong or expired; set MENTORFEED_X_BEARER_TOKEN to a valid token"
-
-
 def api_url() -> str:
     return os.environ.get("MENTORFEED_X_API_URL", DEFAULT_URL).rstrip("/")
 
@@ -52,7 +50,7 @@ def bearer_token() -> str:
 
 
 def auth_hint() -> str:
-    return AUTH_HINT
+    return "it is wrong or expired; set MENTORFEED_X_BEARER_TOKEN to a valid token"
 
 
 class Search:
@@ -108,7 +106,7 @@ def collect(store: Store, archive: RawArchive, query: str, *, full_archive: bool
             politeness: Politeness | None = None,
             on_page: Callable[[int], None] | None = None) -> CollectReport:
     """Collect what `query` matches since the last run (or the dates given) into the store."""
-    politeness = politeness or Politeness("X", auth_hint=AUTH_HINT)
+    politeness = politeness or Politeness("X", auth_hint=auth_hint())
     headers = {"Authorization": f"Bearer {bearer_token()}", "User-Agent": "mentorfeed"}
     with httpx.Client(base_url=api_url(), headers=headers, timeout=30) as client:
         search = Search(client, politeness, query, full_archive=full_archive, since=since,
@@ -160,9 +158,18 @@ def _missing() -> str | None:
         "MENTORFEED_X_BEARER_TOKEN is not set"
 
 
+@dataclass(frozen=True, slots=True)
+class XSettings:
+    """The community config's `[x]` table."""
+
+    queries: list[str] = field(default_factory=list)
+    interval_minutes: float = 30
+
+
 def _watched(community: Community) -> tuple[float, list[Query]]:
-    return community.x.interval_minutes, [Query(f"x {query!r}", "X", {"query": query})
-                                          for query in community.x.queries]
+    x = community.table("x", XSettings)
+    return x.interval_minutes, [Query(f"x {query!r}", "X", {"query": query})
+                                for query in x.queries]
 
 
 PLATFORM = LivePlatform(

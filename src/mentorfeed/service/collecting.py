@@ -76,6 +76,7 @@ def watch_jobs(settings: Settings, community: Community,
     """One job per query of every live platform in the community config, and Bluesky's
     Jetstream (a stream, not pages) when the config asks for it."""
     from mentorfeed.collect import registry
+    from mentorfeed.collect.bluesky import BlueskySettings
     from mentorfeed.collect.watch import Job
 
     jobs: list[Job] = []
@@ -90,7 +91,7 @@ def watch_jobs(settings: Settings, community: Community,
                      partial(collect, settings, platform.name, make_politeness=make_politeness,
                              server=query.server, **query.options))
                  for query in queries]
-    sky = community.bluesky
+    sky = community.table("bluesky", BlueskySettings)
     if sky.jetstream and sky.tags:  # the firehose: what arrived since the last cycle
         jobs.append(Job("jetstream", sky.interval_minutes * 60,
                         partial(follow_jetstream, settings, sky.tags, idle_timeout=10,
