@@ -1,9 +1,10 @@
-"""The live platforms, found by name: `watch`, `forget` and the CLI loop over these.
+"""The live platforms, found by name: `watch`, `forget` and the CLI's `collect` loop over these.
 
-Each platform is one module in `collect/` (its collector and client) beside one in `sources/`
-(its parsers), and exposes a `PLATFORM` describing itself; adding a platform is adding its name
-to `NAMES`. Modules are imported only when asked for, because their client libraries are slow
-to load.
+A new platform is a module in `sources/` (its pure parsers, listed in `sources.FORMATS` so that
+`mentorfeed import` reads its raw pages back) and one in `collect/` (its client, a collector that
+`collect.runner` drives, the settings class of its community config table, and a `PLATFORM`
+describing it), its name in `NAMES`, and a `mentorfeed collect <name>` command for its options.
+Modules are imported only when asked for, because their client libraries are slow to load.
 """
 
 from __future__ import annotations
