@@ -190,8 +190,8 @@ def test_an_interrupted_run_resumes_with_no_gap_and_no_duplicate(
     assert 0 < sqlite_store.count_posts() < len(fake_mastodon.statuses)
     fake_mastodon.timeline.clear()
     run(fake_mastodon, sqlite_store, archive, clock)
-    resumed = fake_mastodon.timeline[0].query  # page 2 again: saved position was after page 1
-    assert resumed["max_id"] == [fake_mastodon.statuses[39]["id"]] and "since_id" not in resumed
+    resumed = fake_mastodon.timeline[0].query  # page 3: page 2 was stored before it was shown
+    assert resumed["max_id"] == [fake_mastodon.statuses[79]["id"]] and "since_id" not in resumed
     with Store(f"sqlite:///{tmp_path / 'once.db'}") as once:
         run(fake_mastodon, once, RawArchive(tmp_path / "raw2"), clock)
         assert stored(sqlite_store) == stored(once)

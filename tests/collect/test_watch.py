@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from mentorfeed import service
-from mentorfeed.collect.community import BlueskySettings, Community, MastodonSettings, XSettings
+from mentorfeed.collect.community import Community
 from mentorfeed.collect.polite import Politeness
 from mentorfeed.config import Settings
 from mentorfeed.errors import ConfigError
@@ -20,8 +20,7 @@ from .fakes import Answer, Clock
 
 
 def community(queries: list[str]) -> Community:
-    return Community("test", XSettings(queries=queries, interval_minutes=1), BlueskySettings(),
-                     MastodonSettings(), [], [])
+    return Community("test", {"x": {"queries": queries, "interval_minutes": 1}}, [], [])
 
 
 def test_a_watch_run_rides_out_a_429_and_an_outage(fake_x: FakeX, tmp_path: Path,
@@ -82,11 +81,12 @@ def test_watch_runs_every_platform_side_by_side(
         fake_x: FakeX, fake_bluesky: Any, fake_mastodon: Any, tmp_path: Path,
         clock: Clock) -> None:
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'all.db'}",
-                        raw_dir=tmp_path / "raw", x_bearer_token=fake_x.token)
-    config = Community("all", XSettings(queries=["#DermTwitter"], interval_minutes=1),
-                       BlueskySettings(tags=["dermsky"], interval_minutes=1),
-                       MastodonSettings(instances=[fake_mastodon.url], tags=["DermTwitter"],
-                                        interval_minutes=1), [], [])
+                        raw_dir=tmp_path / "raw")
+    config = Community("all", {
+        "x": {"queries": ["#DermTwitter"], "interval_minutes": 1},
+        "bluesky": {"tags": ["dermsky"], "interval_minutes": 1},
+        "mastodon": {"instances": [fake_mastodon.url], "tags": ["DermTwitter"],
+                     "interval_minutes": 1}}, [], [])
     log: list[dict[str, Any]] = []
     statuses: list[str] = []
 
@@ -114,3 +114,11 @@ def test_watch_runs_every_platform_side_by_side(
     with service.posts.open_store(settings) as store:
         assert set(store.stats().by_platform) == {"x", "bluesky", "mastodon"}
         assert store.count_to_classify() == 0
+
+
+def test_a_setting_the_platform_does_not_know_names_its_table(tmp_path: Path) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'w.db'}", raw_dir=tmp_path / "r")
+    typo = Community("typo", {"mastodon": {"instance": ["https://med-mastodon.com"]}}, [], [])
+    with pytest.raises(ConfigError, match=r"^\[mastodon\] in the community config has a "
+                                          "setting mentorfeed does not know"):
+        collecting.watch(settings, typo, make_politeness=lambda s, h: Politeness(s), cycles=1)

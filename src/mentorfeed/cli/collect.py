@@ -57,11 +57,10 @@ def collect_x(
 
     The bearer token comes from MENTORFEED_X_BEARER_TOKEN; MENTORFEED_X_API_URL changes the
     endpoint."""
-    report = service.collecting.collect_x(
-        settings_of(ctx), query, since=since, until=until, full_archive=full_archive,
-        max_pages=max_pages, on_page=lambda n: errors.print(f"X: page {n}", end="\r"),
-        politeness=politeness("X", "it is wrong or expired; set MENTORFEED_X_BEARER_TOKEN "
-                                   "to a valid token"))
+    report = service.collecting.collect(
+        settings_of(ctx), "x", make_politeness=politeness, query=query, since=since,
+        until=until, full_archive=full_archive, max_pages=max_pages,
+        on_page=lambda n: errors.print(f"X: page {n}", end="\r"))
     console.print(f"X: {report.pages} pages, {report.posts} posts ({report.new} new).")
 
 
@@ -91,10 +90,9 @@ def collect_bluesky(
             return
         console.print(f"Jetstream: {report.events} events, {report.new} new posts.")
         return
-    hint = "check MENTORFEED_BLUESKY_HANDLE and MENTORFEED_BLUESKY_APP_PASSWORD"
     for options in [{"tag": t} for t in tag or []] + [{"query": q} for q in query or []]:
-        report = service.collecting.collect_bluesky(settings, max_pages=max_pages,
-                                     politeness=politeness("Bluesky", hint), **options)
+        report = service.collecting.collect(settings, "bluesky", make_politeness=politeness,
+                                            max_pages=max_pages, **options)
         what = f"#{options['tag']}" if "tag" in options else repr(options["query"])
         console.print(f"Bluesky {what}: {report.pages} pages, {report.posts} posts "
                       f"({report.new} new).")
@@ -114,9 +112,9 @@ def collect_mastodon(
     wants one, comes from MENTORFEED_MASTODON_TOKEN."""
     for server in instance:
         for name in tag:
-            report = service.collecting.collect_mastodon(
-                settings_of(ctx), server, name, max_pages=max_pages,
-                politeness=politeness(server, "check MENTORFEED_MASTODON_TOKEN"))
+            report = service.collecting.collect(
+                settings_of(ctx), "mastodon", make_politeness=politeness, server=server,
+                instance=server, tag=name, max_pages=max_pages)
             console.print(f"{server} #{name}: {report.pages} pages, {report.posts} posts "
                           f"({report.new} new).")
 

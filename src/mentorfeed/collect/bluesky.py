@@ -7,13 +7,14 @@ MENTORFEED_BLUESKY_APP_PASSWORD); the session is kept for the life of the proces
 `createSession` has a much lower rate limit, and made again once if the server calls it expired.
 Calls go through the SDK's raw XRPC, so the archived page is the JSON the server sent, the shape
 `mentorfeed import` reads back. A run's `since` is the newest post time of the last complete run
-minus a margin; its cursor is saved with every page, so an interrupted run resumes where it
-stopped, with the same `since`: no gap, no duplicate.
+minus a margin; `collect.runner` saves its cursor with every page, so an interrupted run resumes
+where it stopped, with the same `since`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -27,14 +28,15 @@ from atproto_client.request import Response  # type: ignore[import-untyped]
 from atproto_core.exceptions import AtProtocolError  # type: ignore[import-untyped]
 
 from mentorfeed.collect.archive import RawArchive
+from mentorfeed.collect.community import Community
 from mentorfeed.collect.polite import Politeness, Reply, Transient
-from mentorfeed.collect.x import CollectReport
+from mentorfeed.collect.registry import LivePlatform, Query
+from mentorfeed.collect.runner import CollectReport, Page, State, run
 from mentorfeed.config import Settings
 from mentorfeed.errors import AuthError, ConfigError, SourceError
 from mentorfeed.models import Author, Post
 from mentorfeed.sources._common import RecordError, parse_iso
 from mentorfeed.sources.bluesky import parse_post_view, parse_profile
-from mentorfeed.sources.ingest import write_parsed
 from mentorfeed.store import Store
 
 SEARCH = "app.bsky.feed.searchPosts"
@@ -67,8 +69,12 @@ def credentials() -> tuple[str, str] | None:
     return None
 
 
+def auth_hint() -> str:
+    return f"check {HANDLE_VAR} and {PASSWORD_VAR} (an app password)"
+
+
 def default_politeness() -> Politeness:
-    return Politeness("Bluesky", auth_hint=f"set {PASSWORD_VAR} to a valid app password")
+    return Politeness("Bluesky", auth_hint=auth_hint())
 
 
 class Xrpc:
@@ -178,23 +184,73 @@ def needs_profile(store: Store, did: str) -> bool:
     return author is None or (author.bio is None and author.followers is None)
 
 
-def fetch_profiles(xrpc: Xrpc, store: Store, archive: RawArchive, dids: Iterable[str]) -> int:
-    """Fetch the profiles of `dids` in batches, archive each response, store the authors."""
-    wanted = list(dict.fromkeys(dids))
-    stored = 0
-    for start in range(0, len(wanted), PROFILE_BATCH):
-        params = models.AppBskyActorGetProfiles.Params(actors=wanted[start:start + PROFILE_BATCH])
-        page, url = xrpc.query(PROFILES, params, "profiles")
-        archive.append("bluesky", page, url=url)
-        authors = []
-        for profile in page["profiles"]:
-            try:
-                authors.append(parse_profile(profile))
-            except (RecordError, TypeError, AttributeError):
-                continue
-        write_parsed(store, [], authors, SOURCE)
-        stored += len(authors)
-    return stored
+class Search:
+    """One Bluesky search as a collector: `searchPosts` newest first with its cursor, since the
+    last run's newest post, and the profiles of new authors, 25 at a time."""
+
+    platform = "bluesky"
+    source = SOURCE
+
+    def __init__(self, xrpc: Xrpc, store: Store, *, tag: str | None, query: str | None) -> None:
+        tag = tag.strip().lstrip("#") if tag else None
+        if not tag and not (query and query.strip()):
+            raise ConfigError("Give a tag or a query to search Bluesky for.")
+        self.xrpc, self.store, self.tag = xrpc, store, tag
+        self.q = query.strip() if query and query.strip() else f"#{tag}"
+        self.name = f"Bluesky #{tag}" if tag and self.q == f"#{tag}" else f"Bluesky {self.q!r}"
+        self.key = f"{SEARCH}?q={self.q}" + (f"&tag={tag.lower()}" if tag else "")
+
+    def begin(self, saved: Mapping[str, Any]) -> State:
+        return {"since": _since(saved.get("newest")), "cursor": None, "newest": None,
+                "pending": []}
+
+    def fetch_page(self, state: State) -> Page:
+        params = models.AppBskyFeedSearchPosts.Params(
+            q=self.q, tag=[self.tag] if self.tag else None, sort="latest", limit=PAGE_SIZE,
+            since=state["since"], cursor=state["cursor"])
+        page, url = self.xrpc.query(SEARCH, params, "posts")
+        payloads = [(page, url)]
+        _, authors = parse_views(page["posts"])
+        pending = state["pending"] + [a.id for a in authors if a.matched
+                                      and a.id not in state["pending"]
+                                      and needs_profile(self.store, a.id)]
+        cursor = page.get("cursor") if page["posts"] else None
+        while len(pending) >= PROFILE_BATCH or (pending and not cursor):
+            payloads.append(fetch_profiles(self.xrpc, pending[:PROFILE_BATCH]))
+            pending = pending[PROFILE_BATCH:]
+        following = {**state, "newest": _newest(state["newest"], page["posts"]),
+                     "pending": pending, "cursor": cursor}
+        return Page(payloads, following, last=not cursor)
+
+    def scrub(self, payload: Any) -> Any:
+        """The page without `viewer`: what the logged-in account liked, reposted, muted,
+        blocked or follows is the trainee's own business, not the archive's."""
+        return without_viewer(payload)
+
+    def parse(self, payload: Any) -> tuple[list[Post], list[Author]]:
+        if "profiles" in payload:
+            return [], parse_profiles(payload["profiles"])
+        return parse_views(payload["posts"])
+
+    def end(self, state: State, saved: Mapping[str, Any]) -> State:
+        return {"newest": state["newest"] or saved.get("newest")}
+
+
+def fetch_profiles(xrpc: Xrpc, dids: list[str]) -> tuple[dict[str, Any], str]:
+    """One batch of profiles (at most 25), as the server sent it, and its URL."""
+    params = models.AppBskyActorGetProfiles.Params(actors=dids)
+    return xrpc.query(PROFILES, params, "profiles")
+
+
+def parse_profiles(profiles: Iterable[Any]) -> list[Author]:
+    """The authors of a getProfiles answer; a profile that cannot be read is left out."""
+    authors = []
+    for profile in profiles:
+        try:
+            authors.append(parse_profile(profile))
+        except (RecordError, TypeError, AttributeError):
+            continue
+    return authors
 
 
 def collect(store: Store, archive: RawArchive, *, tag: str | None = None,
@@ -202,47 +258,12 @@ def collect(store: Store, archive: RawArchive, *, tag: str | None = None,
             politeness: Politeness | None = None,
             on_page: Callable[[int], None] | None = None) -> CollectReport:
     """Collect the posts with `tag` (and matching `query`) since the last run into the store."""
-    tag = tag.strip().lstrip("#") if tag else None
-    if not tag and not (query and query.strip()):
-        raise ConfigError("Give a tag or a query to search Bluesky for.")
-    q = query.strip() if query and query.strip() else f"#{tag}"
-    key = f"{SEARCH}?q={q}" + (f"&tag={tag.lower()}" if tag else "")
-    state: dict[str, Any] = store.get_state("bluesky", key) or {}
-    run: dict[str, Any] = state.get("run") or {
-        "since": _since(state.get("newest")), "cursor": None, "newest": None, "pending": []}
-    report = CollectReport("bluesky")
     xrpc = Xrpc(politeness)
     try:
-        while max_pages is None or report.pages < max_pages:
-            params = models.AppBskyFeedSearchPosts.Params(
-                q=q, tag=[tag] if tag else None, sort="latest", limit=PAGE_SIZE,
-                since=run["since"], cursor=run["cursor"])
-            page, url = xrpc.query(SEARCH, params, "posts")
-            archive.append("bluesky", page, url=url)
-            posts, authors = parse_views(page["posts"])
-            if posts:
-                report.posts += sum(p.origin == "match" for p in posts)
-                report.new += write_parsed(store, posts, authors, SOURCE).new
-            report.pages += 1
-            run["newest"] = _newest(run["newest"], page["posts"])
-            run["pending"] += [a.id for a in authors if a.matched and a.id not in run["pending"]
-                               and needs_profile(store, a.id)]
-            while len(run["pending"]) >= PROFILE_BATCH:
-                fetch_profiles(xrpc, store, archive, run["pending"][:PROFILE_BATCH])
-                run["pending"] = run["pending"][PROFILE_BATCH:]
-            run["cursor"] = page.get("cursor") if page["posts"] else None
-            if run["cursor"]:
-                store.set_state("bluesky", key, {**state, "run": run})
-            if on_page:
-                on_page(report.pages)
-            if not run["cursor"]:
-                break
-        if not run["cursor"]:  # the run is complete: the next one starts from its newest post
-            fetch_profiles(xrpc, store, archive, run["pending"])
-            store.set_state("bluesky", key, {"newest": run["newest"] or state.get("newest")})
+        search = Search(xrpc, store, tag=tag, query=query)
+        return run(search, store, archive, max_pages=max_pages, on_page=on_page)
     finally:
         xrpc.close()
-    return report
 
 
 def parse_views(views: Iterable[Any]) -> tuple[list[Post], list[Author]]:
@@ -280,3 +301,45 @@ def _since(newest: str | None) -> str | None:
         return None
     moment = datetime.fromisoformat(newest).astimezone(UTC) - SINCE_MARGIN
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def without_viewer(value: Any) -> Any:
+    """`value` with every `viewer` object taken out, however deep."""
+    if isinstance(value, dict):
+        return {k: without_viewer(v) for k, v in value.items() if k != "viewer"}
+    if isinstance(value, list):
+        return [without_viewer(v) for v in value]
+    return value
+
+
+def forget_in(page: dict[str, Any], post_ids: set[str], author_ids: set[str]) -> dict[str, Any]:
+    """A search, Jetstream or profiles page without the forgotten posts and authors."""
+    page = dict(page)
+    if isinstance(page.get("posts"), list):
+        page["posts"] = [v for v in page["posts"] if v.get("uri") not in post_ids
+                         and (v.get("author") or {}).get("did") not in author_ids]
+    if isinstance(page.get("profiles"), list):
+        page["profiles"] = [p for p in page["profiles"] if p.get("did") not in author_ids]
+    return page
+
+
+@dataclass(frozen=True, slots=True)
+class BlueskySettings:
+    """The community config's `[bluesky]` table; `jetstream` also follows the tags live."""
+
+    tags: list[str] = field(default_factory=list)
+    queries: list[str] = field(default_factory=list)
+    interval_minutes: float = 15
+    jetstream: bool = False
+
+
+def _watched(community: Community) -> tuple[float, list[Query]]:
+    sky = community.table("bluesky", BlueskySettings)
+    return sky.interval_minutes, (
+        [Query(f"bluesky #{tag}", "Bluesky", {"tag": tag}) for tag in sky.tags]
+        + [Query(f"bluesky {query!r}", "Bluesky", {"query": query}) for query in sky.queries])
+
+
+PLATFORM = LivePlatform(
+    "bluesky", "Bluesky", (HANDLE_VAR, PASSWORD_VAR, "MENTORFEED_BLUESKY_URL"), collect,
+    auth_hint, lambda: None, _watched, forget_in)

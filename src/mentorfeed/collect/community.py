@@ -1,46 +1,42 @@
-"""The community config (TOML): hashtags and queries per platform, hosts, polling intervals."""
+"""The community config (TOML): hashtags and queries per platform, hosts, polling intervals.
+
+Each live platform's table (`[x]`, `[bluesky]`, ...) is kept as it is and read by that platform's
+collector with its own settings class, so a new platform needs nothing here.
+"""
 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from mentorfeed.errors import ConfigError
 
-
-@dataclass(frozen=True, slots=True)
-class XSettings:
-    queries: list[str] = field(default_factory=list)
-    interval_minutes: float = 30
-
-
-@dataclass(frozen=True, slots=True)
-class BlueskySettings:
-    tags: list[str] = field(default_factory=list)
-    queries: list[str] = field(default_factory=list)
-    interval_minutes: float = 15
-    jetstream: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class MastodonSettings:
-    instances: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    interval_minutes: float = 30
+T = TypeVar("T")
+SHARED = ("name", "journal_clubs", "people")  # every other table is a live platform's
 
 
 @dataclass(frozen=True, slots=True)
 class Community:
     name: str
-    x: XSettings
-    bluesky: BlueskySettings
-    mastodon: MastodonSettings
+    live: Mapping[str, Any]  # each live platform's table, read by its collector
     journal_club_hosts: list[str]
     journal_club_hashtags: list[str]
     opt_out: list[str] = field(default_factory=list)  # handles never to suggest as mentors
+
+    def table(self, platform: str, settings: Callable[..., T]) -> T:
+        """A live platform's table as its collector's settings; none means the defaults."""
+        table = self.live.get(platform, {})
+        if not isinstance(table, Mapping):
+            raise ConfigError(f"[{platform}] in the community config must be a table.")
+        try:
+            return settings(**table)
+        except TypeError as exc:
+            raise ConfigError(f"[{platform}] in the community config has a setting mentorfeed "
+                              f"does not know ({exc}).") from None
 
 
 def default_text() -> str:
@@ -60,9 +56,7 @@ def load(path: Path | None = None) -> Community:
     try:
         return Community(
             name=str(data.get("name", "unnamed community")),
-            x=XSettings(**_section(data, "x")),
-            bluesky=BlueskySettings(**_section(data, "bluesky")),
-            mastodon=MastodonSettings(**_section(data, "mastodon")),
+            live={name: value for name, value in data.items() if name not in SHARED},
             journal_club_hosts=list(_section(data, "journal_clubs").get("hosts", [])),
             journal_club_hashtags=list(_section(data, "journal_clubs").get("hashtags", [])),
             opt_out=[str(h).lstrip("@") for h in _section(data, "people").get("opt_out", [])],

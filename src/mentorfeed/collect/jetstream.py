@@ -24,7 +24,14 @@ from websockets.exceptions import ConnectionClosed, InvalidURI, WebSocketExcepti
 from websockets.sync.client import connect
 
 from mentorfeed.collect.archive import RawArchive
-from mentorfeed.collect.bluesky import Xrpc, fetch_profiles, needs_profile, parse_views
+from mentorfeed.collect.bluesky import (
+    Xrpc,
+    fetch_profiles,
+    needs_profile,
+    parse_profiles,
+    parse_views,
+    without_viewer,
+)
 from mentorfeed.collect.forget import forget
 from mentorfeed.collect.polite import Politeness
 from mentorfeed.config import Settings
@@ -213,7 +220,10 @@ class _Follower:
         the stream goes on without profiles and the report says why."""
         try:
             self.xrpc = self.xrpc or Xrpc(self.politeness)
-            fetch_profiles(self.xrpc, self.store, self.archive, [did])
+            page, url = fetch_profiles(self.xrpc, [did])
+            page = without_viewer(page)
+            self.archive.append("bluesky", page, url=url)
+            write_parsed(self.store, [], parse_profiles(page["profiles"]), SOURCE)
         except SourceError as exc:
             self.profiles = False
             self.report.profile_error = str(exc)

@@ -1,8 +1,8 @@
 """Collecting a hashtag timeline from Mastodon servers through Mastodon.py.
 
 A run pages back from the newest status with `max_id`, down to the newest status of the last
-complete run (`since_id`). The position is saved after every page, so an interrupted run resumes
-where it stopped: no gap, no duplicate. Local ids belong to the server queried, so the state is
+complete run (`since_id`). `collect.runner` saves the position after every page, so an
+interrupted run resumes where it stopped. Local ids belong to the server queried, so the state is
 kept per (server, tag); posts are stored by their global `uri`, so a post seen through several
 servers is stored once, and replies are pointed at their parent's `uri` as parents arrive.
 
@@ -15,7 +15,8 @@ server sent (Mastodon.py would turn its dates into datetimes) and politeness see
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,26 +27,79 @@ from mastodon import Mastodon, MastodonError, MastodonNetworkError
 from requests.structures import CaseInsensitiveDict
 
 from mentorfeed.collect.archive import RawArchive
+from mentorfeed.collect.community import Community
 from mentorfeed.collect.polite import Politeness, Reply, Transient
-from mentorfeed.collect.x import CollectReport
+from mentorfeed.collect.registry import LivePlatform, Query
+from mentorfeed.collect.runner import CollectReport, Page, State, run
 from mentorfeed.config import Settings
 from mentorfeed.errors import SourceError
 from mentorfeed.models import Author, Post
 from mentorfeed.sources._reading import Issue, Record
 from mentorfeed.sources.base import parse_records
-from mentorfeed.sources.ingest import write_parsed
 from mentorfeed.sources.mastodon import parse_status
 from mentorfeed.store import Store
 
 SOURCE = "mastodon"
 PAGE_SIZE = 40  # the most Mastodon serves a page
 TIMELINE = "/api/v1/timelines/tag/"
+# What a status says about the token's own account, which is nobody else's business.
+PRIVATE = frozenset({"favourited", "reblogged", "muted", "bookmarked", "pinned", "filtered"})
 log = logging.getLogger(__name__)
 
 
 def access_token() -> str | None:
     """The optional access token; public tag timelines need none on most servers."""
     return Settings.load().mastodon_token or None
+
+
+def auth_hint() -> str:
+    """How to fix a refused credential, as it depends on whether a token is set."""
+    if access_token():
+        return ("MENTORFEED_MASTODON_TOKEN is wrong or expired for this server; set it to a "
+                "valid access token, or unset it to read public timelines")
+    return "this server wants an access token with read:statuses; set MENTORFEED_MASTODON_TOKEN"
+
+
+class TagTimeline:
+    """One server's timeline of a hashtag as a collector: pages back with `max_id`, down to
+    the newest status of the last complete run (`since_id`)."""
+
+    platform = SOURCE
+    source = "mastodon-api"
+
+    def __init__(self, api: Mastodon, base: str, tag: str, responses: list[requests.Response],
+                 politeness: Politeness) -> None:
+        self.api, self.base, self.tag = api, base, tag
+        self.responses, self.politeness = responses, politeness
+        self.server = urlsplit(base).hostname
+        self.name = f"{base} #{tag}"
+        self.key = f"{base}{TIMELINE}{tag.lower()}"
+
+    def begin(self, saved: Mapping[str, Any]) -> State:
+        return {"since_id": saved.get("newest_id"), "max_id": None, "newest_id": None}
+
+    def fetch_page(self, state: State) -> Page:
+        reply = self.politeness.call(partial(_fetch, self.api, self.tag, state["max_id"],
+                                             state["since_id"], self.responses))
+        statuses: list[dict[str, Any]] = reply.body
+        following = dict(state)
+        if statuses:
+            following["newest_id"] = state["newest_id"] or statuses[0]["id"]
+            following["max_id"] = statuses[-1]["id"]
+        url = str(reply.headers.get("url", self.base + TIMELINE + self.tag))
+        last = not statuses or "next" not in _links(reply.headers.get("link", ""))
+        return Page([(statuses, url)], following, last=last)
+
+    def scrub(self, payload: Any) -> Any:
+        """The statuses without what they say about the token's own account (whether it
+        favourited, boosted, bookmarked, muted or pinned them, and its filters)."""
+        return [{k: v for k, v in status.items() if k not in PRIVATE} for status in payload]
+
+    def parse(self, payload: Any) -> tuple[list[Post], list[Author]]:
+        return _parse(payload, self.server)
+
+    def end(self, state: State, saved: Mapping[str, Any]) -> State:
+        return {"newest_id": state["newest_id"] or state["since_id"]}
 
 
 def collect(store: Store, archive: RawArchive, *, instance: str, tag: str,
@@ -55,50 +109,16 @@ def collect(store: Store, archive: RawArchive, *, instance: str, tag: str,
     tag = tag.strip().lstrip("#")
     if not tag:
         raise SourceError("Name the hashtag to collect from Mastodon, e.g. --tag DermTwitter.")
-    token = access_token()
     responses: list[requests.Response] = []
     with requests.Session() as session:
         session.hooks["response"].append(partial(_keep, responses))
-        api = Mastodon(api_base_url=instance, access_token=token, ratelimit_method="throw",
-                       request_timeout=30, session=session, user_agent="mentorfeed")
+        api = Mastodon(api_base_url=instance, access_token=access_token(),
+                       ratelimit_method="throw", request_timeout=30, session=session,
+                       user_agent="mentorfeed")
         base = str(api.api_base_url).rstrip("/")
-        politeness = politeness or Politeness("Mastodon", auth_hint=_auth_hint(base, token))
-        return _run(store, archive, api, base, tag, responses, politeness, max_pages, on_page)
-
-
-def _run(store: Store, archive: RawArchive, api: Mastodon, base: str, tag: str,
-         responses: list[requests.Response], politeness: Politeness, max_pages: int | None,
-         on_page: Callable[[int], None] | None) -> CollectReport:
-    server = urlsplit(base).hostname
-    key = f"{base}{TIMELINE}{tag.lower()}"
-    state: dict[str, Any] = store.get_state(SOURCE, key) or {}
-    run = state.get("run") or {"since_id": state.get("newest_id"), "max_id": None,
-                               "newest_id": None}
-    report = CollectReport(SOURCE)
-    done = False
-    while not done and (max_pages is None or report.pages < max_pages):
-        reply = politeness.call(partial(_fetch, api, tag, run["max_id"], run["since_id"],
-                                        responses))
-        statuses: list[dict[str, Any]] = reply.body
-        archive.append(SOURCE, statuses, url=str(reply.headers.get("url", base + TIMELINE + tag)))
-        posts, authors = _parse(statuses, server)
-        if posts:
-            result = write_parsed(store, posts, authors, "mastodon-api")
-            store.resolve_references()
-            report.posts += len(posts)
-            report.new += result.new
-        report.pages += 1
-        if on_page:
-            on_page(report.pages)
-        if statuses:
-            run["newest_id"] = run["newest_id"] or statuses[0]["id"]
-            run["max_id"] = statuses[-1]["id"]
-        done = not statuses or "next" not in _links(reply.headers.get("link", ""))
-        if not done:
-            store.set_state(SOURCE, key, {**state, "run": run})
-    if done:  # the run is complete: the next one starts from its newest status
-        store.set_state(SOURCE, key, {"newest_id": run["newest_id"] or run["since_id"]})
-    return report
+        politeness = politeness or Politeness("Mastodon", auth_hint=auth_hint())
+        timeline = TagTimeline(api, base, tag, responses, politeness)
+        return run(timeline, store, archive, max_pages=max_pages, on_page=on_page)
 
 
 def _fetch(api: Mastodon, tag: str, max_id: str | None, since_id: str | None,
@@ -157,9 +177,36 @@ def _parse(statuses: list[dict[str, Any]], server: str | None) -> tuple[list[Pos
     return posts, authors
 
 
-def _auth_hint(base: str, token: str | None) -> str:
-    if token:
-        return (f"MENTORFEED_MASTODON_TOKEN is wrong or expired for {base}; set it to a valid "
-                "access token, or unset it to read public timelines")
-    return (f"{base} wants an access token with read:statuses; set MENTORFEED_MASTODON_TOKEN "
-            "to one")
+def forget_in(page: dict[str, Any], post_ids: set[str], author_ids: set[str]) -> dict[str, Any]:
+    """An archived timeline page without the forgotten statuses and their authors' statuses."""
+    if not isinstance(page.get("statuses"), list):
+        return page
+    return {**page, "statuses": [s for s in page["statuses"]
+                                 if _kept(s, post_ids, author_ids)]}
+
+
+def _kept(status: Any, post_ids: set[str], author_ids: set[str]) -> bool:
+    account = status.get("account") or {}
+    return status.get("uri") not in post_ids and not {account.get("uri"), account.get("url")} \
+        & author_ids
+
+
+@dataclass(frozen=True, slots=True)
+class MastodonSettings:
+    """The community config's `[mastodon]` table: every tag is asked of every instance."""
+
+    instances: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    interval_minutes: float = 30
+
+
+def _watched(community: Community) -> tuple[float, list[Query]]:
+    masto = community.table("mastodon", MastodonSettings)
+    return masto.interval_minutes, [
+        Query(f"mastodon {instance} #{tag}", instance, {"instance": instance, "tag": tag})
+        for instance in masto.instances for tag in masto.tags]
+
+
+PLATFORM = LivePlatform(
+    "mastodon", "Mastodon", ("MENTORFEED_MASTODON_TOKEN",), collect, auth_hint,
+    lambda: None, _watched, forget_in)

@@ -1,14 +1,14 @@
 """Collecting from the X API v2 search endpoints with a bearer token.
 
 A run pages back from the newest post with `next_token`; the newest id of the last complete run
-is the next run's `since_id`. The token of every page is saved as it is stored, so a run that is
-interrupted resumes from where it stopped, with the same `since_id`: no gap, no duplicate.
+is the next run's `since_id`. `collect.runner` saves the token of every page as it is stored, so
+a run that is interrupted resumes from where it stopped, with the same `since_id`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -16,10 +16,13 @@ import httpx
 import orjson
 
 from mentorfeed.collect.archive import RawArchive
+from mentorfeed.collect.community import Community
 from mentorfeed.collect.polite import Politeness, Reply, Transient
+from mentorfeed.collect.registry import LivePlatform, Query
+from mentorfeed.collect.runner import CollectReport, Page, State, run
 from mentorfeed.config import Settings
 from mentorfeed.errors import AuthError, SourceError
-from mentorfeed.sources.ingest import write_parsed
+from mentorfeed.models import Author, Post
 from mentorfeed.sources.x_v2 import parse_page
 from mentorfeed.store import Store
 
@@ -31,14 +34,6 @@ FIELDS = {
     "expansions": "author_id,in_reply_to_user_id,referenced_tweets.id,"
                   "referenced_tweets.id.author_id,entities.mentions.username",
 }
-
-
-@dataclass(slots=True)
-class CollectReport:
-    source: str
-    pages: int = 0
-    posts: int = 0
-    new: int = 0
 
 
 def api_url() -> str:
@@ -53,51 +48,69 @@ def bearer_token() -> str:
     return token
 
 
+def auth_hint() -> str:
+    return "it is wrong or expired; set MENTORFEED_X_BEARER_TOKEN to a valid token"
+
+
+class Search:
+    """One X search as a collector: pages back with `next_token`, above the last run's newest."""
+
+    platform = "x"
+    source = "x-api"
+
+    def __init__(self, client: httpx.Client, politeness: Politeness, query: str, *,
+                 full_archive: bool = False, since: str | None = None,
+                 until: str | None = None) -> None:
+        self.client, self.politeness, self.query = client, politeness, query
+        self.endpoint = "/2/tweets/search/all" if full_archive else "/2/tweets/search/recent"
+        self.since, self.until = since, until
+        self.name = f"X {query!r}"
+        self.key = f"{self.endpoint}?{query}"
+
+    def begin(self, saved: Mapping[str, Any]) -> State:
+        return {"since_id": saved.get("newest_id"), "next_token": None, "newest_id": None}
+
+    def fetch_page(self, state: State) -> Page:
+        params = {"query": self.query, "max_results": 100, **FIELDS}
+        if state["next_token"]:
+            params["next_token"] = state["next_token"]
+        if self.since or self.until:
+            params |= {k: v for k, v in (("start_time", self.since), ("end_time", self.until))
+                       if v}
+        elif state["since_id"]:
+            params["since_id"] = state["since_id"]
+        reply = self.politeness.call(partial(_get, self.client, self.endpoint, params))
+        page = reply.body
+        if not isinstance(page, dict):
+            raise SourceError("X sent a page that is not a JSON object; try again later.")
+        meta = page.get("meta") or {}
+        following = {**state, "newest_id": state["newest_id"] or meta.get("newest_id"),
+                     "next_token": meta.get("next_token")}
+        url = str(reply.headers.get("url", self.endpoint))
+        return Page([(page, url)], following, last=not following["next_token"])
+
+    def scrub(self, payload: Any) -> Any:
+        """An app-only bearer token sees nothing private: the page is archived as sent."""
+        return payload
+
+    def parse(self, payload: Any) -> tuple[list[Post], list[Author]]:
+        return parse_page(payload) if payload.get("data") else ([], [])
+
+    def end(self, state: State, saved: Mapping[str, Any]) -> State:
+        return {"newest_id": state["newest_id"] or state["since_id"]}
+
+
 def collect(store: Store, archive: RawArchive, query: str, *, full_archive: bool = False,
             since: str | None = None, until: str | None = None, max_pages: int | None = None,
             politeness: Politeness | None = None,
             on_page: Callable[[int], None] | None = None) -> CollectReport:
     """Collect what `query` matches since the last run (or the dates given) into the store."""
-    politeness = politeness or Politeness("X", auth_hint="it is wrong or expired; set "
-                                          "MENTORFEED_X_BEARER_TOKEN to a valid token")
-    endpoint = "/2/tweets/search/all" if full_archive else "/2/tweets/search/recent"
-    key = f"{endpoint}?{query}"
-    state: dict[str, Any] = store.get_state("x", key) or {}
-    run = state.get("run") or {"since_id": state.get("newest_id"), "next_token": None,
-                               "newest_id": None}
-    report = CollectReport("x")
+    politeness = politeness or Politeness("X", auth_hint=auth_hint())
     headers = {"Authorization": f"Bearer {bearer_token()}", "User-Agent": "mentorfeed"}
     with httpx.Client(base_url=api_url(), headers=headers, timeout=30) as client:
-        while max_pages is None or report.pages < max_pages:
-            params = {"query": query, "max_results": 100, **FIELDS}
-            if run["next_token"]:
-                params["next_token"] = run["next_token"]
-            if since or until:
-                params |= {k: v for k, v in (("start_time", since), ("end_time", until)) if v}
-            elif run["since_id"]:
-                params["since_id"] = run["since_id"]
-            reply = politeness.call(partial(_get, client, endpoint, params))
-            page = reply.body
-            if not isinstance(page, dict):
-                raise SourceError("X sent a page that is not a JSON object; try again later.")
-            archive.append("x", page, url=str(reply.headers.get("url", endpoint)))
-            if page.get("data"):
-                posts, authors = parse_page(page)
-                result = write_parsed(store, posts, authors, "x-api")
-                report.posts += len(posts)
-                report.new += result.new
-            report.pages += 1
-            if on_page:
-                on_page(report.pages)
-            meta = page.get("meta") or {}
-            run["newest_id"] = run["newest_id"] or meta.get("newest_id")
-            run["next_token"] = meta.get("next_token")
-            if not run["next_token"]:
-                break
-            store.set_state("x", key, {**state, "run": run})
-    if not run["next_token"]:  # the run is complete: the next one starts from its newest post
-        store.set_state("x", key, {"newest_id": run["newest_id"] or run["since_id"]})
-    return report
+        search = Search(client, politeness, query, full_archive=full_archive, since=since,
+                        until=until)
+        return run(search, store, archive, max_pages=max_pages, on_page=on_page)
 
 
 def _get(client: httpx.Client, endpoint: str, params: dict[str, Any]) -> Reply:
@@ -115,3 +128,48 @@ def _get(client: httpx.Client, endpoint: str, params: dict[str, Any]) -> Reply:
             raise Transient("a malformed page") from None
     headers = dict(response.headers) | {"url": str(response.url)}
     return Reply(response.status_code, headers, body)
+
+
+def forget_in(page: dict[str, Any], post_ids: set[str], author_ids: set[str]) -> dict[str, Any]:
+    """A search page without the forgotten tweets (and their retweets) and users."""
+    if not isinstance(page.get("data"), list):
+        return page
+    page = {**page, "data": [t for t in page["data"] if _kept(t, post_ids, author_ids)]}
+    includes = dict(page.get("includes") or {})
+    if includes:
+        includes["tweets"] = [t for t in includes.get("tweets") or ()
+                              if _kept(t, post_ids, author_ids)]
+        includes["users"] = [u for u in includes.get("users") or ()
+                             if u.get("id") not in author_ids]
+        page["includes"] = includes
+    return page
+
+
+def _kept(tweet: Any, post_ids: set[str], author_ids: set[str]) -> bool:
+    refs = {str(r.get("id")) for r in tweet.get("referenced_tweets") or ()
+            if r.get("type") == "retweeted"}
+    return (tweet.get("id") not in post_ids and tweet.get("author_id") not in author_ids
+            and not refs & post_ids)
+
+
+def _missing() -> str | None:
+    return None if Settings.load().x_bearer_token else "MENTORFEED_X_BEARER_TOKEN is not set"
+
+
+@dataclass(frozen=True, slots=True)
+class XSettings:
+    """The community config's `[x]` table."""
+
+    queries: list[str] = field(default_factory=list)
+    interval_minutes: float = 30
+
+
+def _watched(community: Community) -> tuple[float, list[Query]]:
+    x = community.table("x", XSettings)
+    return x.interval_minutes, [Query(f"x {query!r}", "X", {"query": query})
+                                for query in x.queries]
+
+
+PLATFORM = LivePlatform(
+    "x", "X", ("MENTORFEED_X_BEARER_TOKEN", "MENTORFEED_X_API_URL"), collect, auth_hint,
+    _missing, _watched, forget_in)

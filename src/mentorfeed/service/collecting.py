@@ -1,4 +1,4 @@
-"""Collecting: live collection from X, Bluesky and Mastodon, watching and forgetting."""
+"""Collecting: live collection from the registered platforms, watching and forgetting."""
 
 from __future__ import annotations
 
@@ -18,22 +18,24 @@ from mentorfeed.service.posts import open_store
 if TYPE_CHECKING:  # the model's modules load scikit-learn: only commands that classify pay
     from mentorfeed.collect.forget import ForgetReport
     from mentorfeed.collect.polite import Politeness
+    from mentorfeed.collect.runner import CollectReport
     from mentorfeed.collect.watch import Cycle, Job
-    from mentorfeed.collect.x import CollectReport
-
 
 def archive(settings: Settings) -> RawArchive:
     """The raw archive every collected page goes to first."""
     return RawArchive(settings.raw_dir)
 
 
-def collect_x(settings: Settings, query: str, *, politeness: Politeness | None = None,
-              **options: Any) -> CollectReport:
-    """Collect an X API v2 search into the store (see `collect.x.collect` for options)."""
-    from mentorfeed.collect import x
+def collect(settings: Settings, platform: str, *,
+            make_politeness: Callable[[str, str], Politeness] | None = None,
+            server: str | None = None, **options: Any) -> CollectReport:
+    """Collect one query of a live platform into the store, from where its last run stopped
+    (see the platform's `collect` in `mentorfeed.collect` for its options)."""
+    from mentorfeed.collect import registry
 
     with open_store(settings) as store:
-        return x.collect(store, archive(settings), query, politeness=politeness, **options)
+        return registry.collect(platform, store, archive(settings),
+                                make_politeness=make_politeness, server=server, **options)
 
 
 def forget(settings: Settings, *, posts: Sequence[str] = (),
@@ -70,58 +72,30 @@ def watch(settings: Settings, community: Community, *,
 def watch_jobs(settings: Settings, community: Community,
                make_politeness: Callable[[str, str], Politeness],
                log: Callable[[dict[str, Any]], None] | None = None) -> list[Job]:
-    """One job per query, tag and instance of the community config."""
+    """One job per query of every live platform in the community config, and Bluesky's
+    Jetstream (a stream, not pages) when the config asks for it."""
+    from mentorfeed.collect import registry
+    from mentorfeed.collect.bluesky import BlueskySettings
     from mentorfeed.collect.watch import Job
 
     jobs: list[Job] = []
-    x_hint = "it is wrong or expired; set MENTORFEED_X_BEARER_TOKEN to a valid token"
-    if community.x.queries and settings.x_bearer_token:
-        jobs += [Job(f"x {query!r}", community.x.interval_minutes * 60,
-                     partial(collect_x, settings, query, politeness=make_politeness("X", x_hint)))
-                 for query in community.x.queries]
-    elif community.x.queries and log:
-        log({"event": "skipped", "source": "x",
-             "error": "MENTORFEED_X_BEARER_TOKEN is not set"})
-    sky = community.bluesky
-    sky_hint = "check MENTORFEED_BLUESKY_HANDLE and MENTORFEED_BLUESKY_APP_PASSWORD"
-    jobs += [Job(f"bluesky #{tag}", sky.interval_minutes * 60,
-                 partial(collect_bluesky, settings, tag=tag,
-                         politeness=make_politeness("Bluesky", sky_hint)))
-             for tag in sky.tags]
-    jobs += [Job(f"bluesky {query!r}", sky.interval_minutes * 60,
-                 partial(collect_bluesky, settings, query=query,
-                         politeness=make_politeness("Bluesky", sky_hint)))
-             for query in sky.queries]
+    for platform in registry.every():
+        minutes, queries = platform.watched(community)
+        missing = platform.missing()
+        if queries and missing:
+            if log:
+                log({"event": "skipped", "source": platform.name, "error": missing})
+            continue
+        jobs += [Job(query.label, minutes * 60,
+                     partial(collect, settings, platform.name, make_politeness=make_politeness,
+                             server=query.server, **query.options))
+                 for query in queries]
+    sky = community.table("bluesky", BlueskySettings)
     if sky.jetstream and sky.tags:  # the firehose: what arrived since the last cycle
         jobs.append(Job("jetstream", sky.interval_minutes * 60,
                         partial(follow_jetstream, settings, sky.tags, idle_timeout=10,
                                 duration=60)))
-    masto = community.mastodon
-    jobs += [Job(f"mastodon {instance} #{tag}", masto.interval_minutes * 60,
-                 partial(collect_mastodon, settings, instance, tag,
-                         politeness=make_politeness(instance, "check MENTORFEED_MASTODON_TOKEN")))
-             for instance in masto.instances for tag in masto.tags]
     return jobs
-
-
-def collect_mastodon(settings: Settings, instance: str, tag: str, *,
-                     politeness: Politeness | None = None, **options: Any) -> CollectReport:
-    """Collect a Mastodon hashtag timeline from one instance into the store."""
-    from mentorfeed.collect import mastodon
-
-    with open_store(settings) as store:
-        return mastodon.collect(store, archive(settings), instance=instance, tag=tag,
-                                politeness=politeness, **options)
-
-
-def collect_bluesky(settings: Settings, *, tag: str | None = None, query: str | None = None,
-                    politeness: Politeness | None = None, **options: Any) -> CollectReport:
-    """Collect a Bluesky search (by hashtag or query) into the store."""
-    from mentorfeed.collect import bluesky
-
-    with open_store(settings) as store:
-        return bluesky.collect(store, archive(settings), tag=tag, query=query,
-                               politeness=politeness, **options)
 
 
 def follow_jetstream(settings: Settings, tags: Sequence[str], **options: Any) -> Any:
@@ -130,4 +104,3 @@ def follow_jetstream(settings: Settings, tags: Sequence[str], **options: Any) ->
 
     with open_store(settings) as store:
         return jetstream.follow(store, archive(settings), tags=list(tags), **options)
-
