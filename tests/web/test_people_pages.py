@@ -23,9 +23,10 @@ from mentorfeed.collect.community import load as load_community
 from mentorfeed.config import Settings, sqlite_url
 from mentorfeed.match.profile import TraineeProfile
 from mentorfeed.people.profiles import AuthorProfile
+from mentorfeed.service import people_view as people_cache
+from mentorfeed.service.people_view import people_view
 from mentorfeed.service.tracking import forget_profile, save_profile
-from mentorfeed.web import create_app, people_cache
-from mentorfeed.web.people_cache import people_view
+from mentorfeed.web import create_app
 
 HOSTILE_NAME = '<script>alert("name")</script>Dr. Quill Vexby'
 HOSTILE_BIO = ('Board-certified dermatologist <img src=x onerror=alert(1)> at a university '
@@ -251,6 +252,21 @@ def test_for_me_ranks_mentors_with_reasons_and_supporting_posts(
     assert "talked with you in a journal club" in text.lower()
     assert re.search(r'<a href="https://[^"]+" rel="noopener nofollow ugc"[^>]*>post 1</a>',
                      page.text)
+
+
+def test_the_api_and_the_library_match_no_one_who_opted_out(
+        web: TestClient, people_settings: Settings, trainee: TraineeProfile) -> None:
+    """The Mentors page, /api/v1/match and `service.people.match` agree: the stored profiles'
+    opt-outs (here one by the community config at refresh time) hold everywhere."""
+    hidden = {"optout_derm_fict", CONFIG_OPT_OUT}
+    everyone = 50  # the most the API gives: more mentors than the opted-out ones outrank
+    answer = web.get("/api/v1/match", params={"limit": everyone}).json()
+    api = [m["handle"] for m in answer["mentors"]]
+    library = [m.handle for m in
+               service.people.match(people_settings, trainee, limit=everyone).mentors]
+    assert api and library and not hidden & {*api, *library}
+    page = re.findall(r'<a href="/mentors/[^"]+">@([^<]+)</a>', web.get("/mentors?for=me").text)
+    assert page == library[:len(page)]
 
 
 # -- journal clubs ------------------------------------------------------------------------------

@@ -10,8 +10,6 @@ import typer
 
 from mentorfeed import service
 from mentorfeed.cli.app import app, console, errors, settings_of
-from mentorfeed.collect import community
-from mentorfeed.collect.polite import Politeness
 
 collect_app = typer.Typer(help="Collect public posts live from X, Bluesky or Mastodon.",
                           no_args_is_help=True)
@@ -26,8 +24,8 @@ def countdown(reason: str, left: float) -> None:
         errors.file.write("\n")
 
 
-def politeness(source: str, hint: str) -> Politeness:
-    return Politeness(source, auth_hint=hint, on_wait=countdown)
+def politeness(source: str, hint: str) -> service.collecting.Politeness:
+    return service.collecting.Politeness(source, auth_hint=hint, on_wait=countdown)
 
 
 @app.command()
@@ -36,7 +34,7 @@ def init(
     Path("mentorfeed.toml"),
 ) -> None:
     """Write a starter community config (hashtags, queries, instances, intervals) to edit."""
-    community.write_starter(path)
+    service.collecting.write_starter_config(path)
     console.print(f"Wrote {path}. Edit it, then run: mentorfeed watch --community {path}")
 
 
@@ -149,7 +147,7 @@ def watch(
 ) -> None:
     """Collect every configured source on its interval until stopped; classify what arrives."""
     settings = settings_of(ctx)
-    config = community.load(community_file)
+    config = service.collecting.load_community(community_file)
     log_out = log_file.open("a", encoding="utf-8") if log_file else None
 
     def log(record: dict[str, object]) -> None:

@@ -10,9 +10,10 @@ from mentorfeed.service import (
     mentors,
     opportunities,
     people,
+    people_view,
     posts,
     tracking,
 )
 
 __all__ = ["cache", "classifying", "collecting", "curation", "demo", "insights", "mentors",
-           "opportunities", "people", "posts", "tracking"]
+           "opportunities", "people", "people_view", "posts", "tracking"]

@@ -9,15 +9,22 @@ from typing import TYPE_CHECKING, Any
 
 from mentorfeed.collect.archive import RawArchive
 from mentorfeed.collect.community import Community
+from mentorfeed.collect.community import load as load_community
+from mentorfeed.collect.community import write_starter as write_starter_config
+from mentorfeed.collect.polite import Politeness
 from mentorfeed.config import Settings
 from mentorfeed.errors import ConfigError
 from mentorfeed.service.classifying import classify_store
 from mentorfeed.service.people import refresh_people
 from mentorfeed.service.posts import open_store
 
+# Besides the functions: the community config (load it, or write a starter to edit) and the
+# politeness layer that the CLI gives a countdown.
+__all__ = ["Community", "Politeness", "archive", "collect", "follow_jetstream", "forget",
+           "load_community", "watch", "watch_jobs", "write_starter_config"]
+
 if TYPE_CHECKING:  # the model's modules load scikit-learn: only commands that classify pay
     from mentorfeed.collect.forget import ForgetReport
-    from mentorfeed.collect.polite import Politeness
     from mentorfeed.collect.runner import CollectReport
     from mentorfeed.collect.watch import Cycle, Job
 

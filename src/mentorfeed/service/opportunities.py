@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from mentorfeed import service
+from mentorfeed.classify.topics import TOPICS as TOPICS  # the topics the filters offer
 from mentorfeed.config import Settings
 from mentorfeed.models import Classification, Opportunity, Post
 from mentorfeed.service.posts import open_store

@@ -13,15 +13,22 @@ import orjson
 
 from mentorfeed.collect.community import Community
 from mentorfeed.config import Settings, sqlite_url
+from mentorfeed.match.profile import BACKGROUND, GOALS, STAGES, TraineeProfile
+from mentorfeed.people.activity import Activity, AuthorRow, Key, PostRow
+from mentorfeed.people.events import Event, upcoming_events
+from mentorfeed.people.sessions import FollowUp, Session, follow_ups
 from mentorfeed.service.posts import open_store
 
 if TYPE_CHECKING:  # the model's modules load scikit-learn: only commands that classify pay
-    from mentorfeed.match.profile import TraineeProfile
     from mentorfeed.match.rank import MentorMatch, OpportunityMatch
-    from mentorfeed.people.activity import Activity, Key
-    from mentorfeed.people.events import Event
     from mentorfeed.people.profiles import AuthorProfile
-    from mentorfeed.people.sessions import FollowUp, Session
+
+# The people's objects that the shells show, and what they ask of a session's posts.
+__all__ = ["BACKGROUND", "GOALS", "STAGES", "Activity", "AuthorRow", "Event", "FollowUp", "Key",
+           "Matches", "People", "PeopleReport", "PostRow", "Session", "SessionsView",
+           "TraineeProfile", "as_of", "evaluate_people", "export_graph", "follow_ups", "match",
+           "moment_after", "people", "profiles", "refresh_people", "sessions",
+           "trainee_from_file", "upcoming_events"]
 
 
 @dataclass(slots=True)
@@ -116,7 +123,6 @@ def match(settings: Settings, trainee: TraineeProfile, *, today: datetime | None
     reasons, as of `today` (default: `as_of` the store). The opportunities are those the web's
     "fit" order ranks first (`service.opportunities.fitting`)."""
     from mentorfeed.match.rank import rank_mentors
-    from mentorfeed.people.sessions import follow_ups
     from mentorfeed.service.opportunities import fitting
 
     today = today or as_of(settings)
@@ -126,11 +132,13 @@ def match(settings: Settings, trainee: TraineeProfile, *, today: datetime | None
     met: dict[Key, list[tuple[Key, Key]]] = {}
     for follow_up in follow_ups(found.sessions, found.activity, own):
         met.setdefault(follow_up.person, []).extend(follow_up.exchanges)
-    mentors = rank_mentors(trainee, found.profiles, today=today, met=met, limit=limit)
-    if not calls:
-        return Matches(mentors, [])
-    with open_store(settings) as store:  # what the web's "fit" order ranks
-        return Matches(mentors, fitting(store, trainee, today)[:limit])
+    with open_store(settings) as store:
+        # Who opted out, by the stored profiles as well as by this community's config: the
+        # directory hides them, and so does every match.
+        hidden = store.opted_out()
+        candidates = {k: p for k, p in found.profiles.items() if k not in hidden}
+        mentors = rank_mentors(trainee, candidates, today=today, met=met, limit=limit)
+        return Matches(mentors, fitting(store, trainee, today)[:limit] if calls else [])
 
 
 def evaluate_people(scenarios: Path | None = None) -> dict[str, Any]:
@@ -213,9 +221,6 @@ def sessions(settings: Settings, *, now: datetime | None = None, upcoming: bool 
     from datetime import UTC
 
     from mentorfeed.collect.community import load as load_community
-    from mentorfeed.people.events import upcoming_events
-    from mentorfeed.people.sessions import follow_ups
-
     config = load_community()
     known = people(settings, now=now, community=config)
     events = upcoming_events(known.activity, now=now or datetime.now(UTC),

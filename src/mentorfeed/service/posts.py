@@ -16,7 +16,7 @@ from mentorfeed.sources.ingest import import_files as _import_files
 from mentorfeed.store import Stats, Store
 
 # What the shells use besides the functions: the result types, and the formats import reads.
-__all__ = ["IMPORT_FORMATS", "ImportProgress", "ImportReport", "Stats", "import_files",
+__all__ = ["IMPORT_FORMATS", "ImportProgress", "ImportReport", "Stats", "Store", "import_files",
            "open_store", "post_summary", "sample_files", "search", "stats"]
 IMPORT_FORMATS: tuple[str, ...] = tuple(FORMATS)
 

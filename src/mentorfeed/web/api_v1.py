@@ -19,14 +19,12 @@ from starlette.responses import Response
 from mentorfeed import service
 from mentorfeed.config import Settings
 from mentorfeed.errors import MentorfeedError, ModelError, StoreError
-from mentorfeed.match.profile import TraineeProfile
-from mentorfeed.people.events import Event, upcoming_events
-from mentorfeed.people.sessions import Session
+from mentorfeed.service.people import Event, Session, TraineeProfile, upcoming_events
+from mentorfeed.service.people_view import PeopleView, people_view
 from mentorfeed.taxonomy import AUDIENCES, FORMS, LABELS, Platform
 from mentorfeed.web import api_models as m
 from mentorfeed.web import curation_pages, lanes
 from mentorfeed.web.errors import api_error
-from mentorfeed.web.people_cache import PeopleView, people_view
 
 # Every route may answer these; each route adds the 400 and 404 it can give.
 router = APIRouter(prefix="/api/v1", tags=["api v1"], responses={

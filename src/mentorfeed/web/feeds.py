@@ -20,9 +20,9 @@ from starlette.responses import Response
 
 from mentorfeed import service
 from mentorfeed.config import Settings
+from mentorfeed.service.people_view import PeopleView, people_view
 from mentorfeed.web import lanes, words
 from mentorfeed.web.api_v1 import opportunity_query, settings_of, upcoming
-from mentorfeed.web.people_cache import PeopleView, people_view
 from mentorfeed.web.security import is_safe_url
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])

@@ -16,9 +16,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from mentorfeed import service
-from mentorfeed.classify.topics import TOPICS
 from mentorfeed.config import Settings
 from mentorfeed.errors import MentorfeedError, QueryError
+from mentorfeed.service.opportunities import TOPICS
 from mentorfeed.taxonomy import AUDIENCES, FORMS, LABELS, PLATFORMS
 from mentorfeed.web import lanes
 from mentorfeed.web.profile_form import ProfileForm

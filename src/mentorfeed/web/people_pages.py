@@ -11,20 +11,17 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from mentorfeed import service
-from mentorfeed.classify.topics import TOPICS
 from mentorfeed.config import Settings
-from mentorfeed.match.profile import TraineeProfile
-from mentorfeed.people.activity import Key
-from mentorfeed.people.sessions import follow_ups
-from mentorfeed.service.opportunities import store_for
-from mentorfeed.store import Store
-from mentorfeed.taxonomy import LABELS, PLATFORMS
-from mentorfeed.web import transcript
-from mentorfeed.web.people_cache import (
+from mentorfeed.service.opportunities import TOPICS, store_for
+from mentorfeed.service.people import Key, TraineeProfile, follow_ups
+from mentorfeed.service.people_view import (
     PeopleView,
     people_view,
     updating,
 )
+from mentorfeed.service.posts import Store
+from mentorfeed.taxonomy import LABELS, PLATFORMS
+from mentorfeed.web import transcript
 from mentorfeed.web.rendering import render
 
 router = APIRouter()
@@ -95,10 +92,9 @@ def _for_me(request: Request, settings: Settings) -> Response:
     if trainee is not None:
         view = people_view(request.app.state)
         context["updating"] = updating(request.app.state)
-        hidden = service.mentors.opted_out(_store(request))
         found = service.people.match(settings, trainee, known=view.people, limit=20,
-                          today=view.built_at, calls=False)
-        context["matches"] = [m for m in found.mentors if m.key not in hidden]
+                                     today=view.built_at, calls=False)
+        context["matches"] = found.mentors
         context["posts"] = {k: view.posts[k] for m in context["matches"] for r in m.reasons
                             for k in r.posts if k in view.posts}
         context["names"] = {m.key: view.people.activity.authors[m.key].name

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from starlette.datastructures import FormData
 
-from mentorfeed.classify.topics import TOPICS
-from mentorfeed.match.profile import BACKGROUND, GOALS, STAGES, TraineeProfile
+from mentorfeed.service.opportunities import TOPICS
+from mentorfeed.service.people import BACKGROUND, GOALS, STAGES, TraineeProfile
 from mentorfeed.taxonomy import PLATFORMS
 from mentorfeed.web.rendering import clean
 

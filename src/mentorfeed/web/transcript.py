@@ -7,8 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
-from mentorfeed.people.activity import AuthorRow, Key, PostRow
-from mentorfeed.people.sessions import Session
+from mentorfeed.service.people import AuthorRow, Key, PostRow, Session
 
 MAX_DEPTH = 6  # deeper reply chains are shown flat at this depth, not lost
 
