@@ -145,11 +145,23 @@ def store_for(settings: Settings) -> Store:
         return store
 
 
-def close_stores() -> None:
+def close_stores(*, keep: Store | None = None) -> None:
+    """Close the stores `store_for` opened (all but `keep`, which its owner closes)."""
     with _lock:
         for store, _ in _stores.values():
-            store.close()
+            if store is not keep:
+                store.close()
         _stores.clear()
+
+
+def use_store(store: Store) -> None:
+    """Serve the database of `store` from this open store (a caller that already holds one, such
+    as a test or an embedding application, hands it in rather than having another opened)."""
+    with _lock:
+        found = _stores.get(store.url)
+        if found is not None and found[0] is not store:
+            found[0].close()
+        _stores[store.url] = (store, file_identity(store.url))
 
 
 def parse_id(opportunity_id: str) -> tuple[str, str] | None:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from mentorfeed import service
 from mentorfeed.config import Settings
+from mentorfeed.service.posts import Store
 from mentorfeed.web import api_v1, curation_pages, errors, feeds, pages, people_pages
 from mentorfeed.web.security import SecurityMiddleware
 
@@ -22,16 +25,22 @@ STATIC = Path(__file__).with_name("static")
 THREADS = 8
 
 
-@asynccontextmanager
-async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
-    yield
+def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
+    """The web app over the store named by `settings` (kept on `app.state.settings`), or over
+    `store`, already open, which the caller keeps and closes. The stores the app opens itself
+    are closed when it stops."""
+    if store is not None:
+        settings = replace(settings, database_url=store.url)
+        service.opportunities.use_store(store)
 
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
+        yield
+        service.opportunities.close_stores(keep=store)
 
-def create_app(settings: Settings) -> FastAPI:
-    """The web app over the store named by `settings` (kept on `app.state.settings`)."""
     app = FastAPI(title="mentorfeed", docs_url=None, redoc_url=None,
-                  openapi_url="/api/openapi.json", lifespan=_lifespan)
+                  openapi_url="/api/openapi.json", lifespan=lifespan)
     app.state.settings = settings
     app.add_middleware(SecurityMiddleware)
     errors.install(app)

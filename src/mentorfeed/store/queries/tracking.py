@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 
 from mentorfeed.models import SavedItem
+from mentorfeed.store import revision
 from mentorfeed.store.schema import (
     authors,
     classifications,
@@ -56,6 +57,7 @@ def save(engine: Engine, platform: str, post_id: str, *, status: str, note: str 
                          .values(**changes))
         saved = conn.execute(select(_saved).where(_saved.c.opportunity_id == opportunity_id)
                              ).one()
+        revision.bump(conn, revision.TRAINEE)
     return _item(saved)
 
 
@@ -74,13 +76,16 @@ def update(engine: Engine, opportunity_id: str, *, status: str | None, note: str
             return None
         row = conn.execute(select(_saved).where(_saved.c.opportunity_id == opportunity_id)
                            ).one()
+        revision.bump(conn, revision.TRAINEE)
     return _item(row)
 
 
 def remove(engine: Engine, opportunity_id: str) -> bool:
     with engine.begin() as conn:
-        return bool(conn.execute(_saved.delete().where(
+        removed = bool(conn.execute(_saved.delete().where(
             _saved.c.opportunity_id == opportunity_id)).rowcount)
+        revision.bump(conn, revision.TRAINEE)
+    return removed
 
 
 def saved(engine: Engine, *, status: str | None, limit: int, offset: int
@@ -135,8 +140,10 @@ def save_profile(engine: Engine, data: dict[str, Any]) -> None:
         conn.execute(trainee_profile.delete().where(trainee_profile.c.id == 1))
         conn.execute(trainee_profile.insert().values(id=1, profile=data,
                                                      updated_at=datetime.now(UTC)))
+        revision.bump(conn, revision.TRAINEE)
 
 
 def forget_profile(engine: Engine) -> None:
     with engine.begin() as conn:
         conn.execute(trainee_profile.delete())
+        revision.bump(conn, revision.TRAINEE)
