@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from mentorfeed import service
+from mentorfeed.config import Settings, sqlite_url
 from mentorfeed.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,3 +92,11 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         url = request.getfixturevalue("postgres_url")
     with Store(url) as opened:
         yield opened
+
+
+@pytest.fixture(scope="session")
+def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """The sample store, built once: tests may add saved items but never remove posts."""
+    path, _, _ = service.demo.build_demo(tmp_path_factory.mktemp("web-demo") / "demo.db")
+    yield Settings(database_url=sqlite_url(path))
+    service.opportunities.close_stores()  # the pages keep one open store per database

@@ -18,14 +18,6 @@ HOSTILE = Path(__file__).resolve().parents[1] / "data" / "web" / "hostile_x_v2.j
 
 
 @pytest.fixture(scope="session")
-def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    """The sample store, built once: tests may add saved items but never remove posts."""
-    path, _, _ = service.demo.build_demo(tmp_path_factory.mktemp("web-demo") / "demo.db")
-    yield Settings(database_url=sqlite_url(path))
-    service.opportunities.close_stores()  # the pages keep one open store per database
-
-
-@pytest.fixture(scope="session")
 def hostile_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """A store of hostile posts and profiles (markup, javascript: links, control characters),
     imported and classified like any other."""
