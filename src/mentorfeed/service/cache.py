@@ -37,9 +37,7 @@ def enabled() -> bool:
 
 
 def _revision(store: Store, trainee: bool) -> Hashable:
-    if trainee:
-        return (store.revision(), store.revision(trainee=True))
-    return store.revision()
+    return store.revisions() if trainee else store.revision()
 
 
 def _kept(slot: Hashable, revision: Hashable) -> object:

@@ -177,6 +177,11 @@ class Store:
         computed at one revision holds while it is current. One read by key."""
         return revision.current(self._engine)[revision.TRAINEE if trainee else revision.COLLECTED]
 
+    def revisions(self) -> tuple[int, int]:
+        """Both revisions, the store's and the trainee's, in one read."""
+        found = revision.current(self._engine)
+        return found[revision.COLLECTED], found[revision.TRAINEE]
+
     def __enter__(self) -> Store:
         return self
 
