@@ -157,6 +157,7 @@ class Store:
         # rebuilt at the same path starts its revisions again.
         self.identity: Hashable = (url, file_identity(url))
         self.dialect = self._engine.dialect.name
+        self._revisions = revision.Reader(self._engine)
         self._insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
         self._author_upsert = upserts.author_upsert(self._insert)
         self._post_upsert = upserts.post_upsert(self._insert)
@@ -169,17 +170,18 @@ class Store:
             self._sql[keys] = str(compiled)
 
     def close(self) -> None:
+        self._revisions.close()
         self._engine.dispose()
 
     def revision(self, *, trainee: bool = False) -> int:
         """A number that grows with every write to what the listings, feeds, people and
         insights show (or, with `trainee`, to the trainee's saved items and profile): an answer
         computed at one revision holds while it is current. One read by key."""
-        return revision.current(self._engine)[revision.TRAINEE if trainee else revision.COLLECTED]
+        return self._revisions.current()[revision.TRAINEE if trainee else revision.COLLECTED]
 
     def revisions(self) -> tuple[int, int]:
         """Both revisions, the store's and the trainee's, in one read."""
-        found = revision.current(self._engine)
+        found = self._revisions.current()
         return found[revision.COLLECTED], found[revision.TRAINEE]
 
     def __enter__(self) -> Store:
