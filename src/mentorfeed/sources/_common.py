@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from datetime import UTC, datetime, timedelta, timezone
+from html.entities import html5 as _ENTITIES
 from typing import Any
 
 # C0 and C1 control characters except tab and newline; NUL breaks PostgreSQL text columns.
@@ -13,6 +14,8 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\r]")
 _HASHTAG = re.compile(r"(?<![\w#&/])#(\w*[^\W\d_]\w*)")
 _URL = re.compile(r"https?://[^\s<>\"']+")
+# A named character reference with no semicolon, as html.unescape reads it (`&reg` in `&region`).
+_BARE_REF = re.compile(r"&([A-Za-z][A-Za-z0-9]*)(?![A-Za-z0-9;])")
 
 
 class RecordError(ValueError):
@@ -35,8 +38,36 @@ def clean_text(text: str | None) -> str:
 
 
 def unescape(text: str) -> str:
-    """X escapes &, < and > in post text; everything else is plain."""
-    return html.unescape(text) if "&" in text else text
+    """X escapes &, < and > in post text; everything else is plain.
+
+    A bare `&word` is left as it is (see `protect_bare_ampersands`), so a link such as
+    `?x=1&region=us` keeps its query string whichever order text is unescaped and expanded in.
+    """
+    return html.unescape(protect_bare_ampersands(text)) if "&" in text else text
+
+
+def protect_bare_ampersands(markup: str) -> str:
+    """Escape the `&` of `&region`-like runs so that an HTML unescape leaves them alone.
+
+    html.unescape decodes legacy entities without their semicolon even inside a longer word, so
+    `&region=us` becomes `®ion=us` and `&copy2025` becomes `©2025`. HTML5 keeps such a run literal
+    in attribute values (the next character is a letter, digit or `=`), and in the text of a post
+    it is nearly always a query string, never a registered sign; the same goes for `&reg=1`.
+    A reference that is the whole run (`&reg` before a space) or ends with `;` is still decoded.
+    """
+    if "&" not in markup:
+        return markup
+    return _BARE_REF.sub(_protect, markup)
+
+
+def _protect(match: re.Match[str]) -> str:
+    name = match.group(1)
+    followed_by_equals = match.string.startswith("=", match.end())
+    if name in _ENTITIES and not followed_by_equals:
+        return match.group(0)  # a complete legacy reference such as `&amp` or `&reg`
+    if any(name[:k] in _ENTITIES for k in range(len(name), 1, -1)):
+        return "&amp;" + name
+    return match.group(0)
 
 
 def clean_optional(text: str | None) -> str | None:

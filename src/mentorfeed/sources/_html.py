@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from mentorfeed.sources._common import protect_bare_ampersands
+
 _BLOCKS = {"p", "div", "blockquote", "li", "pre", "h1", "h2", "h3", "h4", "h5", "h6"}
 _SKIP = {"script", "style", "template"}
 
@@ -76,7 +78,9 @@ def html_to_text(markup: str) -> HtmlText:
     if "<" not in markup and "&" not in markup:
         return HtmlText(markup.strip())
     converter = _Converter()
-    converter.feed(markup)
+    # HTMLParser decodes `&reg` in an unescaped `href="...?x=1&region=us"` (some servers do not
+    # escape `&` in links): keep such runs literal, as a browser does in attribute values.
+    converter.feed(protect_bare_ampersands(markup))
     converter.close()
     text = "".join(converter.parts).strip()
     return HtmlText(text, converter.hashtags, converter.links)

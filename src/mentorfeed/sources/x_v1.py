@@ -76,6 +76,9 @@ def build_post(tweet_id: str, text: str, entities: dict[str, Any], status: dict[
                origin: Origin, *, author_id: str | None, handle: str | None,
                created_at: Any) -> Post:
     """The fields v1.1 tweets and archive tweets share."""
+    # Unescape before the links go in: an expanded link is plain text, and `&region=` in its
+    # query string must not be read as the entity `&reg`.
+    text = unescape(text)
     urls: list[str] = []
     for entity in entities.get("urls") or ():
         short = entity.get("url")
@@ -91,7 +94,7 @@ def build_post(tweet_id: str, text: str, entities: dict[str, Any], status: dict[
         id=tweet_id,
         url=f"https://x.com/{handle or 'i/web'}/status/{tweet_id}",
         author_id=author_id,
-        text=clean_text(unescape(text)),
+        text=clean_text(text),
         created_at=parse_twitter_date(created_at),
         lang=language(status.get("lang")),
         hashtags=[h["text"] for h in entities.get("hashtags") or () if h.get("text")],

@@ -126,6 +126,9 @@ def parse_tweet(tweet: dict[str, Any], users: dict[str, Author], origin: Origin)
             repost_of = str(ref_id)
     author_id = tweet.get("author_id")
     author = users.get(author_id) if author_id else None
+    # Unescape before the links go in: an expanded link is plain text, and `&region=` in its
+    # query string must not be read as the entity `&reg`.
+    text = unescape(text)
     urls: list[str] = []
     for entity in entities.get("urls") or ():
         short = entity.get("url")
@@ -137,7 +140,7 @@ def parse_tweet(tweet: dict[str, Any], users: dict[str, Author], origin: Origin)
     if repost_of:
         text, urls, hashtags, mentions = "", [], [], []
     else:
-        text = clean_text(unescape(text))
+        text = clean_text(text)
         hashtags = [h["tag"] for h in entities.get("hashtags") or () if h.get("tag")]
         mentions = [Mention(m.get("username"), m.get("id"))
                     for m in entities.get("mentions") or ()]
