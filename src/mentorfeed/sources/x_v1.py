@@ -1,4 +1,4 @@
-"""X API v1.1 tweet objects: JSONL or a JSON array, as in older research datasets."""
+"""X API v1.1 tweet objects: JSONL, a JSON array, or search responses (older datasets)."""
 
 from __future__ import annotations
 
@@ -16,19 +16,41 @@ from mentorfeed.sources._common import (
     require_str,
     unescape,
 )
-from mentorfeed.sources._reading import Issue, OnBytes, iter_json_file
+from mentorfeed.sources._reading import Issue, OnBytes, Record, iter_json_file
 from mentorfeed.sources.base import Format, Parsed, Sample, parse_records
 
 
 def sniff(sample: Sample) -> bool:
     first = sample.first
-    return first is not None and "id_str" in first and (
-        "user" in first or "full_text" in first or "text" in first)
+    if first is not None and _search_page(first):
+        statuses = first["statuses"]
+        return not statuses or _is_status(statuses[0]) or "search_metadata" in first
+    return _is_status(first)
+
+
+def _is_status(value: Any) -> bool:
+    return isinstance(value, dict) and "id_str" in value and (
+        "user" in value or "full_text" in value or "text" in value)
+
+
+def _search_page(value: Any) -> bool:
+    """A v1.1 search response, `{"statuses": [...], "search_metadata": {...}}`.
+
+    Mentorfeed's Mastodon archive pages also hold `statuses`; those carry `__mentorfeed` and
+    statuses without `id_str`, so an empty page with no `search_metadata` is left to them.
+    """
+    return isinstance(value, dict) and isinstance(value.get("statuses"), list) and (
+        "search_metadata" in value or "__mentorfeed" not in value)
 
 
 def read(path: Path, on_bytes: OnBytes) -> Iterator[Parsed | Issue]:
+    """Tweets one by one, whether bare or wrapped in search responses (one per file or line),
+    so that one bad tweet in a page of 100 loses that tweet alone."""
     with path.open("rb") as stream:
-        yield from parse_records(iter_json_file(stream, on_bytes), parse_status)
+        records = (Record(r.line, r.value["statuses"])
+                   if isinstance(r, Record) and _search_page(r.value) else r
+                   for r in iter_json_file(stream, on_bytes))
+        yield from parse_records(records, parse_status)
 
 
 def parse_status(status: Any) -> tuple[list[Post], list[Author]]:
@@ -130,7 +152,7 @@ def parse_user(user: dict[str, Any]) -> Author:
 
 FORMAT = Format(
     name="x-v1",
-    description="X API v1.1 tweets: JSONL or a JSON array (older research datasets)",
+    description="X API v1.1 tweets: JSONL, a JSON array or search responses (older datasets)",
     sniff=sniff,
     read=read,
 )
