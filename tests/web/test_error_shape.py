@@ -148,3 +148,38 @@ def test_openapi_documents_the_shape(client: TestClient) -> None:
                     assert response["content"]["application/json"]["schema"] == error_ref, (
                         method, path, status)
             assert {"422", "500"} <= set(operation["responses"]), (method, path)
+
+
+# -- dates and page numbers at the edges of what they can hold (issue 14, #9) ------------------
+
+@pytest.mark.parametrize("params", [
+    {"until": "9999-12-31"}, {"since": "0001-01-01"},
+    {"since": "0001-01-01", "until": "9999-12-31"},
+])
+def test_the_widest_dates_leave_every_call_in(client: TestClient,
+                                              params: dict[str, str]) -> None:
+    everything = client.get("/api/v1/opportunities", params={"open_only": "false"}).json()
+    widest = client.get("/api/v1/opportunities", params={**params, "open_only": "false"})
+    assert widest.status_code == 200, widest.text
+    assert [i["id"] for i in widest.json()["items"]] == [i["id"] for i in everything["items"]]
+    assert widest.json()["total"] == everything["total"]
+
+
+def test_the_last_day_as_both_ends_finds_nothing(client: TestClient) -> None:
+    found = client.get("/api/v1/opportunities",
+                       params={"since": "9999-12-31", "until": "9999-12-31"})
+    assert found.status_code == 200 and found.json()["items"] == []
+
+
+@pytest.mark.parametrize("path", ["/api/v1/opportunities", "/api/v1/mentors",
+                                  "/api/v1/sessions"])
+def test_a_huge_page_number_is_a_bad_parameter(client: TestClient, path: str) -> None:
+    message = assert_error(client.get(path, params={"page": "99999999999999999999"}), 422,
+                           "invalid_request")
+    assert "page" in message
+
+
+def test_a_year_past_9999_is_a_bad_parameter(client: TestClient) -> None:
+    message = assert_error(client.get("/api/v1/opportunities", params={"until": "10000-01-01"}),
+                           422, "invalid_request")
+    assert "until" in message

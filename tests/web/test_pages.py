@@ -276,3 +276,19 @@ def test_every_form_control_has_a_label_and_each_page_one_heading(client: TestCl
     for control in controls:
         found = re.search(r'\bid="([^"]+)"', control)
         assert found and found.group(1) in labelled, control
+
+
+@pytest.mark.parametrize("query", [
+    "&until=9999-12-31", "&since=0001-01-01", "&since=0001-01-01&until=9999-12-31",
+])
+def test_the_widest_dates_leave_every_call_in(client: TestClient, query: str) -> None:
+    response = client.get(f"{ALL}{query}")
+    assert response.status_code == 200
+    assert card_ids(response.text) == card_ids(client.get(ALL).text)
+
+
+@pytest.mark.parametrize("query", ["&since=9999-12-31&until=9999-12-31",
+                                   "&page=99999999999999999999"])
+def test_dates_and_pages_past_everything_find_nothing(client: TestClient, query: str) -> None:
+    response = client.get(f"{ALL}{query}")
+    assert response.status_code == 200 and "No opportunities here" in response.text

@@ -208,13 +208,29 @@ def export_gexf(graph: nx.MultiDiGraph, path: Path, roles: Mapping[Key, str] | N
     nx.write_gexf(out, path)
 
 
+# What a spreadsheet reads as the start of a formula (or, for tab and carriage return, as the
+# whitespace before one): a handle such as "=HYPERLINK(...)" must open as text, not run.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """`value` as a CSV cell a spreadsheet shows rather than evaluates: text that would start a
+    formula gets a leading single quote, as OWASP recommends against CSV injection. Handles and
+    ids come from other people's accounts, and a trainee opens the export in Excel or Sheets;
+    numbers are left as they are, so a negative weight would still be a number."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def export_edges_csv(graph: nx.MultiDiGraph, path: Path) -> None:
-    """Write one row per edge (source, target and kind) with handles, weight and times."""
+    """Write one row per edge (source, target and kind) with handles, weight and times, each
+    text cell safe to open in a spreadsheet."""
     handles = dict(graph.nodes(data="handle"))
     with path.open("w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
         writer.writerow(CSV_HEADER)
         for source, target, data in graph.edges(data=True):
-            writer.writerow((node_id(source), node_id(target), handles.get(source),
-                             handles.get(target), data["kind"], data["weight"], data["first"],
-                             data["last"]))
+            row = (node_id(source), node_id(target), handles.get(source), handles.get(target),
+                   data["kind"], data["weight"], data["first"], data["last"])
+            writer.writerow([spreadsheet_safe(cell) for cell in row])

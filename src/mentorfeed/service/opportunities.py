@@ -173,7 +173,9 @@ def _filters(query: OpportunityQuery, today: datetime) -> listing.Filters:
     def midnight(day: date | None) -> datetime | None:
         return datetime.combine(day, time(), UTC) if day else None
 
-    until = query.until + timedelta(days=1) if query.until else None  # its posts count
+    # The day after `until`, as its posts count; the last day a date can hold has no day
+    # after it, and nothing can be posted later, so it bounds nothing (not a 500).
+    until = query.until + timedelta(days=1) if query.until and query.until < date.max else None
     return listing.Filters(
         today=today.date(), q=query.q, label=query.label, audience=query.audience,
         topic=query.topic, form=query.form, platform=query.platform,
@@ -357,9 +359,23 @@ def opportunities(settings: Settings, *, label: str | None = None, audience: str
     if state is not None and state not in listing.STATES:
         raise ValueError(f"unknown state {state!r}; use one of {', '.join(listing.STATES)}")
     with open_store(settings) as store:
+        day = today or moment_after(store.newest_post_time()).date()
         filters = listing.Filters(
-            today=today or moment_after(store.newest_post_time()).date(), label=label,
-            audience=audience, topic=topic, form=form, platform=platform, since=since,
-            until=until, state=state, due_within=due_within, posted_by=posted_by)
-        return store.opportunities(filters, limit=limit)
+            today=day, label=label, audience=audience, topic=topic, form=form,
+            platform=platform, since=since, until=until, state=state,
+            due_within=_within_calendar(day, due_within), posted_by=posted_by)
+        return store.opportunities(filters, limit=min(limit, _MOST_ROWS))
+
+
+# More rows than any store holds, and fewer than the databases' LIMIT takes (a 64-bit integer):
+# a larger --limit means "all of them", not an overflow.
+_MOST_ROWS = 2**62
+
+
+def _within_calendar(today: date, days: int | None) -> int | None:
+    """`days` from `today`, kept within the dates Python can hold: `--due-within 3000000`
+    means every deadline to come, not an OverflowError."""
+    if days is None:
+        return None
+    return max((date.min - today).days, min(days, (date.max - today).days))
 
