@@ -97,6 +97,15 @@ def test_numbers_past_the_calendar_mean_everything(demo_settings: Settings,
         assert result.stdout == listed.stdout
 
 
+def test_a_search_limit_past_what_the_database_takes_means_everything(
+        demo_settings: Settings) -> None:
+    db = demo_settings.database_url
+    everything = run("--db", db, "search", "mentor", "--limit", "100000")
+    huge = run("--db", db, "search", "mentor", "--limit", "99999999999999999999")
+    assert huge.returncode == 0 and huge.stderr == "", huge.stderr
+    assert huge.stdout == everything.stdout and "mentor" in huge.stdout.lower()
+
+
 def test_a_deadline_window_reaching_back_past_year_one_finds_nothing(
         demo_settings: Settings) -> None:
     result = run("--db", demo_settings.database_url, "opportunities", "--due-within", "-3000000")

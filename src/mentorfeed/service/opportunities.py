@@ -17,7 +17,7 @@ from mentorfeed import service
 from mentorfeed.classify.topics import TOPICS as TOPICS  # the topics the filters offer
 from mentorfeed.config import Settings
 from mentorfeed.models import Classification, Opportunity, Post
-from mentorfeed.service.posts import open_store
+from mentorfeed.service.posts import MOST_ROWS, open_store
 from mentorfeed.store import Store, listing
 from mentorfeed.store.store import file_identity
 from mentorfeed.taxonomy import FORMS
@@ -364,12 +364,7 @@ def opportunities(settings: Settings, *, label: str | None = None, audience: str
             today=day, label=label, audience=audience, topic=topic, form=form,
             platform=platform, since=since, until=until, state=state,
             due_within=_within_calendar(day, due_within), posted_by=posted_by)
-        return store.opportunities(filters, limit=min(limit, _MOST_ROWS))
-
-
-# More rows than any store holds, and fewer than the databases' LIMIT takes (a 64-bit integer):
-# a larger --limit means "all of them", not an overflow.
-_MOST_ROWS = 2**62
+        return store.opportunities(filters, limit=min(limit, MOST_ROWS))
 
 
 def _within_calendar(today: date, days: int | None) -> int | None:

@@ -16,9 +16,12 @@ from mentorfeed.sources.ingest import import_files as _import_files
 from mentorfeed.store import Stats, Store
 
 # What the shells use besides the functions: the result types, and the formats import reads.
-__all__ = ["IMPORT_FORMATS", "ImportProgress", "ImportReport", "Stats", "Store", "import_files",
-           "open_store", "post_summary", "sample_files", "search", "stats"]
+__all__ = ["IMPORT_FORMATS", "MOST_ROWS", "ImportProgress", "ImportReport", "Stats", "Store",
+           "import_files", "open_store", "post_summary", "sample_files", "search", "stats"]
 IMPORT_FORMATS: tuple[str, ...] = tuple(FORMATS)
+# More rows than any store holds, and fewer than the databases' LIMIT takes (a 64-bit integer):
+# a larger --limit means "all of them", not an overflow.
+MOST_ROWS = 2**62
 
 
 def sample_files() -> list[Path]:
@@ -55,7 +58,7 @@ def search(settings: Settings, query: str | None, *, platform: str | None = None
     newest first, with optional filters."""
     with open_store(settings) as store:
         return store.search(query, platform=platform, hashtag=hashtag, author=author,
-                            since=since, until=until, limit=limit)
+                            since=since, until=until, limit=min(limit, MOST_ROWS))
 
 
 def post_summary(post: Post) -> dict[str, Any]:
