@@ -7,7 +7,7 @@ from typing import BinaryIO
 
 from mentorfeed.errors import SourceError, UnknownFormatError
 from mentorfeed.sources import bluesky, csv_table, mastodon, x_archive, x_v1, x_v2
-from mentorfeed.sources._reading import Record, iter_json_file
+from mentorfeed.sources._reading import Issue, Record, first_char, iter_json_file
 from mentorfeed.sources.base import Format, Parsed, Sample
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
@@ -31,13 +31,15 @@ def detect(path: Path) -> Format:
         raise SourceError("it does not exist.")
     head = b""
     firsts: list[dict[str, object] | None] = [None]
+    truncated: Issue | None = None
     if path.is_file():
         try:
             with path.open("rb") as stream:
                 head = stream.read(4096)
-                if head.lstrip()[:1] in (b"{", b"[") or head.startswith(b"\xef\xbb\xbf"):
+                if first_char(head) in ("{", "["):  # after a UTF-8 or UTF-16 byte-order mark
                     stream.seek(0)
-                    firsts = _first_objects(stream) or [None]
+                    found, truncated = _first_objects(stream)
+                    firsts = found or [None]
         except OSError as exc:
             raise SourceError(f"cannot read it ({exc.strerror}).") from None
     for first in firsts:
@@ -45,19 +47,26 @@ def detect(path: Path) -> Format:
         for fmt in FORMATS.values():
             if fmt.sniff(sample):
                 return fmt
+    if truncated is not None:  # a cut file, not an unknown one: say what would fix it
+        raise SourceError(f"{truncated.reason} (line {truncated.line}).")
     raise UnknownFormatError(
         f"not a format mentorfeed knows; name one with --format ({', '.join(FORMATS)}).")
 
 
-def _first_objects(stream: BinaryIO, count: int = 5) -> list[dict[str, object] | None]:
-    """The first few JSON objects, so that one odd record does not hide the format."""
+def _first_objects(stream: BinaryIO, count: int = 5
+                   ) -> tuple[list[dict[str, object] | None], Issue | None]:
+    """The first few JSON objects, so that one odd record does not hide the format, and the
+    issue saying the file is truncated, if reading met one."""
     found: list[dict[str, object] | None] = []
+    truncated: Issue | None = None
     for record in iter_json_file(stream):
-        if isinstance(record, Record):
+        if isinstance(record, Issue) and record.truncated:
+            truncated = record
+        elif isinstance(record, Record):
             value = record.value
             while isinstance(value, list) and value:
                 value = value[0]
             found.append(value if isinstance(value, dict) else None)
             if len(found) == count:
                 break
-    return found
+    return found, truncated

@@ -1,19 +1,30 @@
 """Reading JSON, JSONL and JavaScript-wrapped files record by record, with line numbers.
 
 Bad records never stop a file: each becomes an `Issue` with its line, and reading goes on.
+Files arrive as the tools that wrote them left them: a UTF-8 byte-order mark (Windows tools,
+Excel) is skipped and UTF-16 with a mark (PowerShell's `>`) is read as text, so neither costs the
+first record; a file cut in the middle (a full disk, a download stopped) is called truncated.
 """
 
 from __future__ import annotations
 
 import codecs
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any, Protocol
 
 import orjson
 
 OnBytes = Callable[[int], None]
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+TRUNCATED = "the file is truncated"
+
+
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 @dataclass(slots=True)
@@ -29,6 +40,7 @@ class Issue:
     line: int | None
     reason: str
     skipped: bool = True
+    truncated: bool = False  # the file stops in the middle of a value: nothing else is wrong
 
 
 def _ignore(_: int) -> None:
@@ -37,7 +49,7 @@ def _ignore(_: int) -> None:
 
 def decode(data: bytes) -> tuple[str, bool]:
     """Bytes as text: honours UTF-8/UTF-16 byte-order marks; says whether bytes were replaced."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if data.startswith(_UTF16_BOMS):
         return data.decode("utf-16", errors="replace"), False
     if data.startswith(codecs.BOM_UTF8):
         data = data[3:]
@@ -53,10 +65,51 @@ def first_char(head: bytes) -> str:
     return stripped[:1]
 
 
-def iter_json_file(stream: IO[bytes], on_bytes: OnBytes = _ignore) -> Iterator[Record | Issue]:
+class _Utf8FromUtf16:
+    """A UTF-16 stream read as UTF-8 bytes, piece by piece, so the JSON and JSONL readers (which
+    split lines on b"\\n" and hand bytes to orjson) see one encoding and memory stays flat.
+    Progress counts the file's own bytes, so a bar still ends at the file's size."""
+
+    def __init__(self, head: bytes, stream: Readable, on_bytes: OnBytes) -> None:
+        self._decoder = codecs.getincrementaldecoder("utf-16")(errors="replace")
+        self._stream = stream
+        self._on_bytes = on_bytes
+        self._pending = b""
+        self._done = False
+        self._feed(head)
+
+    def _feed(self, raw: bytes) -> None:
+        self._on_bytes(len(raw))
+        self._done = not raw
+        self._pending += self._decoder.decode(raw, final=self._done).encode("utf-8")
+
+    def read(self, size: int = -1, /) -> bytes:
+        if size < 0:
+            parts = [self._pending]
+            while not self._done:
+                self._pending = b""
+                self._feed(self._stream.read(1 << 20))
+                parts.append(self._pending)
+            self._pending = b""
+            return b"".join(parts)
+        while not self._done and len(self._pending) < size:
+            self._feed(self._stream.read(max(size, 1 << 16)))
+        out, self._pending = self._pending[:size], self._pending[size:]
+        return out
+
+
+def iter_json_file(stream: Readable, on_bytes: OnBytes = _ignore) -> Iterator[Record | Issue]:
     """Every JSON value in a file: the elements of a top-level array, the lines of a JSONL file,
     or the one document of a JSON file."""
     head = stream.read(65536)
+    if head.startswith(_UTF16_BOMS):
+        stream = _Utf8FromUtf16(head, stream, on_bytes)
+        on_bytes = _ignore
+        head = stream.read(65536)
+    elif head.startswith(codecs.BOM_UTF8):
+        # orjson refuses a BOM, and in JSONL it would cost the first line
+        on_bytes(len(codecs.BOM_UTF8))
+        head = head[len(codecs.BOM_UTF8):]
     char = first_char(head)
     if char not in ("[", "{"):
         yield Issue(1, "not JSON: expected '{' or '[' at the start of the file")
@@ -90,7 +143,7 @@ def _parses(line: bytes) -> bool:
     return True
 
 
-def iter_jsonl(head: bytes, stream: IO[bytes], on_bytes: OnBytes) -> Iterator[Record | Issue]:
+def iter_jsonl(head: bytes, stream: Readable, on_bytes: OnBytes) -> Iterator[Record | Issue]:
     """One JSON value per line; a line that does not parse is reported and skipped."""
     pending = head
     lineno = 0
@@ -101,17 +154,17 @@ def iter_jsonl(head: bytes, stream: IO[bytes], on_bytes: OnBytes) -> Iterator[Re
             *lines, pending = pending.split(b"\n")
         else:
             lines, pending = pending.split(b"\n"), b""
-        for raw in lines:
+        for index, raw in enumerate(lines, 1):
             lineno += 1
             on_bytes(len(raw) + 1)
             if not raw.strip():
                 continue
-            yield from _jsonl_line(lineno, raw)
+            yield from _jsonl_line(lineno, raw, last=not chunk and index == len(lines))
         if not chunk:
             return
 
 
-def _jsonl_line(lineno: int, raw: bytes) -> Iterator[Record | Issue]:
+def _jsonl_line(lineno: int, raw: bytes, last: bool = False) -> Iterator[Record | Issue]:
     try:
         yield Record(lineno, orjson.loads(raw))
         return
@@ -128,6 +181,10 @@ def _jsonl_line(lineno: int, raw: bytes) -> Iterator[Record | Issue]:
                 yield Issue(lineno, "invalid UTF-8 replaced with U+FFFD", skipped=False)
             yield Record(lineno, value)
             return
+    if last and ends_inside_value(text):
+        yield Issue(lineno, f"not valid JSON ({TRUNCATED}: its last line stops in the middle "
+                    "of a record)", truncated=True)
+        return
     yield Issue(lineno, f"not valid JSON ({_short(message)})")
 
 
@@ -138,7 +195,11 @@ def _one_document(data: bytes) -> Iterator[Record | Issue]:
     try:
         yield Record(1, orjson.loads(text))
     except orjson.JSONDecodeError as exc:
-        yield Issue(exc.lineno, f"not valid JSON ({_short(exc.msg)}); the file may be truncated")
+        if ends_inside_value(text):
+            yield Issue(text.count("\n") + 1, f"{TRUNCATED}: its JSON stops in the middle, "
+                        "so nothing in it could be read", truncated=True)
+        else:
+            yield Issue(exc.lineno, f"not valid JSON ({_short(exc.msg)})")
 
 
 def iter_json_array(data: bytes, first_line: int = 1) -> Iterator[Record | Issue]:
@@ -153,7 +214,7 @@ def iter_json_array(data: bytes, first_line: int = 1) -> Iterator[Record | Issue
     while True:
         start = _skip(text, pos)
         if start >= end:
-            yield Issue(line, "the JSON array is not closed; the file may be truncated")
+            yield Issue(line, f"{TRUNCATED}: the JSON array is not closed", truncated=True)
             return
         if text[start] == "]":
             return
@@ -161,8 +222,12 @@ def iter_json_array(data: bytes, first_line: int = 1) -> Iterator[Record | Issue
         try:
             value, after = decoder.raw_decode(text, start)
         except json.JSONDecodeError as exc:
-            yield Issue(exc.lineno + first_line - 1,
-                        f"not valid JSON ({exc.msg}); the rest of the file was skipped")
+            if ends_inside_value(text[start:]):
+                yield Issue(line, f"{TRUNCATED}: it stops in the middle of this record; the "
+                            "records before it were read", truncated=True)
+            else:
+                yield Issue(exc.lineno + first_line - 1,
+                            f"not valid JSON ({exc.msg}); the rest of the file was skipped")
             return
         yield Record(line, value)
         line += text.count("\n", start, after)
@@ -172,6 +237,15 @@ def iter_json_array(data: bytes, first_line: int = 1) -> Iterator[Record | Issue
         elif pos < end and text[pos] != "]":
             yield Issue(line, "expected ',' between array elements; the rest was skipped")
             return
+
+
+def ends_inside_value(text: str) -> bool:
+    """Whether JSON text stops inside a string, object or array: what cutting a file leaves,
+    told apart from a file that is complete but wrong (which no re-download would fix)."""
+    body = _STRING.sub('""', text)
+    if body.count('"') % 2:
+        return True  # an unterminated string
+    return body.count("{") + body.count("[") > body.count("}") + body.count("]")
 
 
 def _skip(text: str, pos: int) -> int:

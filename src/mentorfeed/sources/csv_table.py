@@ -22,6 +22,10 @@ Columns (case-insensitive; the names after `|` are accepted too):
 | `repost_of` \\| `referenced_tweets.retweeted.id` | the id of the post reposted |
 | `conversation_id` | thread id |
 | `likes`, `reposts`, `replies`, `quotes` \\| `public_metrics.like_count`, ... | counts |
+
+A UTF-8 byte-order mark (Excel's "CSV UTF-8") is skipped and UTF-16 with a mark is read. A field
+may hold up to `MAX_FIELD_CHARS` characters (Python's csv stops at 128 KiB, which a long thread
+pasted into one cell passes); a row with a larger field is skipped alone and reported.
 """
 
 from __future__ import annotations
@@ -65,6 +69,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "replies": ("public_metrics.reply_count",),
     "quotes": ("public_metrics.quote_count",),
 }
+MAX_FIELD_CHARS = 10_000_000
+"""Far beyond any real post, so a long one is read whole (and cut, if at all, where every source's
+posts are), yet a row holding a stray multi-megabyte blob is refused rather than stored."""
 _PROFILE_URLS = {"x": "https://x.com/{}", "bluesky": "https://bsky.app/profile/{}",
                  "mastodon": ""}
 
@@ -80,6 +87,9 @@ def read(path: Path, on_bytes: OnBytes) -> Iterator[Parsed | Issue]:
     if replaced:
         yield Issue(None, "invalid UTF-8 replaced with U+FFFD", skipped=False)
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    # no field can be longer than the file, so the csv module never stops mid-file on a long
+    # one (after that error it would resume inside the field); the real limit is checked below
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     columns = _columns(reader.fieldnames or [])
     missing = [c for c in ("id", "text", "created_at") if c not in columns]
@@ -94,6 +104,11 @@ def read(path: Path, on_bytes: OnBytes) -> Iterator[Parsed | Issue]:
         except csv.Error as exc:
             yield Issue(reader.line_num, f"unreadable CSV row ({exc}); the rest was skipped")
             return
+        longest = max((len(v) for v in row.values() if isinstance(v, str)), default=0)
+        if longest > MAX_FIELD_CHARS:
+            yield Issue(reader.line_num, f"a field of {longest:,} characters is over the "
+                        f"{MAX_FIELD_CHARS:,} limit; this row was skipped")
+            continue
         values = {ours: row.get(theirs) or "" for ours, theirs in columns.items()}
         try:
             posts, authors = parse_row(values, row)
