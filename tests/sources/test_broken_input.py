@@ -98,7 +98,10 @@ def test_a_huge_post_round_trips(sqlite_store: Store, formats: Path, tmp_path: P
 @pytest.mark.parametrize(("content", "reason"), [
     (b"hello, I am a text file", "not a format"),
     (b'{"something": "else"}', "not a format"),
-    (b"", "not a format"),
+    (b"", "the file is empty"),
+    (b"\n  \r\n\t\n", "the file is empty"),
+    (b"\xef\xbb\xbf\n", "the file is empty"),  # a byte-order mark and a line break
+    (b"\xff\xfe\n\x00", "the file is empty"),  # the same in UTF-16
 ])
 def test_unknown_files_get_one_clear_error(tmp_path: Path, sqlite_store: Store, content: bytes,
                                            reason: str) -> None:

@@ -25,6 +25,10 @@ def get_format(name: str) -> Format:
         raise UnknownFormatError(f"Unknown format {name!r}; use one of: {known}.") from None
 
 
+# What an empty file may still hold: white space, a byte-order mark, UTF-16's zero bytes.
+_BLANK = b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"
+
+
 def detect(path: Path) -> Format:
     """The format of a file, from its name and its first JSON object."""
     if not path.exists():
@@ -42,6 +46,8 @@ def detect(path: Path) -> Format:
                     firsts = found or [None]
         except OSError as exc:
             raise SourceError(f"cannot read it ({exc.strerror}).") from None
+    if path.is_file() and len(head) < 4096 and not head.lstrip(_BLANK):
+        raise SourceError("the file is empty: there is nothing in it to import.")
     for first in firsts:
         sample = Sample(path, head, first)
         for fmt in FORMATS.values():
