@@ -70,6 +70,10 @@ class Settings:
         metadata=_about("The Jetstream firehose to follow"))
     mastodon_token: str | None = field(default=None, repr=False, metadata=_about(
         "Mastodon access token (public tag timelines need none on most servers)", secret=True))
+    allowed_hosts: tuple[str, ...] = field(default=(), metadata=_about(
+        "Names the web app answers to besides 127.0.0.1, localhost and [::1], comma-separated "
+        "(e.g. mentorfeed.example.org, or 192.168.1.5:8000); any other Host gets a 400",
+        default_text="none"))
     batch_size: int = field(default=2000, metadata={"env": False})
 
     def __post_init__(self) -> None:
@@ -121,6 +125,8 @@ def _parse(kind: object, text: str) -> object:
         return text.strip().lower() not in _OFF
     if str(kind).startswith("Path"):
         return Path(text).expanduser()
+    if str(kind).startswith("tuple"):
+        return tuple(part.strip() for part in text.split(",") if part.strip())
     return text
 
 

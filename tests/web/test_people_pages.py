@@ -409,7 +409,7 @@ def test_while_a_long_rebuild_runs_the_pages_show_the_previous_view_and_say_so(
         release.wait(timeout=60)
         return build(*args)
 
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as client:
         assert "being read" not in client.get("/journal-clubs").text  # the first view waits
         state = client.app.state  # type: ignore[attr-defined]
         first = state.people_view

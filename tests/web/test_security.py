@@ -16,6 +16,8 @@ from mentorfeed.web import create_app
 from mentorfeed.web.security import is_safe_url
 from mentorfeed.web.serve import check_free, is_loopback
 
+BASE = "http://127.0.0.1:8000"
+
 ALL = "/opportunities?filtered=1"
 HOSTILE_IDS = ("x:1990000000000000001", "x:1990000000000000002")
 
@@ -171,7 +173,7 @@ def test_a_crash_is_a_plain_error_page_or_json(demo_settings: Settings) -> None:
     def boom() -> None:
         raise RuntimeError("secret detail /home/someone/.env")
 
-    with TestClient(crashing, raise_server_exceptions=False) as client:
+    with TestClient(crashing, base_url=BASE, raise_server_exceptions=False) as client:
         page = client.get("/boom")
         assert page.status_code == 500 and "Something went wrong on our side" in page.text
         assert "secret detail" not in page.text

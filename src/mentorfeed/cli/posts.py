@@ -34,6 +34,7 @@ from mentorfeed.cli.app import (
     print_opportunities,
     settings_of,
 )
+from mentorfeed.cli.hosts import AllowedHostOption, with_allowed
 from mentorfeed.config import Settings
 
 
@@ -197,6 +198,7 @@ def demo(
         "--serve/--no-serve", help="Open the web app on the demo store afterwards "
         "(--no-serve: just build it and print a summary).")] = True,
     port: Annotated[int, typer.Option(help="Port for the web app.")] = 8000,
+    allowed_host: AllowedHostOption = None,
 ) -> None:
     """Build a fresh demo store from the bundled sample community, show it, and serve the web
     app over it at http://127.0.0.1:8000."""
@@ -225,4 +227,4 @@ def demo(
         console.print(f"  mentorfeed --db {path} serve   (the web app)")
         return
     console.print()
-    serve_app(settings, port=port, say=say, warn=warn)
+    serve_app(with_allowed(settings, allowed_host), port=port, say=say, warn=warn)

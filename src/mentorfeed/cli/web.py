@@ -8,6 +8,7 @@ import typer
 from rich.text import Text
 
 from mentorfeed.cli.app import app, console, errors, settings_of
+from mentorfeed.cli.hosts import AllowedHostOption, with_allowed
 from mentorfeed.config import Settings
 from mentorfeed.web.serve import DEFAULT_HOST, DEFAULT_PORT, MAX_DEFAULT_WORKERS, serve_app
 
@@ -33,7 +34,8 @@ def serve(
     workers: Annotated[int | None, typer.Option(
         min=1, help="Server processes (default: one per CPU core, at most "
         f"{MAX_DEFAULT_WORKERS}). More answer more people at once.")] = None,
+    allowed_host: AllowedHostOption = None,
 ) -> None:
     """Serve the web app: browse, filter, save and track opportunities in your browser."""
     settings = Settings.load(db) if db else settings_of(ctx)
-    serve_app(settings, host, port, workers, say=say, warn=warn)
+    serve_app(with_allowed(settings, allowed_host), host, port, workers, say=say, warn=warn)

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 
 from mentorfeed.models import Classification, Post
-from mentorfeed.store import revision
+from mentorfeed.store import conflicts, revision
 from mentorfeed.store.rows import posts_with_authors, to_post, utc
 from mentorfeed.store.schema import classifications, post_facets, posts
 
@@ -48,6 +48,13 @@ def save(engine: Engine, rows: Sequence[tuple[tuple[str, str], Classification]])
     if not rows:
         return
     now = datetime.now(UTC)
+    # Two corrections of one post at once both replace its rows: on PostgreSQL the second
+    # can find the first's new row in its way (or wait on it in a deadlock); it tries again.
+    conflicts.retrying(lambda: _save(engine, rows, now))
+
+
+def _save(engine: Engine, rows: Sequence[tuple[tuple[str, str], Classification]],
+          now: datetime) -> None:
     with engine.begin() as conn:
         keys = {}
         for platform in {key[0] for key, _ in rows}:

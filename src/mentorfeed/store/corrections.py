@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, delete, exists, func, insert, select
+from sqlalchemy import Engine, bindparam, exists, func, select
 
 from mentorfeed.models import Classification, Post
-from mentorfeed.store import revision
+from mentorfeed.store import conflicts, revision
 from mentorfeed.store.rows import posts_with_authors, to_post, utc
 from mentorfeed.store.schema import classifications, label_corrections, posts
 
@@ -29,11 +29,11 @@ class Correction:
 def save(engine: Engine, pk: int, correction: Correction) -> None:
     """Record a correction, replacing an earlier one of the same post."""
     with engine.begin() as conn:
-        conn.execute(delete(label_corrections).where(label_corrections.c.post_pk == pk))
-        conn.execute(insert(label_corrections).values(
-            post_pk=pk, labels=correction.labels, form=correction.form,
-            corrected_by=correction.corrected_by, model_version=correction.model_version,
-            model_labels=correction.model_labels, corrected_at=correction.corrected_at))
+        conflicts.upsert(conn, label_corrections, {  # two at once: the last one wins
+            "post_pk": pk, "labels": correction.labels, "form": correction.form,
+            "corrected_by": correction.corrected_by, "model_version": correction.model_version,
+            "model_labels": correction.model_labels, "corrected_at": correction.corrected_at,
+        }, ["post_pk"])
         revision.bump(conn)  # a card shows the corrected labels
 
 

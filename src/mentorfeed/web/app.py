@@ -42,7 +42,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app = FastAPI(title="mentorfeed", docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json", lifespan=lifespan)
     app.state.settings = settings
-    app.add_middleware(SecurityMiddleware)
+    app.add_middleware(SecurityMiddleware, allowed_hosts=settings.allowed_hosts)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # One line per router; each page module owns its routes.

@@ -1,4 +1,10 @@
-"""Security headers, CSRF protection for every unsafe request, and the link policy.
+"""Security headers, the names the app answers to, CSRF protection for every unsafe request,
+and the link policy.
+
+Only requests whose `Host` is one of the app's own names are answered (400 otherwise): a page
+on another site that points its own name at 127.0.0.1 (DNS rebinding) reaches the server with
+its own name in `Host`, and is refused before any route reads the store. An unsafe request's
+`Origin`, when sent, must be one of those names too.
 
 CSRF uses the double-submit pattern: a random token lives in a cookie, and every POST must
 echo it in the form field `csrf_token` (or the `X-CSRF-Token` header for scripts). A pure ASGI
@@ -104,25 +110,83 @@ def _form_token(body: bytes, content_type: str) -> str | None:
     return None
 
 
-def _same_origin(scope: Scope) -> bool:
-    """A browser's Origin header, when sent, must name this host (defence in depth)."""
-    origin = _header(scope, b"origin")
-    if origin is None or origin == "null":
-        return origin is None
-    host = _header(scope, b"host")
-    return host is not None and urlsplit(origin).netloc == host
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+BAD_HOST = ("This server answers only to its own names (127.0.0.1, localhost and those given "
+            "with --allowed-host or MENTORFEED_ALLOWED_HOSTS); open it by one of them.")
+CROSS_SITE = "This form came from another site; mentorfeed takes changes only from its own pages."
+
+
+def split_host(value: str) -> tuple[str, str | None]:
+    """A Host header's (or an allowed entry's) name, lowercased and bracketed if IPv6, and
+    its port if it names one: "[::1]:8000" -> ("[::1]", "8000")."""
+    value = value.strip().lower()
+    if "://" in value:  # an entry given as a URL: its name and port
+        value = urlsplit(value).netloc.rpartition("@")[2]
+    if value.startswith("["):
+        name, _, rest = value.partition("]")
+        port = rest[1:] if rest.startswith(":") else None
+        return name + "]", port or None
+    if value.count(":") > 1:  # a bare IPv6 address, as an allowed entry may give it
+        return f"[{value}]", None
+    name, colon, port = value.partition(":")
+    return name.rstrip("."), (port or None) if colon else None
+
+
+class AllowedHosts:
+    """The names the app answers to: the loopback names on any port, and the configured
+    ones (on the port they name, or any port if they name none)."""
+
+    def __init__(self, configured: tuple[str, ...] = ()) -> None:
+        self._any_port = set(LOOPBACK_NAMES)
+        self._exact: set[tuple[str, str]] = set()
+        for entry in configured:
+            name, port = split_host(entry)
+            if not name:
+                continue
+            if port is None:
+                self._any_port.add(name)
+            else:
+                self._exact.add((name, port))
+
+    def allows(self, host: str | None) -> bool:
+        if not host or len(host) > 300:
+            return False
+        name, port = split_host(host)
+        if port is not None and not port.isdigit():
+            return False
+        return name in self._any_port or (port is not None and (name, port) in self._exact)
+
+    def allows_origin(self, origin: str | None) -> bool:
+        """An unsafe request's Origin: absent (an older browser, a script), or one of our
+        names. "null" (a sandboxed page, a file) and other sites are refused."""
+        if origin is None:
+            return True
+        try:
+            parts = urlsplit(origin)
+        except ValueError:
+            return False
+        return parts.scheme in ("http", "https") and self.allows(parts.netloc)
 
 
 class SecurityMiddleware:
-    """Adds the security headers to every response and refuses unsafe requests that lack a
-    valid CSRF token (403)."""
+    """Refuses requests for a name that is not the app's (400), adds the security headers to
+    every response, and refuses unsafe requests that lack a valid CSRF token or come from
+    another site (403)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, allowed_hosts: tuple[str, ...] = ()) -> None:
         self.app = app
+        self.hosts = AllowedHosts(allowed_hosts)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if scope["method"] in UNSAFE_METHODS and not self.hosts.allows_origin(
+                _header(scope, b"origin")):  # another site's form, whatever name it used
+            await _refuse(scope, send, 403, CROSS_SITE)
+            return
+        if not self.hosts.allows(_header(scope, b"host")):
+            await _refuse(scope, send, 400, BAD_HOST)  # no cookie for a name not ours
             return
         cookie = _cookie_token(scope)
         token = cookie or new_token()
@@ -154,7 +218,7 @@ class SecurityMiddleware:
                 return
         sent = _header(scope, CSRF_HEADER) or _form_token(
             body, _header(scope, b"content-type") or "")
-        if not (cookie and sent and hmac.compare_digest(cookie, sent) and _same_origin(scope)):
+        if not (cookie and sent and hmac.compare_digest(cookie, sent)):
             await _refuse(scope, send_with_headers, 403,
                           "This form has expired or did not come from this site. Go back, "
                           "reload the page and try again.")

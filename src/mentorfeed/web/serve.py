@@ -12,6 +12,7 @@ import signal
 import socket
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from mentorfeed import service
@@ -42,6 +43,23 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def is_wildcard(host: str) -> bool:
+    """Whether `host` listens on every address (0.0.0.0, ::), not one name."""
+    try:
+        return ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        return False
+
+
+def with_own_name(settings: Settings, host: str) -> Settings:
+    """The settings with the address served on among the names the app answers to (serving
+    on 192.168.1.5 answers to http://192.168.1.5:8000/), unless it is a loopback or wildcard
+    address, which need no entry or cannot be one."""
+    if is_loopback(host) or is_wildcard(host) or host in settings.allowed_hosts:
+        return settings
+    return replace(settings, allowed_hosts=(*settings.allowed_hosts, host))
 
 
 def check_free(host: str, port: int) -> None:
@@ -76,11 +94,16 @@ def serve_app(settings: Settings, host: str = DEFAULT_HOST, port: int = DEFAULT_
         warn(f"Warning: serving on {host}, not {DEFAULT_HOST}. Anyone who can reach this "
              "address can read the store and change your profile and saved opportunities: "
              "mentorfeed has no login. Use this only on a network you trust.")
+    settings = with_own_name(settings, host)
+    if is_wildcard(host) and not settings.allowed_hosts:
+        warn("The app answers only to 127.0.0.1 and localhost: give the name or address "
+             "others will open it by with --allowed-host.")
     check_free(host, port)
     # Migrate once here, not in the first request of each worker (they would race).
     service.posts.open_store(settings).close()
     # Each worker is a fresh process that imports the app and reads the store's URL here.
     os.environ["MENTORFEED_DATABASE_URL"] = settings.database_url
+    os.environ["MENTORFEED_ALLOWED_HOSTS"] = ",".join(settings.allowed_hosts)
     say(f"The web app is at {address(host, port)} (Ctrl+C stops it; "
         f"{count} worker process{'es' if count > 1 else ''}).")
     if count > 1 and REUSE_PORT:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 
 from mentorfeed.models import SavedItem
-from mentorfeed.store import revision
+from mentorfeed.store import conflicts, revision
 from mentorfeed.store.schema import (
     authors,
     classifications,
@@ -43,18 +43,12 @@ def save(engine: Engine, platform: str, post_id: str, *, status: str, note: str 
                                                    posts.c.post_id == post_id)).scalar()
         if pk is None:
             return None
-        row = conn.execute(select(_saved).where(_saved.c.opportunity_id == opportunity_id)
-                           ).first()
-        if row is None:
-            conn.execute(_saved.insert().values(
-                opportunity_id=opportunity_id, post_pk=pk, status=status, note=note or "",
-                saved_at=now, updated_at=now))
-        else:
-            changes: dict[str, Any] = {"status": status, "updated_at": now}
-            if note is not None:
-                changes["note"] = note
-            conn.execute(_saved.update().where(_saved.c.opportunity_id == opportunity_id)
-                         .values(**changes))
+        values: dict[str, Any] = {"opportunity_id": opportunity_id, "post_pk": pk,
+                                  "status": status, "note": note or "", "saved_at": now,
+                                  "updated_at": now}
+        # One statement: two tabs saving the same item at once both succeed.
+        conflicts.upsert(conn, _saved, values, ["opportunity_id"],
+                         keep=["saved_at"] + (["note"] if note is None else []))
         saved = conn.execute(select(_saved).where(_saved.c.opportunity_id == opportunity_id)
                              ).one()
         revision.bump(conn, revision.TRAINEE)
@@ -137,9 +131,8 @@ def profile(engine: Engine) -> dict[str, Any] | None:
 def save_profile(engine: Engine, data: dict[str, Any]) -> None:
     """Keep the trainee profile, replacing any earlier one."""
     with engine.begin() as conn:
-        conn.execute(trainee_profile.delete().where(trainee_profile.c.id == 1))
-        conn.execute(trainee_profile.insert().values(id=1, profile=data,
-                                                     updated_at=datetime.now(UTC)))
+        conflicts.upsert(conn, trainee_profile, {"id": 1, "profile": data,
+                                                 "updated_at": datetime.now(UTC)}, ["id"])
         revision.bump(conn, revision.TRAINEE)
 
 
