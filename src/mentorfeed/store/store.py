@@ -103,8 +103,9 @@ def _open_engine(url: str) -> Engine:
         # connections rather than 5, so a busy minute does not open (and close) a connection
         # per query, each starting with a cold page cache. Idle ones cost only memory.
         options.update(pool_size=20, max_overflow=20, pool_pre_ping=False)
+    # hide_parameters: an error or a log line never carries a post's text or a profile.
     engine = create_engine(parsed, json_serializer=upserts.dumps, json_deserializer=orjson.loads,
-                           **options)
+                           hide_parameters=True, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -195,7 +196,17 @@ class Store:
     def upsert(self, new_posts: Sequence[Post], new_authors: Sequence[Author],
                source: str) -> UpsertResult:
         """Insert or refresh posts and authors in one transaction. Duplicates must be merged
-        by the caller; re-upserting refreshes metrics and never duplicates."""
+        by the caller; re-upserting refreshes metrics and never duplicates. A batch the
+        database refuses is a StoreError of one sentence, never its statement or values."""
+        try:
+            return self._upsert(new_posts, new_authors, source)
+        except DBAPIError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+            raise StoreError(f"The database refused a batch of {len(new_posts):,} posts and "
+                             f"{len(new_authors):,} authors ({reason.rstrip('.')}).") from exc
+
+    def _upsert(self, new_posts: Sequence[Post], new_authors: Sequence[Author],
+                source: str) -> UpsertResult:
         sqlite = self.dialect == "sqlite"
         enc = upserts.SQLITE if sqlite else upserts.PYTHON
         now = enc.timestamp(datetime.now(UTC))
