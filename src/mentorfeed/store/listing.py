@@ -27,14 +27,10 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
-    column,
     exists,
     func,
-    literal_column,
     or_,
     select,
-    table,
-    text,
 )
 
 from mentorfeed.models import Classification, Opportunity
@@ -51,7 +47,6 @@ from mentorfeed.store.schema import (
 SORTS = ("newest", "deadline")
 STATES = ("open", "closed", "expired")
 BATCH = 10_000  # calls one query reads (SQLite takes 32,766 parameters)
-_fts = table("posts_fts", column("rowid"))
 
 
 def _head(table: FromClause) -> ColumnElement[Any]:
@@ -157,9 +152,7 @@ WINDOWS_DAYS = (7, 30, 120, 480)
 
 
 def _fts_matches(query: str, rowids: tuple[int, int] | None = None) -> Select[Any]:
-    matching = select(_fts.c.rowid).where(
-        text("posts_fts MATCH :fts_query").bindparams(fts_query=search.to_fts5(query)))
-    return matching.where(_fts.c.rowid.between(*rowids)) if rowids else matching
+    return search.sqlite_matches(query, rowids)
 
 
 # Whether a search or a facet had few matches, by database and query, for a minute: only the
@@ -187,9 +180,7 @@ def _few(engine: Engine, name: str, matching: Select[Any]) -> bool:
 def _text_match(engine: Engine, query: str, keys: _Keys) -> ColumnElement[bool]:
     """Posts matching `query` in the language of `mentorfeed search` (store/search.py)."""
     if engine.dialect.name == "postgresql":
-        tsv: ColumnElement[Any] = literal_column("posts.text_tsv")
-        matches: ColumnElement[bool] = tsv.op("@@")(search.to_tsquery(query))
-        return matches
+        return search.postgres_matches(query)
     matching = _fts_matches(query)
     # SQLite would start from the matches and sort them all: fine for a rare word, a third of
     # a second for a common one on a million posts. For those, `key + 0` (no index) makes it
