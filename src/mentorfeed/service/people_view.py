@@ -13,6 +13,7 @@ a process always waits.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from concurrent.futures import Future
@@ -79,6 +80,15 @@ def people_view(state: Any, *, now: datetime | None = None) -> PeopleView:
                                              time.monotonic()))
     except TimeoutError:
         return cached
+
+
+def warm(state: Any) -> None:
+    """Build the first view now, in the caller's thread, unless it is built or being built: a
+    served app does this in the background as it starts (web/app.py), so that the first people
+    page (journal clubs, mentors) finds it ready instead of reading every post then. A failure
+    is left to the first request that needs the view: it builds it again and reports it."""
+    with contextlib.suppress(Exception):
+        people_view(state)
 
 
 def updating(state: Any) -> bool:

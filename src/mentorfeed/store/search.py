@@ -7,6 +7,9 @@ Scripts written without spaces between words (Chinese, Japanese, Thai; Korean, w
 particles join the word) are one token per run for both indexes, so a word inside a sentence
 would never match: a term in those scripts is looked for as a substring of the text instead
 (`LIKE`), ANDed and ORed with the indexed terms as usual.
+
+A search takes at most MAX_QUERY_CHARACTERS characters and MAX_QUERY_TERMS words or phrases
+(a pasted page of text is refused with one sentence naming the limit, not run for seconds).
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ from sqlalchemy import (
 from mentorfeed.errors import QueryError
 from mentorfeed.store.schema import posts
 
+MAX_QUERY_CHARACTERS = 500
+MAX_QUERY_TERMS = 32
 _TOKEN = re.compile(r'-?"[^"]*"?|\S+')
 _fts = table("posts_fts", column("rowid"), column("rank"))
 # Hangul Jamo, CJK radicals to Katakana, Bopomofo to CJK Unified Ideographs, Hangul, CJK
@@ -70,6 +75,9 @@ class Query:
 
 
 def parse(query: str) -> Query:
+    if len(query) > MAX_QUERY_CHARACTERS:
+        raise QueryError(f"A search takes at most {MAX_QUERY_CHARACTERS} characters and "
+                         f"{MAX_QUERY_TERMS} words; this one has {len(query):,} characters.")
     groups: list[list[Term]] = []
     excluded: list[Term] = []
     join_or = False
@@ -94,6 +102,10 @@ def parse(query: str) -> Query:
         join_or = False
     if not groups:
         raise QueryError("A search needs at least one word to look for (not only -excluded ones).")
+    terms = sum(len(group) for group in groups) + len(excluded)
+    if terms > MAX_QUERY_TERMS:
+        raise QueryError(f"A search takes at most {MAX_QUERY_TERMS} words or phrases; this one "
+                         f"has {terms:,}.")
     return Query(groups, excluded)
 
 

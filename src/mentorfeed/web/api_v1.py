@@ -63,8 +63,10 @@ NO_PROFILE = ("No trainee profile is saved yet: fill in the profile on the Me pa
 
 
 async def opportunity_query(  # async: FastAPI would run a plain def in the thread pool
-    q: Annotated[str | None, Query(max_length=500, description=(
-        'Full text, as `mentorfeed search`: words, "phrases", OR, -exclude, prefix*'))] = None,
+    q: Annotated[str | None, Query(description=(
+        'Full text, as `mentorfeed search`: words, "phrases", OR, -exclude, prefix*; at most '
+        "500 characters and 32 words or phrases (a longer search gets a 400, `bad_query`)"))
+        ] = None,
     label: Label | None = None,
     audience: Audience | None = None,
     topic: Annotated[str | None, Query(max_length=64)] = None,

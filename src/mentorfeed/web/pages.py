@@ -118,7 +118,9 @@ def _query(request: Request, problems: list[str]) -> service.opportunities.Oppor
         since, until = until, since
     # A first visit shows open calls; once the filter form is sent, the checkbox decides.
     open_only = params.get("open") == "1" if "filtered" in params else True
-    q = clean(params.get("q", "")).strip()[:200] or None
+    # Not cut short: a search over the limit is named as such (store/search.py), not run on
+    # part of what was typed. The cap only keeps a pasted book out of the page.
+    q = clean(params.get("q", "")).strip()[:10_000] or None
     return service.opportunities.OpportunityQuery(
         q=q, label=_choice(params.get("label"), LABELS),
         audience=_choice(params.get("audience"), AUDIENCES),

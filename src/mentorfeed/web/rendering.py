@@ -118,6 +118,13 @@ def make_environment() -> Environment:
 environment = make_environment()
 
 
+def compile_templates() -> None:
+    """Compile every template now (a served app does it as it starts), rather than each on
+    the first page that uses it (a fifth of a second for the journal clubs' page)."""
+    for name in environment.list_templates(extensions=["html"]):
+        environment.get_template(name)
+
+
 HTML = "text/html; charset=utf-8"
 # Stands for the visitor's CSRF token in a page rendered once and kept for everyone
 # (pages.py): random per process and shaped like a token, so no post text can contain it.
