@@ -74,6 +74,15 @@ class Settings:
         "Names the web app answers to besides 127.0.0.1, localhost and [::1], comma-separated "
         "(e.g. mentorfeed.example.org, or 192.168.1.5:8000); any other Host gets a 400",
         default_text="none"))
+    max_input_mb: int = field(default=512, metadata=_about(
+        "The largest file in an archive, or answer from a server, that is read (MB, "
+        "uncompressed); a bigger one is refused"))
+    max_post_kb: int = field(default=100, metadata=_about(
+        "The longest post text kept (KB); a longer one is cut, with a warning"))
+    max_rate_limit_wait: int = field(default=3600, metadata=_about(
+        "The longest rate-limit wait (seconds) a collector sits out; a longer one ends the run"))
+    request_timeout: int = field(default=120, metadata=_about(
+        "The longest one request to a server may take in all (seconds), however it trickles"))
     batch_size: int = field(default=2000, metadata={"env": False})
 
     def __post_init__(self) -> None:
@@ -94,7 +103,7 @@ class Settings:
         for spec in _declared():
             text = env.get(variable(spec))
             if text:
-                values[spec.name] = _parse(spec.type, text)
+                values[spec.name] = _parse(spec.type, text, variable(spec))
         url = database_url or values.pop("database_url", None)
         settings = cls(**values)
         if url is None:
@@ -119,7 +128,7 @@ def variable(spec: Field[Any]) -> str:
     return PREFIX + spec.name.upper()
 
 
-def _parse(kind: object, text: str) -> object:
+def _parse(kind: object, text: str, name: str) -> object:
     """A variable's text as its setting's type (annotations are strings here)."""
     if kind == "bool":
         return text.strip().lower() not in _OFF
@@ -127,6 +136,11 @@ def _parse(kind: object, text: str) -> object:
         return Path(text).expanduser()
     if str(kind).startswith("tuple"):
         return tuple(part.strip() for part in text.split(",") if part.strip())
+    if kind == "int":
+        try:
+            return int(text)
+        except ValueError:
+            raise ConfigError(f"{name} takes a whole number, not {text!r}.") from None
     return text
 
 
@@ -145,6 +159,31 @@ def settings_table() -> str:
         secret = " (secret: never logged or shown)" if meta["secret"] else ""
         lines.append(f"| `{variable(spec)}` | {default} | {meta['help']}{secret} |")
     return "\n".join(lines) + "\n"
+
+
+_session_secrets: set[str] = set()
+
+
+def remember_secret(value: str | None) -> None:
+    """A secret learnt while running (a session token), to be scrubbed like the settings'."""
+    if value and len(value) >= 6:
+        _session_secrets.add(value)
+
+
+def scrub_secrets(text: str, settings: Settings | None = None) -> str:
+    """`text` with every configured secret (the settings marked secret) and every session
+    token learnt while running replaced by `***`: what a server echoes back, an error or a log
+    line, is safe to show."""
+    secret_fields = [spec for spec in fields(Settings) if spec.metadata.get("secret")]
+    if settings is not None:
+        secrets = {getattr(settings, spec.name) for spec in secret_fields}
+    else:  # straight from the environment: an error about another setting must show too
+        secrets = {os.environ.get(variable(spec)) for spec in secret_fields}
+    secrets |= _session_secrets
+    for secret in sorted((s for s in secrets if isinstance(s, str) and len(s) >= 6),
+                         key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
 
 
 def redact(url: str) -> str:

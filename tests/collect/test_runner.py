@@ -67,8 +67,8 @@ class Canned:
     def scrub(self, payload: Any) -> Any:
         return {k: v for k, v in payload.items() if k != "secret"}
 
-    def parse(self, payload: Any) -> tuple[list[Post], list[Author]]:
-        return parse_page(payload)
+    def parse(self, payload: Any, problems: list[str]) -> tuple[list[Post], list[Author]]:
+        return parse_page(payload, problems)
 
     def end(self, state: State, saved: Mapping[str, Any]) -> State:
         return {"complete_after": state["page"]}

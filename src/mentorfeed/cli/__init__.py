@@ -15,6 +15,7 @@ from mentorfeed.cli import collect  # noqa: F401
 from mentorfeed.cli import people  # noqa: F401
 from mentorfeed.cli import web  # noqa: F401
 # isort: on
+from mentorfeed.config import scrub_secrets
 from mentorfeed.errors import MentorfeedError
 
 __all__ = ["app", "main"]
@@ -28,11 +29,12 @@ def main() -> None:
     except MentorfeedError as exc:
         if debug:
             raise
-        errors.print(Text(f"Error: {exc}", style="red"))
+        errors.print(Text(f"Error: {scrub_secrets(str(exc))}", style="red"))
         sys.exit(1)
     except Exception as exc:
         if debug:
             raise
-        errors.print(Text(f"Unexpected error: {type(exc).__name__}: {exc}. Run again with "
+        errors.print(Text(f"Unexpected error: {type(exc).__name__}: {scrub_secrets(str(exc))}. "
+                          "Run again with "
                           "--debug for the traceback, and please report it.", style="red"))
         sys.exit(1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import orjson
 import typer
@@ -26,6 +26,12 @@ def countdown(reason: str, left: float) -> None:
 
 def politeness(source: str, hint: str) -> service.collecting.Politeness:
     return service.collecting.Politeness(source, auth_hint=hint, on_wait=countdown)
+
+
+def show_problems(report: Any) -> None:
+    """What a run left out or cut, one line each."""
+    for problem in report.problems + report.warnings:
+        errors.print(problem, soft_wrap=True, markup=False)
 
 
 @app.command()
@@ -60,6 +66,7 @@ def collect_x(
         until=until, full_archive=full_archive, max_pages=max_pages,
         on_page=lambda n: errors.print(f"X: page {n}", end="\r"))
     console.print(f"X: {report.pages} pages, {report.posts} posts ({report.new} new).")
+    show_problems(report)
 
 
 @collect_app.command("bluesky")
@@ -94,6 +101,7 @@ def collect_bluesky(
         what = f"#{options['tag']}" if "tag" in options else repr(options["query"])
         console.print(f"Bluesky {what}: {report.pages} pages, {report.posts} posts "
                       f"({report.new} new).")
+        show_problems(report)
 
 
 @collect_app.command("mastodon")
@@ -115,6 +123,7 @@ def collect_mastodon(
                 instance=server, tag=name, max_pages=max_pages)
             console.print(f"{server} #{name}: {report.pages} pages, {report.posts} posts "
                           f"({report.new} new).")
+            show_problems(report)
 
 
 @app.command()

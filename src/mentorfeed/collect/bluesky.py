@@ -24,19 +24,21 @@ import httpx
 from atproto import Client, models  # type: ignore[import-untyped]
 from atproto_client import exceptions  # type: ignore[import-untyped]
 from atproto_client.models.utils import get_model_as_dict  # type: ignore[import-untyped]
-from atproto_client.request import Response  # type: ignore[import-untyped]
+from atproto_client.request import Request, Response  # type: ignore[import-untyped]
 from atproto_core.exceptions import AtProtocolError  # type: ignore[import-untyped]
 
 from mentorfeed.collect.archive import RawArchive
 from mentorfeed.collect.community import Community
+from mentorfeed.collect.limits import Limits
 from mentorfeed.collect.polite import Politeness, Reply, Transient
 from mentorfeed.collect.registry import LivePlatform, Query
 from mentorfeed.collect.runner import CollectReport, Page, State, run
-from mentorfeed.config import Settings
+from mentorfeed.config import Settings, remember_secret
 from mentorfeed.errors import AuthError, ConfigError, SourceError
 from mentorfeed.models import Author, Post
 from mentorfeed.sources._common import RecordError, parse_iso
-from mentorfeed.sources.bluesky import parse_post_view, parse_profile
+from mentorfeed.sources.base import each
+from mentorfeed.sources.bluesky import parse_profile, parse_views
 from mentorfeed.store import Store
 
 SEARCH = "app.bsky.feed.searchPosts"
@@ -83,7 +85,9 @@ class Xrpc:
     def __init__(self, politeness: Politeness | None = None, url: str | None = None) -> None:
         self.politeness = politeness or default_politeness()
         self.url = (url or api_url()).rstrip("/")
-        self.client: Any = Client(base_url=self.url)
+        limits = Limits.load("Bluesky")
+        self.client: Any = Client(base_url=self.url, request=Request(
+            timeout=limits.httpx_timeout(), event_hooks=limits.httpx_hooks()))
         self.credentials = credentials()
         self._logged_in = False
         self._fresh = False  # logged in with the password, not yet used successfully
@@ -101,7 +105,7 @@ class Xrpc:
             reply = self.politeness.call(fetch)
         self._fresh = False
         if self.credentials:
-            _sessions[(self.url, self.credentials[0])] = self.client.export_session_string()
+            self._keep_session()
         query = urlencode(get_model_as_dict(params), doseq=True)
         return reply.body, f"{self.url}/xrpc/{nsid}?{query}"
 
@@ -119,8 +123,18 @@ class Xrpc:
             login = partial(self.client.login, handle, password, fetch_bsky_profile=False)
             self.politeness.call(partial(_attempt, login, None, self._refusal()))
             self._fresh = True
-        _sessions[(self.url, handle)] = self.client.export_session_string()
+        self._keep_session()
         self._logged_in = True
+
+    def _keep_session(self) -> None:
+        """Keep the session for this process; its tokens are secrets from now on, scrubbed
+        from whatever is shown."""
+        assert self.credentials is not None
+        session = self.client.export_session_string()
+        _sessions[(self.url, self.credentials[0])] = session
+        for part in session.split(":::"):
+            if len(part) > 40 and not part.startswith(("did:", "http")):
+                remember_secret(part)
 
     def _fetch(self, nsid: str, params: Any, expect: str) -> Reply:
         return _attempt(partial(self.client.invoke_query, nsid, params=params), expect,
@@ -210,7 +224,7 @@ class Search:
             since=state["since"], cursor=state["cursor"])
         page, url = self.xrpc.query(SEARCH, params, "posts")
         payloads = [(page, url)]
-        _, authors = parse_views(page["posts"])
+        _, authors = parse_views(page["posts"], [])
         pending = state["pending"] + [a.id for a in authors if a.matched
                                       and a.id not in state["pending"]
                                       and needs_profile(self.store, a.id)]
@@ -220,17 +234,17 @@ class Search:
             pending = pending[PROFILE_BATCH:]
         following = {**state, "newest": _newest(state["newest"], page["posts"]),
                      "pending": pending, "cursor": cursor}
-        return Page(payloads, following, last=not cursor)
+        return Page(payloads, following, last=not cursor, cursor=cursor)
 
     def scrub(self, payload: Any) -> Any:
         """The page without `viewer`: what the logged-in account liked, reposted, muted,
         blocked or follows is the trainee's own business, not the archive's."""
         return without_viewer(payload)
 
-    def parse(self, payload: Any) -> tuple[list[Post], list[Author]]:
+    def parse(self, payload: Any, problems: list[str]) -> tuple[list[Post], list[Author]]:
         if "profiles" in payload:
-            return [], parse_profiles(payload["profiles"])
-        return parse_views(payload["posts"])
+            return [], parse_profiles(payload["profiles"], problems)
+        return parse_views(payload["posts"], problems)
 
     def end(self, state: State, saved: Mapping[str, Any]) -> State:
         return {"newest": state["newest"] or saved.get("newest")}
@@ -242,15 +256,10 @@ def fetch_profiles(xrpc: Xrpc, dids: list[str]) -> tuple[dict[str, Any], str]:
     return xrpc.query(PROFILES, params, "profiles")
 
 
-def parse_profiles(profiles: Iterable[Any]) -> list[Author]:
-    """The authors of a getProfiles answer; a profile that cannot be read is left out."""
-    authors = []
-    for profile in profiles:
-        try:
-            authors.append(parse_profile(profile))
-        except (RecordError, TypeError, AttributeError):
-            continue
-    return authors
+def parse_profiles(profiles: Iterable[Any], problems: list[str]) -> list[Author]:
+    """The authors of a getProfiles answer; a profile that cannot be read is left out and said
+    in `problems`."""
+    return each(profiles, parse_profile, problems, "profile")
 
 
 def collect(store: Store, archive: RawArchive, *, tag: str | None = None,
@@ -264,18 +273,6 @@ def collect(store: Store, archive: RawArchive, *, tag: str | None = None,
         return run(search, store, archive, max_pages=max_pages, on_page=on_page)
     finally:
         xrpc.close()
-
-
-def parse_views(views: Iterable[Any]) -> tuple[list[Post], list[Author]]:
-    """Posts and authors of a page's postViews; a view that cannot be read is left out."""
-    posts: list[Post] = []
-    authors: dict[str, Author] = {}
-    for view in views:
-        try:
-            posts.extend(parse_post_view(view, "match", authors))
-        except (RecordError, TypeError, AttributeError, KeyError):
-            continue
-    return posts, list(authors.values())
 
 
 def _newest(newest: str | None, views: Iterable[Any]) -> str | None:

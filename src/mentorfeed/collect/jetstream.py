@@ -29,7 +29,6 @@ from mentorfeed.collect.bluesky import (
     fetch_profiles,
     needs_profile,
     parse_profiles,
-    parse_views,
     without_viewer,
 )
 from mentorfeed.collect.forget import forget
@@ -37,6 +36,7 @@ from mentorfeed.collect.polite import Politeness
 from mentorfeed.config import Settings
 from mentorfeed.errors import ConfigError, SourceError
 from mentorfeed.sources._common import hashtags_in
+from mentorfeed.sources.bluesky import parse_views
 from mentorfeed.sources.ingest import write_parsed
 from mentorfeed.store import Store
 
@@ -193,7 +193,7 @@ class _Follower:
                 "record": record, "indexedAt": _iso(event["time_us"])}
         meta = {"time_us": event["time_us"], "rev": commit.get("rev")}
         self.archive.append("bluesky", {"posts": [view], "jetstream": meta}, url=self.url)
-        posts, authors = parse_views([view])
+        posts, authors = parse_views([view], [])
         if not posts:
             self.report.skipped += 1
             return
@@ -223,7 +223,7 @@ class _Follower:
             page, url = fetch_profiles(self.xrpc, [did])
             page = without_viewer(page)
             self.archive.append("bluesky", page, url=url)
-            write_parsed(self.store, [], parse_profiles(page["profiles"]), SOURCE)
+            write_parsed(self.store, [], parse_profiles(page["profiles"], []), SOURCE)
         except SourceError as exc:
             self.profiles = False
             self.report.profile_error = str(exc)

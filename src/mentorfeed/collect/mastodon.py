@@ -14,7 +14,6 @@ server sent (Mastodon.py would turn its dates into datetimes) and politeness see
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -28,14 +27,14 @@ from requests.structures import CaseInsensitiveDict
 
 from mentorfeed.collect.archive import RawArchive
 from mentorfeed.collect.community import Community
+from mentorfeed.collect.limits import READ_TIMEOUT, Limits
 from mentorfeed.collect.polite import Politeness, Reply, Transient
 from mentorfeed.collect.registry import LivePlatform, Query
 from mentorfeed.collect.runner import CollectReport, Page, State, run
 from mentorfeed.config import Settings
 from mentorfeed.errors import SourceError
 from mentorfeed.models import Author, Post
-from mentorfeed.sources._reading import Issue, Record
-from mentorfeed.sources.base import parse_records
+from mentorfeed.sources.base import each
 from mentorfeed.sources.mastodon import parse_status
 from mentorfeed.store import Store
 
@@ -44,7 +43,6 @@ PAGE_SIZE = 40  # the most Mastodon serves a page
 TIMELINE = "/api/v1/timelines/tag/"
 # What a status says about the token's own account, which is nobody else's business.
 PRIVATE = frozenset({"favourited", "reblogged", "muted", "bookmarked", "pinned", "filtered"})
-log = logging.getLogger(__name__)
 
 
 def access_token() -> str | None:
@@ -88,15 +86,15 @@ class TagTimeline:
             following["max_id"] = statuses[-1]["id"]
         url = str(reply.headers.get("url", self.base + TIMELINE + self.tag))
         last = not statuses or "next" not in _links(reply.headers.get("link", ""))
-        return Page([(statuses, url)], following, last=last)
+        return Page([(statuses, url)], following, last=last, cursor=following["max_id"])
 
     def scrub(self, payload: Any) -> Any:
         """The statuses without what they say about the token's own account (whether it
         favourited, boosted, bookmarked, muted or pinned them, and its filters)."""
         return [{k: v for k, v in status.items() if k not in PRIVATE} for status in payload]
 
-    def parse(self, payload: Any) -> tuple[list[Post], list[Author]]:
-        return _parse(payload, self.server)
+    def parse(self, payload: Any, problems: list[str]) -> tuple[list[Post], list[Author]]:
+        return _parse(payload, self.server, problems)
 
     def end(self, state: State, saved: Mapping[str, Any]) -> State:
         return {"newest_id": state["newest_id"] or state["since_id"]}
@@ -111,10 +109,11 @@ def collect(store: Store, archive: RawArchive, *, instance: str, tag: str,
         raise SourceError("Name the hashtag to collect from Mastodon, e.g. --tag DermTwitter.")
     responses: list[requests.Response] = []
     with requests.Session() as session:
-        session.hooks["response"].append(partial(_keep, responses))
+        session.hooks["response"] += [Limits.load("Mastodon").requests_hook,
+                                      partial(_keep, responses)]
         api = Mastodon(api_base_url=instance, access_token=access_token(),
-                       ratelimit_method="throw", request_timeout=30, session=session,
-                       user_agent="mentorfeed")
+                       ratelimit_method="throw", session=session, user_agent="mentorfeed",
+                       request_timeout=READ_TIMEOUT)
         base = str(api.api_base_url).rstrip("/")
         politeness = politeness or Politeness("Mastodon", auth_hint=auth_hint())
         timeline = TagTimeline(api, base, tag, responses, politeness)
@@ -128,6 +127,8 @@ def _fetch(api: Mastodon, tag: str, max_id: str | None, since_id: str | None,
     try:
         api.timeline_hashtag(tag, max_id=max_id, since_id=since_id, limit=PAGE_SIZE)
     except MastodonNetworkError as exc:  # timeouts and dropped connections
+        if isinstance(exc.__context__, SourceError):  # a redirect, an answer too large
+            raise exc.__context__ from None
         raise Transient(type(exc.__context__ or exc).__name__) from None
     except MastodonError as exc:  # 4xx and 5xx, rate limits, pages that are not JSON
         if not responses:
@@ -164,16 +165,15 @@ def _links(header: str) -> set[str]:
     return {str(link.get("rel")) for link in requests.utils.parse_header_links(header)}
 
 
-def _parse(statuses: list[dict[str, Any]], server: str | None) -> tuple[list[Post], list[Author]]:
-    """The page's posts, exactly as `mentorfeed import` reads the archived page back."""
+def _parse(statuses: list[dict[str, Any]], server: str | None, problems: list[str]
+           ) -> tuple[list[Post], list[Author]]:
+    """The page's posts, exactly as `mentorfeed import` reads the archived page back; a status
+    that cannot be read is left out and said in `problems`."""
     posts: list[Post] = []
     authors: list[Author] = []
-    for item in parse_records(iter([Record(0, statuses)]), partial(parse_status, server=server)):
-        if isinstance(item, Issue):
-            log.warning("Skipped a Mastodon status from %s: %s", server, item.reason)
-            continue
-        posts.extend(item.posts)
-        authors.extend(item.authors)
+    for found, by in each(statuses, partial(parse_status, server=server), problems, "status"):
+        posts.extend(found)
+        authors.extend(by)
     return posts, authors
 
 

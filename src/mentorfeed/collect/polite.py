@@ -1,7 +1,10 @@
 """Politeness in one place: rate-limit headers honoured before they bite, 429s waited out with a
 visible countdown, 5xx and timeouts retried with exponential backoff and jitter, a bounded number
-of times, and a bad credential turned into one sentence. `sleep` and `now` are injectable so
-tests run instantly."""
+of times, and a bad credential turned into one sentence. Every run ends: a wait longer than
+`max_wait` ends it with one sentence instead, and an answer that is neither a page nor an error
+the source explains (a redirect, 204 No Content) is an error, never taken for the last page.
+What a server sent back is shown only with every secret scrubbed from it. `sleep` and `now` are
+injectable so tests run instantly."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
+from mentorfeed.config import Settings, scrub_secrets
 from mentorfeed.errors import AuthError, RateLimitError, SourceError
 
 T = TypeVar("T")
@@ -75,6 +79,7 @@ class Politeness:
     base_delay: float = 1.0
     max_delay: float = 120.0
     jitter: Callable[[], float] = random.random
+    max_wait: float = field(default_factory=lambda: float(Settings.load().max_rate_limit_wait))
     _window_ends: float | None = field(default=None, init=False)
 
     def call(self, fetch: Callable[[], Reply]) -> Reply:
@@ -89,8 +94,12 @@ class Politeness:
                 continue
             left, ends = remaining(reply.headers), reset_time(reply.headers, self.now())
             self._window_ends = ends if left == 0 else None
-            if reply.status < 400:
+            if 200 <= reply.status < 300 and reply.status != 204:
                 return reply
+            if reply.status < 400:
+                raise SourceError(f"{self.source} answered {reply.status} "
+                                  f"({_short(reply.body) or 'no content'}), not a page; "
+                                  "try again later.")
             if reply.status == 429:
                 if "usage-capped" in str(reply.body):
                     raise RateLimitError(f"{self.source}'s usage cap for this period is spent; "
@@ -126,6 +135,11 @@ class Politeness:
         self._countdown(delay * (0.5 + self.jitter()), reason)
 
     def _countdown(self, seconds: float, reason: str) -> None:
+        if seconds > self.max_wait:
+            raise RateLimitError(
+                f"{reason}: the server asks to wait {_duration(seconds)}, longer than the "
+                f"{_duration(self.max_wait)} allowed (MENTORFEED_MAX_RATE_LIMIT_WAIT); "
+                "the run stops here and goes on from this page next time.")
         end = self.now() + seconds
         while (left := end - self.now()) > 0:
             if self.on_wait:
@@ -134,5 +148,14 @@ class Politeness:
 
 
 def _short(body: Any) -> str:
-    text = str(body if body is not None else "")
+    """What a server sent, short and without secrets (a server may echo the token back)."""
+    text = scrub_secrets(str(body if body is not None else ""))
     return text[:160] + ("…" if len(text) > 160 else "")
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 7200:
+        return f"{seconds / 3600:,.0f} hours"
+    if seconds >= 120:
+        return f"{seconds / 60:,.0f} minutes"
+    return f"{seconds:,.0f} seconds"

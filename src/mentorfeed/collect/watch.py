@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from mentorfeed.config import scrub_secrets
 from mentorfeed.errors import MentorfeedError
 
 Log = Callable[[dict[str, Any]], None]
@@ -67,7 +68,8 @@ def watch(jobs: Sequence[Job], *, after_new: Callable[[], Any] | None = None,
             cycle.results.append(f"{job.name} {report.new} new")
             emit(_record("collected", job.name, pages=getattr(report, "pages", None),
                          events=getattr(report, "events", None), posts=report.posts,
-                         new=report.new, seconds=round(time.perf_counter() - wall, 3)))
+                         new=report.new, seconds=round(time.perf_counter() - wall, 3),
+                         skipped=getattr(report, "problems", None) or None))
         if cycle.new and after_new is not None:
             after_new()
         total += cycle.new
@@ -78,5 +80,9 @@ def watch(jobs: Sequence[Job], *, after_new: Callable[[], Any] | None = None,
 
 
 def _record(event: str, source: str, **fields: Any) -> dict[str, Any]:
+    """A log entry; no secret is in its text, whatever a server echoed into an error."""
+    clean = {k: scrub_secrets(v) if isinstance(v, str) else
+             [scrub_secrets(str(x)) for x in v] if isinstance(v, list) else v
+             for k, v in fields.items() if k != "skipped" or v}
     return {"time": datetime.now(UTC).isoformat(timespec="seconds"), "event": event,
-            "source": source, **fields}
+            "source": source, **clean}

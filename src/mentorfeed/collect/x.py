@@ -17,6 +17,7 @@ import orjson
 
 from mentorfeed.collect.archive import RawArchive
 from mentorfeed.collect.community import Community
+from mentorfeed.collect.limits import Limits
 from mentorfeed.collect.polite import Politeness, Reply, Transient
 from mentorfeed.collect.registry import LivePlatform, Query
 from mentorfeed.collect.runner import CollectReport, Page, State, run
@@ -87,14 +88,15 @@ class Search:
         following = {**state, "newest_id": state["newest_id"] or meta.get("newest_id"),
                      "next_token": meta.get("next_token")}
         url = str(reply.headers.get("url", self.endpoint))
-        return Page([(page, url)], following, last=not following["next_token"])
+        return Page([(page, url)], following, last=not following["next_token"],
+                    cursor=following["next_token"])
 
     def scrub(self, payload: Any) -> Any:
         """An app-only bearer token sees nothing private: the page is archived as sent."""
         return payload
 
-    def parse(self, payload: Any) -> tuple[list[Post], list[Author]]:
-        return parse_page(payload) if payload.get("data") else ([], [])
+    def parse(self, payload: Any, problems: list[str]) -> tuple[list[Post], list[Author]]:
+        return parse_page(payload, problems) if payload.get("data") else ([], [])
 
     def end(self, state: State, saved: Mapping[str, Any]) -> State:
         return {"newest_id": state["newest_id"] or state["since_id"]}
@@ -107,7 +109,9 @@ def collect(store: Store, archive: RawArchive, query: str, *, full_archive: bool
     """Collect what `query` matches since the last run (or the dates given) into the store."""
     politeness = politeness or Politeness("X", auth_hint=auth_hint())
     headers = {"Authorization": f"Bearer {bearer_token()}", "User-Agent": "mentorfeed"}
-    with httpx.Client(base_url=api_url(), headers=headers, timeout=30) as client:
+    limits = Limits.load("X")
+    with httpx.Client(base_url=api_url(), headers=headers, timeout=limits.httpx_timeout(),
+                      event_hooks=limits.httpx_hooks(), follow_redirects=False) as client:
         search = Search(client, politeness, query, full_archive=full_archive, since=since,
                         until=until)
         return run(search, store, archive, max_pages=max_pages, on_page=on_page)

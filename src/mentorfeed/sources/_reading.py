@@ -21,6 +21,7 @@ OnBytes = Callable[[int], None]
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 TRUNCATED = "the file is truncated"
+TOO_DEEP = "nested more than 1,024 levels deep, too deep to read"
 
 
 class Readable(Protocol):
@@ -221,6 +222,17 @@ def iter_json_array(data: bytes, first_line: int = 1) -> Iterator[Record | Issue
         line += text.count("\n", pos, start)
         try:
             value, after = decoder.raw_decode(text, start)
+        except RecursionError:  # that record alone: the next begins where its brackets close
+            after = _value_end(text, start)
+            if after < 0:
+                yield Issue(line, f"a record {TOO_DEEP}; the rest of the file was skipped")
+                return
+            yield Issue(line, f"a record {TOO_DEEP}; it was skipped")
+            line += text.count("\n", start, after)
+            pos = _skip(text, after)
+            if pos < end and text[pos] == ",":
+                pos += 1
+            continue
         except json.JSONDecodeError as exc:
             if ends_inside_value(text[start:]):
                 yield Issue(line, f"{TRUNCATED}: it stops in the middle of this record; the "
@@ -254,5 +266,31 @@ def _skip(text: str, pos: int) -> int:
     return pos
 
 
+def _value_end(text: str, start: int) -> int:
+    """Where the array or object starting at `start` ends (-1: it does not), strings heeded:
+    for skipping one value too deep to decode."""
+    depth, in_string, escaped = 0, False, False
+    for pos in range(start, len(text)):
+        char = text[pos]
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth == 0:
+                return pos + 1
+    return -1
+
+
 def _short(message: str) -> str:
+    if "recursion" in message.lower() or "depth limit" in message:
+        return TOO_DEEP
     return message.split(":", 1)[0] if len(message) > 80 else message

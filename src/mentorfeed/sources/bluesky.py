@@ -5,7 +5,7 @@ Facet offsets count UTF-8 bytes; a facet that is out of range or splits a charac
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from mentorfeed.sources._common import (
     urls_in,
 )
 from mentorfeed.sources._reading import Issue, OnBytes, iter_json_file
-from mentorfeed.sources.base import Format, Parsed, Sample, parse_records
+from mentorfeed.sources.base import Format, Parsed, Sample, each, parse_pages
 
 _METRICS = {"replyCount": "replies", "repostCount": "reposts", "likeCount": "likes",
             "quoteCount": "quotes", "bookmarkCount": "bookmarks"}
@@ -42,23 +42,33 @@ def sniff(sample: Sample) -> bool:
 
 def read(path: Path, on_bytes: OnBytes) -> Iterator[Parsed | Issue]:
     with path.open("rb") as stream:
-        yield from parse_records(iter_json_file(stream, on_bytes), parse_item)
+        yield from parse_pages(iter_json_file(stream, on_bytes), parse_item)
 
 
-def parse_item(item: Any) -> tuple[list[Post], list[Author]]:
-    """A search response, a feed response, a getProfiles response, or one postView."""
+def parse_item(item: Any, problems: list[str]) -> tuple[list[Post], list[Author]]:
+    """A search response, a feed response, a getProfiles response, or one postView; a view or
+    profile that cannot be read is left out and said in `problems`."""
     if not isinstance(item, dict):
         raise RecordError("expected a JSON object")
     if "profiles" in item:
-        return [], [parse_profile(p) for p in item["profiles"] or ()]
+        return [], each(item["profiles"] or (), parse_profile, problems, "profile")
     if "posts" in item or "feed" in item:
         views = item.get("posts") or [f.get("post") for f in item.get("feed") or ()]
     else:
-        views = [item.get("post", item)]
-    posts: list[Post] = []
+        return parse_views([item.get("post", item)], problems, strict=True)
+    return parse_views(views, problems)
+
+
+def parse_views(views: Iterable[Any], problems: list[str], *, strict: bool = False
+                ) -> tuple[list[Post], list[Author]]:
+    """Posts and authors of postViews; a view that cannot be read is left out and said in
+    `problems` (`strict`: it fails the whole, for a record that is one view)."""
     authors: dict[str, Author] = {}
-    for view in views:
-        posts.extend(parse_post_view(view, "match", authors))
+    if strict:
+        posts = parse_post_view(next(iter(views)), "match", authors)
+    else:
+        posts = [p for found in each(views, lambda v: parse_post_view(v, "match", authors),
+                                     problems, "post") for p in found]
     return posts, list(authors.values())
 
 

@@ -1,16 +1,22 @@
 """Importing files into the store: detect the format, parse record by record, upsert in batches.
 
 Each batch is one transaction, so an interrupted import leaves the store consistent and running
-it again completes it; upserts are idempotent, so nothing is duplicated.
+it again completes it; upserts are idempotent, so nothing is duplicated. A file that cannot be
+read (a broken or encrypted ZIP, JSON nested too deep, more than memory holds) is reported and
+the other files are imported; a post longer than the stated size is cut, with a warning, here,
+where imports and collectors both write.
 """
 
 from __future__ import annotations
 
+import zipfile
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from mentorfeed.config import Settings
 from mentorfeed.errors import SourceError
 from mentorfeed.models import Author, Post
 from mentorfeed.sources import detect, get_format
@@ -90,9 +96,32 @@ class _Batch:
         return len(self.posts)
 
 
+def cut_long_posts(posts: Iterable[Post], max_bytes: int | None = None) -> list[str]:
+    """Posts whose text is longer than `max_bytes` (UTF-8; the setting by default) are cut to
+    it; one warning for each, naming the post."""
+    if max_bytes is None:
+        max_bytes = Settings.load().max_post_kb * 1024
+    warnings = []
+    for post in posts:
+        if len(post.text) * 4 <= max_bytes:  # no UTF-8 character takes more than 4 bytes
+            continue
+        encoded = post.text.encode("utf-8")
+        if len(encoded) > max_bytes:
+            post.text = encoded[:max_bytes].decode("utf-8", errors="ignore")
+            warnings.append(f"post {post.id} has {len(encoded) / 1024:,.0f} KB of text; "
+                            f"only the first {max_bytes // 1024:,} KB is kept "
+                            "(MENTORFEED_MAX_POST_KB)")
+    return warnings
+
+
 def write_parsed(store: Store, posts: Iterable[Post], authors: Iterable[Author],
-                 source: str) -> UpsertResult:
-    """Store what one page or record gave, duplicates merged (collectors use this)."""
+                 source: str, warnings: list[str] | None = None) -> UpsertResult:
+    """Store what one page or record gave, duplicates merged (collectors use this); a post cut
+    for length is said in `warnings`."""
+    posts = list(posts)
+    cut = cut_long_posts(posts)
+    if warnings is not None:
+        warnings += cut
     batch = _Batch()
     batch.add(posts, authors)
     return store.upsert(list(batch.posts.values()), list(batch.authors.values()), source)
@@ -111,6 +140,15 @@ def import_files(store: Store, paths: Sequence[Path], *, format_name: str | None
             report.problems.append(Problem(path, None, str(exc).rstrip(".")))
         except OSError as exc:
             report.problems.append(Problem(path, None, f"cannot read it ({exc.strerror})"))
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            report.problems.append(Problem(path, None, f"a broken ZIP file ({exc}); it was "
+                                           "skipped"))
+        except RecursionError:
+            report.problems.append(Problem(path, None, "its data is nested too deeply to "
+                                           "read; it was skipped"))
+        except MemoryError:
+            report.problems.append(Problem(path, None, "it needs more memory than there is "
+                                           "to read; it was skipped"))
         else:
             report.files += 1
     report.resolved = store.resolve_references()
@@ -130,6 +168,7 @@ def _import_file(store: Store, path: Path, format_name: str | None, batch_size: 
         pending_bytes += n
 
     batch = _Batch()
+    max_post = Settings.load().max_post_kb * 1024
 
     def flush() -> None:
         nonlocal pending_bytes, batch
@@ -147,6 +186,8 @@ def _import_file(store: Store, path: Path, format_name: str | None, batch_size: 
             report.problems.append(Problem(path, item.line, item.reason, item.skipped))
             continue
         report.posts += len(item.posts)
+        for warning in cut_long_posts(item.posts, max_post):
+            report.problems.append(Problem(path, item.line, warning, skipped=False))
         batch.add(item.posts, item.authors)
         if len(batch) >= batch_size:
             flush()

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from mentorfeed.config import Settings
 from mentorfeed.errors import SourceError
 from mentorfeed.models import Author, Post
 from mentorfeed.sources._common import RecordError, clean_optional, require_str
@@ -59,7 +61,34 @@ def read(path: Path, on_bytes: OnBytes) -> Iterator[Parsed | Issue]:
 
 
 def _zip_reader(archive: zipfile.ZipFile, name: str) -> Callable[[], bytes]:
-    return lambda: archive.read(name)
+    return lambda: read_member(archive, name)
+
+
+def read_member(archive: zipfile.ZipFile, name: str, max_bytes: int | None = None) -> bytes:
+    """One member of a ZIP, read whole only if it is no larger than `max_bytes` (the setting
+    by default), counted as it is unpacked rather than trusted from its header; a member that
+    is too big, encrypted or damaged is one SourceError naming it."""
+    limit = Settings.load().max_input_mb * 1024 * 1024 if max_bytes is None else max_bytes
+    too_big = SourceError(f"{name} is larger than {limit / (1024 * 1024):g} MB unpacked, the "
+                          "most read (MENTORFEED_MAX_INPUT_MB); it was skipped")
+    try:
+        if archive.getinfo(name).file_size > limit:
+            raise too_big
+        parts, total = [], 0
+        with archive.open(name) as member:
+            while chunk := member.read(1 << 20):
+                total += len(chunk)
+                if total > limit:
+                    raise too_big
+                parts.append(chunk)
+    except RuntimeError as exc:  # zipfile's word for a password-protected member
+        if "encrypted" not in str(exc):
+            raise
+        raise SourceError(f"{name} is encrypted (the ZIP has a password); it was skipped; "
+                          "unpack it and import the folder") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+        raise SourceError(f"{name} is damaged in the ZIP ({exc}); it was skipped") from None
+    return b"".join(parts)
 
 
 def _read_files(files: dict[str, Callable[[], bytes]], on_bytes: OnBytes) -> Iterator[
@@ -73,7 +102,11 @@ def _read_files(files: dict[str, Callable[[], bytes]], on_bytes: OnBytes) -> Ite
         yield Issue(None, "no account.js beside the tweets: posts are stored without an author",
                     skipped=False)
     for name in tweet_files:
-        data = files[name]()
+        try:
+            data = files[name]()
+        except SourceError as exc:  # one damaged or oversized file of the archive
+            yield Issue(None, str(exc))
+            continue
         on_bytes(len(data))
         for item in parse_records(iter_json_array(data), lambda v: _parse_entry(v, owner)):
             if isinstance(item, Parsed) and authors:

@@ -12,6 +12,7 @@ from typing import Any
 
 from mentorfeed.models import Author, Mention, Origin, Post
 from mentorfeed.sources._common import (
+    RecordError,
     as_int,
     clean_optional,
     clean_text,
@@ -21,7 +22,7 @@ from mentorfeed.sources._common import (
     unescape,
 )
 from mentorfeed.sources._reading import Issue, OnBytes, iter_json_file
-from mentorfeed.sources.base import Format, Parsed, Sample, parse_records
+from mentorfeed.sources.base import Format, Parsed, Sample, each, parse_pages
 
 _METRICS = {
     "retweet_count": "reposts", "repost_count": "reposts", "reply_count": "replies",
@@ -43,27 +44,35 @@ def sniff(sample: Sample) -> bool:
 
 def read(path: Path, on_bytes: OnBytes) -> Iterator[Parsed | Issue]:
     with path.open("rb") as stream:
-        yield from parse_records(iter_json_file(stream, on_bytes), parse_page)
+        yield from parse_pages(iter_json_file(stream, on_bytes), parse_page)
 
 
-def parse_page(page: Any) -> tuple[list[Post], list[Author]]:
-    """One response page (or one flattened tweet) into posts and authors."""
+def parse_page(page: Any, problems: list[str] | None = None) -> tuple[list[Post], list[Author]]:
+    """One response page (or one flattened tweet) into posts and authors. A tweet or user that
+    cannot be read is left out and said in `problems`; without that list, it fails the page."""
     if not isinstance(page, dict):
         raise ValueError("expected a JSON object")
     if "data" not in page and "text" in page:
         return _parse_flat(page)
+    found: list[str] = [] if problems is None else problems
     data = page.get("data") or []
     if isinstance(data, dict):  # a single-tweet lookup response
         data = [data]
     includes = page.get("includes") or {}
-    users = {u["id"]: parse_user(u) for u in includes.get("users") or () if u.get("id")}
+    users = {user.id: user for user in each(
+        (u for u in includes.get("users") or () if isinstance(u, dict) and u.get("id")),
+        parse_user, found, "user")}
     context = includes.get("tweets") or includes.get("posts") or ()
-    posts = [parse_tweet(t, users, "match") for t in data]
+    posts = each(data, lambda t: parse_tweet(t, users, "match"), found, "tweet")
     origins: dict[str, Origin] = {}
     for tweet in data:
-        for ref in _references(tweet):
+        for ref in _references(tweet) if isinstance(tweet, dict) else ():
             origins.setdefault(str(ref.get("id")), _ORIGINS.get(ref.get("type", ""), "context"))
-    posts.extend(parse_tweet(t, users, origins.get(str(t.get("id")), "context")) for t in context)
+    posts.extend(each(context, lambda t: parse_tweet(t, users, origins.get(str(t.get("id")),
+                                                                            "context")),
+                      found, "included tweet"))
+    if problems is None and found:
+        raise RecordError(found[0])
     for post in posts:
         if post.matched and post.author_id in users:
             users[post.author_id].matched = True
