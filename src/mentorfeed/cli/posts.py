@@ -84,6 +84,8 @@ def _print_import_report(report: service.posts.ImportReport, seconds: float) -> 
         f"([green]{report.new:,} new[/], {report.updated:,} updated), "
         f"[{'red' if report.skipped else 'green'}]{report.skipped} skipped[/], "
         f"{warnings} warning(s) in {seconds:.1f}s ({rate:,.0f} posts/s).")
+    if report.reposts:
+        console.print(f"{report.reposts:,} of them are reposts (not their authors' own words).")
     if report.resolved:
         console.print(f"Linked {report.resolved} Mastodon replies to their parents.")
 

@@ -44,6 +44,7 @@ class ImportReport:
     new: int = 0
     updated: int = 0
     resolved: int = 0
+    reposts: int = 0  # of the posts read, those that repost another (not their author's words)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -147,6 +148,7 @@ def _import_file(store: Store, path: Path, format_name: str | None, batch_size: 
             report.problems.append(Problem(path, item.line, item.reason, item.skipped))
             continue
         report.posts += len(item.posts)
+        report.reposts += sum(p.repost_of is not None and p.matched for p in item.posts)
         batch.add(item.posts, item.authors)
         if len(batch) >= batch_size:
             flush()
