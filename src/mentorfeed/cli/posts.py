@@ -45,7 +45,7 @@ def import_(
         "an X archive (ZIP, folder or tweets.js), Bluesky searchPosts/getProfiles JSON or "
         "postView JSONL, Mastodon status arrays, or CSV (columns: platform, id, text, "
         "created_at, url, author_id, author_handle, author_name, author_bio, "
-        "author_followers, lang, hashtags, urls, reply_to, quote_of, repost_of, "
+        "author_followers, lang, hashtags, urls, mentions, reply_to, quote_of, repost_of, "
         "conversation_id, likes, reposts, replies, quotes; twarc-csv columns work too).",
         show_default=False)],
     format_name: Annotated[FormatName | None, typer.Option(
