@@ -20,6 +20,12 @@ Origin = Literal["match", "replied_to", "quoted", "reposted", "context"]
 BY_LOCAL_REF = "local:"
 
 
+# `repost_of` of a repost whose original the source does not name (an X archive's "RT @user: ...").
+# It is still a repost, not its author's own words, and it keeps the text it quotes; a record that
+# names the original replaces it.
+UNKNOWN_ORIGINAL = "unknown"
+
+
 def by_local_ref(local_ref: str) -> str:
     """A `reply_to` naming the parent by its `local_ref`, until the parent is stored."""
     return f"{BY_LOCAL_REF}{local_ref}"

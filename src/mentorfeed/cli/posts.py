@@ -46,7 +46,7 @@ def import_(
         "an X archive (ZIP, folder or tweets.js), Bluesky searchPosts/getProfiles JSON or "
         "postView JSONL, Mastodon status arrays, or CSV (columns: platform, id, text, "
         "created_at, url, author_id, author_handle, author_name, author_bio, "
-        "author_followers, lang, hashtags, urls, reply_to, quote_of, repost_of, "
+        "author_followers, lang, hashtags, urls, mentions, reply_to, quote_of, repost_of, "
         "conversation_id, likes, reposts, replies, quotes; twarc-csv columns work too).",
         show_default=False)],
     format_name: Annotated[FormatName | None, typer.Option(
@@ -85,6 +85,8 @@ def _print_import_report(report: service.posts.ImportReport, seconds: float) -> 
         f"([green]{report.new:,} new[/], {report.updated:,} updated), "
         f"[{'red' if report.skipped else 'green'}]{report.skipped} skipped[/], "
         f"{warnings} warning(s) in {seconds:.1f}s ({rate:,.0f} posts/s).")
+    if report.reposts:
+        console.print(f"{report.reposts:,} of them are reposts (not their authors' own words).")
     if report.resolved:
         console.print(f"Linked {report.resolved} Mastodon replies to their parents.")
 

@@ -1,4 +1,8 @@
-"""Mastodon's status HTML as plain text, with the hashtags, mentions and links it carries."""
+"""Mastodon's status HTML as plain text, with the hashtags, mentions and links it carries.
+
+The "RE: <link>" that a quote post carries for software that cannot show quotes (Mastodon 4.4
+and later mark it `class="quote-inline"`) is left out: the quote itself is recorded as `quote_of`.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from mentorfeed.sources._common import protect_bare_ampersands
 
 _BLOCKS = {"p", "div", "blockquote", "li", "pre", "h1", "h2", "h3", "h4", "h5", "h6"}
 _SKIP = {"script", "style", "template"}
+_QUOTE_FALLBACK = "quote-inline"
 
 
 @dataclass(slots=True)
@@ -27,9 +32,15 @@ class _Converter(HTMLParser):
         self._anchor: tuple[str, str] | None = None  # (kind, href) of the open <a>
         self._anchor_text: list[str] = []
         self._skip = 0
+        self._fallback: tuple[str, int] | None = None  # (tag, depth) of the quote's "RE: link"
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIP:
+        if self._fallback:
+            name, depth = self._fallback
+            self._fallback = (name, depth + (tag == name))
+        elif _QUOTE_FALLBACK in (dict(attrs).get("class") or "").split():
+            self._fallback = (tag, 1)
+        elif tag in _SKIP:
             self._skip += 1
         elif tag == "br":
             self._emit("\n")
@@ -44,6 +55,12 @@ class _Converter(HTMLParser):
             self._anchor, self._anchor_text = (kind, href), []
 
     def handle_endtag(self, tag: str) -> None:
+        if self._fallback:
+            name, depth = self._fallback
+            left = depth - (tag == name)
+            self._fallback = (name, left) if left else None
+            if left or tag not in _BLOCKS:
+                return
         if tag in _SKIP:
             self._skip = max(0, self._skip - 1)
         elif tag in _BLOCKS:
@@ -62,7 +79,7 @@ class _Converter(HTMLParser):
                 self.parts.append(shown)
 
     def handle_data(self, data: str) -> None:
-        if not self._skip:
+        if not self._skip and not self._fallback:
             self._emit(data)
 
     def _emit(self, text: str) -> None:

@@ -50,6 +50,7 @@ class ImportReport:
     new: int = 0
     updated: int = 0
     resolved: int = 0
+    reposts: int = 0  # of the posts read, those that repost another (not their author's words)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -188,6 +189,7 @@ def _import_file(store: Store, path: Path, format_name: str | None, batch_size: 
         report.posts += len(item.posts)
         for warning in cut_long_posts(item.posts, max_post):
             report.problems.append(Problem(path, item.line, warning, skipped=False))
+        report.reposts += sum(p.repost_of is not None and p.matched for p in item.posts)
         batch.add(item.posts, item.authors)
         if len(batch) >= batch_size:
             flush()

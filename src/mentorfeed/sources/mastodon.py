@@ -8,6 +8,7 @@ same import, the reference is kept as `local:<server>:<id>` and resolved once th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -25,10 +26,11 @@ from mentorfeed.sources._common import (
     require_str,
     unique,
 )
-from mentorfeed.sources._html import html_to_text
+from mentorfeed.sources._html import HtmlText, html_to_text
 from mentorfeed.sources._reading import Issue, OnBytes, Record, iter_json_file
 from mentorfeed.sources.base import Format, Parsed, Sample, parse_records
 
+_BLANK_RUN = re.compile(r"\n{3,}")
 _METRICS = {"replies_count": "replies", "reblogs_count": "reposts",
             "favourites_count": "likes", "quotes_count": "quotes"}
 
@@ -113,11 +115,12 @@ def _status(status: dict[str, Any], origin: Origin, authors: dict[str, Author],
         repost_of = posts[0].id
     quote_of = None
     quote = status.get("quote")
+    body = html_to_text(status.get("content") or "")
     if isinstance(quote, dict) and isinstance(quote.get("quoted_status"), dict):
         quoted = _status(quote["quoted_status"], "quoted", authors, server)
         posts.extend(quoted)
         quote_of = quoted[0].id
-    body = html_to_text(status.get("content") or "")
+        body = _without_quote_link(body, {quoted[0].id, quoted[0].url})
     text = body.text
     if status.get("spoiler_text"):
         text = f"{status['spoiler_text']}\n\n{text}".strip()
@@ -146,6 +149,20 @@ def _status(status: dict[str, Any], origin: Origin, authors: dict[str, Author],
         local_ref=local_ref(server, str(status["id"])) if server and status.get("id") else None,
     )
     return [post, *posts]
+
+
+def _without_quote_link(body: HtmlText, addresses: set[str | None]) -> HtmlText:
+    """The text without a "RE: <link to the quoted post>" line that is not marked as the quote's
+    fallback (servers before Mastodon 4.4 and other software write it plainly)."""
+    links = {a for a in addresses if a}
+    lines = body.text.split("\n")
+    kept = [line for line in lines
+            if not (line.startswith("RE: ") and line[4:].strip() in links)]
+    if len(kept) == len(lines):
+        return body
+    text = _BLANK_RUN.sub("\n\n", "\n".join(kept)).strip()
+    return HtmlText(text, body.hashtags,
+                    [link for link in body.links if link not in links or link in text])
 
 
 def _queried_server(status: dict[str, Any], author: Author) -> str | None:

@@ -2,7 +2,10 @@
 
 The files are JavaScript (`window.YTD.tweets.part0 = [...]`); they are never evaluated, only cut
 down to the JSON array. The owner comes from `account.js` and `profile.js`; the e-mail address in
-`account.js` is private and is dropped.
+`account.js` is private and is dropped. A long post, cut short in `tweets.js`, gets its whole text
+from `note-tweet.js` (see `_x_notes`). A retweet ("RT @user: ...", `retweeted: true`, or with a
+`retweeted_status`) is stored as a repost, not as the owner's words: of its original when the
+archive names it, else marked `UNKNOWN_ORIGINAL`, keeping the text it quotes.
 """
 
 from __future__ import annotations
@@ -16,14 +19,18 @@ from typing import Any
 
 from mentorfeed.config import Settings
 from mentorfeed.errors import SourceError
-from mentorfeed.models import Author, Post
+from mentorfeed.models import UNKNOWN_ORIGINAL, Author, Post
 from mentorfeed.sources._common import RecordError, clean_optional, require_str
 from mentorfeed.sources._reading import Issue, OnBytes, Record, iter_json_array
+from mentorfeed.sources._x_notes import NOTE_FILE, Note, Notes, lengthen, read_notes
 from mentorfeed.sources.base import Format, Parsed, Sample, parse_records
-from mentorfeed.sources.x_v1 import build_post
+from mentorfeed.sources.x_v1 import build_post, parse_status
 
 _TWEET_FILE = re.compile(r"(^|/)(tweets?|tweets-part\d+)\.js$")
 _STATUS_URL = re.compile(r"https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/\w+/status(?:es)?/(\d+)")
+_RETWEET = re.compile(r"RT @(\w+)")
+_ORIGINAL_URL = re.compile(
+    r"https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/(\w+|i/web)/status(?:es)?/(\d+)")
 
 
 def sniff(sample: Sample) -> bool:
@@ -54,7 +61,7 @@ def read(path: Path, on_bytes: OnBytes) -> Iterator[Parsed | Issue]:
             yield from _read_files(members, on_bytes)
     else:  # a bare tweets.js, whatever its name, with account.js and profile.js if beside it
         files = {"tweets.js": path.read_bytes}
-        for sibling in ("account.js", "profile.js"):
+        for sibling in ("account.js", "profile.js", "note-tweet.js"):
             if (path.parent / sibling).is_file():
                 files[sibling] = (path.parent / sibling).read_bytes
         yield from _read_files(files, on_bytes)
@@ -101,6 +108,16 @@ def _read_files(files: dict[str, Callable[[], bytes]], on_bytes: OnBytes) -> Ite
     if owner is None:
         yield Issue(None, "no account.js beside the tweets: posts are stored without an author",
                     skipped=False)
+    found: list[Note] = []
+    for name in sorted(n for n in files if NOTE_FILE.search(n)):
+        data = files[name]()
+        on_bytes(len(data))
+        for note in read_notes(data, name):
+            if isinstance(note, Issue):
+                yield note
+            else:
+                found.append(note)
+    notes = Notes(found)
     for name in tweet_files:
         try:
             data = files[name]()
@@ -108,7 +125,8 @@ def _read_files(files: dict[str, Callable[[], bytes]], on_bytes: OnBytes) -> Ite
             yield Issue(None, str(exc))
             continue
         on_bytes(len(data))
-        for item in parse_records(iter_json_array(data), lambda v: _parse_entry(v, owner)):
+        for item in parse_records(iter_json_array(data),
+                                  lambda v: _parse_entry(v, owner, notes)):
             if isinstance(item, Parsed) and authors:
                 item.authors, authors = authors, []
             yield item
@@ -143,7 +161,8 @@ def _owner(files: dict[str, Callable[[], bytes]]) -> Author | None:
     )
 
 
-def _parse_entry(entry: Any, owner: Author | None) -> tuple[list[Post], list[Author]]:
+def _parse_entry(entry: Any, owner: Author | None,
+                 notes: Notes) -> tuple[list[Post], list[Author]]:
     if not isinstance(entry, dict):
         raise RecordError("expected an object with a 'tweet' key")
     tweet = entry.get("tweet", entry)
@@ -157,13 +176,50 @@ def _parse_entry(entry: Any, owner: Author | None) -> tuple[list[Post], list[Aut
         handle=owner.handle if owner else None,
         created_at=tweet.get("created_at"),
     )
+    note = notes.find(post)
+    if note is not None:
+        lengthen(post, note)
+    original, authors = _repost(post, tweet)
+    if post.repost_of is not None:
+        return [post, *original], authors
     for url in post.urls:
         match = _STATUS_URL.match(url)
         if match and match.group(1) != post.id:
             post.quote_of = match.group(1)
             break
-    # A retweet in the archive is only "RT @user: ..." with no target id: its text is kept.
     return [post], []
+
+
+def _repost(post: Post, tweet: dict[str, Any]) -> tuple[list[Post], list[Author]]:
+    """Mark a retweet as a repost; the original (and its author) when the archive holds it."""
+    original = tweet.get("retweeted_status")
+    if isinstance(original, dict) and original.get("id_str"):
+        posts, authors = parse_status(original)
+        posts[0].origin = "reposted"
+        for author in authors:
+            author.matched = False
+        post.repost_of = posts[0].id
+        post.text, post.hashtags, post.mentions, post.urls = "", [], [], []
+        return posts, authors
+    retweet = _RETWEET.match(post.text)
+    if retweet or tweet.get("retweeted") is True:
+        # the text ("RT @user: ...") is kept: it is all there is of the original
+        post.repost_of = _original_id(post, retweet.group(1) if retweet else None) or \
+            UNKNOWN_ORIGINAL
+    return [], []
+
+
+def _original_id(post: Post, handle: str | None) -> str | None:
+    """The retweeted post's id, when its text was cut and ends with a link to the whole post."""
+    for url in post.urls:
+        match = _ORIGINAL_URL.match(url)
+        if match is None or match.group(2) == post.id:
+            continue
+        if match.group(1) == "i/web" or (
+                handle and match.group(1).lower() == handle.lower()
+                and post.text.rstrip().endswith(url) and "…" in post.text):
+            return match.group(2)
+    return None
 
 
 FORMAT = Format(

@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Table, and_, case, func, literal_column, or_
 
-from mentorfeed.models import BY_LOCAL_REF, Author, Post
+from mentorfeed.models import BY_LOCAL_REF, UNKNOWN_ORIGINAL, Author, Post
 from mentorfeed.store.schema import authors, posts
 
 POST_KEYS = tuple(c.name for c in posts.c if c.name != "pk")
@@ -134,7 +134,9 @@ def post_upsert(insert: Callable[[Table], Any]) -> Any:
                 else_=new.reply_to),
             "reply_to_author": keep_or_fill("reply_to_author"),
             "quote_of": keep_or_fill("quote_of"),
-            "repost_of": keep_or_fill("repost_of"),
+            "repost_of": case((posts.c.repost_of == _text(UNKNOWN_ORIGINAL),
+                               func.coalesce(new.repost_of, posts.c.repost_of)),
+                              else_=keep_or_fill("repost_of")),
             "conversation_id": keep_or_fill("conversation_id"),
             "local_ref": keep_or_fill("local_ref"),
             "metrics": func.coalesce(new.metrics, posts.c.metrics),
