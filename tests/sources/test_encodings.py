@@ -134,15 +134,17 @@ THREAD = ("1/ How I found a dermatology mentor as a first-generation student,\n"
           "and what I would tell you now about away rotations. ")
 
 
-def test_a_csv_field_over_128_kib_is_read_whole(formats: Path, tmp_path: Path,
-                                                sqlite_store: Store) -> None:
+def test_a_csv_field_over_128_kib_is_read_and_cut_to_the_post_limit(
+        formats: Path, tmp_path: Path, sqlite_store: Store) -> None:
     huge = THREAD * 3000  # about 400 KB, over csv's 131,072-character default
     path = tmp_path / "thread.csv"
     path.write_bytes(_write_csv(_rows_with(formats, huge)))
     report = import_files(sqlite_store, [path])
-    assert [str(p) for p in report.problems] == [] and report.new == 4
+    assert report.skipped == 0 and report.new == 4
+    assert ["only the first 100 KB is kept" in p.reason for p in report.problems] == [True]
     post = sqlite_store.get_post("x", "1897000000000000001")
-    assert post is not None and len(post.text) > 131_072
+    assert post is not None and post.text.startswith(THREAD.strip())
+    assert len(post.text.encode()) == 100 * 1024
     assert sqlite_store.get_post("x", FIRST_ID) is not None
 
 
