@@ -16,6 +16,7 @@ from typing import Any
 from mentorfeed.errors import SourceError
 from mentorfeed.models import Author, Post
 from mentorfeed.sources._common import RecordError, clean_optional, require_str
+from mentorfeed.sources._edits import as_version, edit_chain
 from mentorfeed.sources._reading import Issue, OnBytes, Record, iter_json_array
 from mentorfeed.sources.base import Format, Parsed, Sample, parse_records
 from mentorfeed.sources.x_v1 import build_post
@@ -130,7 +131,23 @@ def _parse_entry(entry: Any, owner: Author | None) -> tuple[list[Post], list[Aut
             post.quote_of = match.group(1)
             break
     # A retweet in the archive is only "RT @user: ..." with no target id: its text is kept.
-    return [post], []
+    return [as_version(post, _edit_chain(tweet, post.id))], []
+
+
+def _edit_chain(tweet: dict[str, Any], own_id: str) -> list[str]:
+    """The edit chain an archive tweet names: `edit_info.initial` on the original,
+    `edit_info.edit` (with `editControlInitial`) on each edit."""
+    info = tweet.get("edit_info")
+    if not isinstance(info, dict):
+        return []
+    initial, edit = info.get("initial"), info.get("edit")
+    if isinstance(edit, dict):
+        control = edit.get("editControlInitial")
+        ids = control.get("editTweetIds") if isinstance(control, dict) else None
+        return edit_chain(ids, own_id, edit.get("initialTweetId"))
+    if isinstance(initial, dict):
+        return edit_chain(initial.get("editTweetIds"), own_id)
+    return []
 
 
 FORMAT = Format(

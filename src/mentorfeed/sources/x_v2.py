@@ -21,6 +21,7 @@ from mentorfeed.sources._common import (
     require_str,
     unescape,
 )
+from mentorfeed.sources._edits import as_version, edit_chain
 from mentorfeed.sources._reading import Issue, OnBytes, Record, iter_json_file
 from mentorfeed.sources.base import Format, Parsed, Sample, parse_records
 
@@ -226,7 +227,7 @@ def parse_tweet(tweet: dict[str, Any], users: dict[str, Author], origin: Origin,
         mentions = [Mention(m.get("username"), m.get("id"))
                     for m in entities.get("mentions") or ()]
     handle = author.handle if author else None
-    return Post(
+    post = Post(
         platform="x",
         id=tweet_id,
         url=f"https://x.com/{handle or 'i/web'}/status/{tweet_id}",
@@ -246,6 +247,8 @@ def parse_tweet(tweet: dict[str, Any], users: dict[str, Author], origin: Origin,
         origin=origin,
         raw=tweet,
     )
+    ids = tweet.get("edit_history_tweet_ids") or tweet.get("edit_history_post_ids")
+    return as_version(post, edit_chain(ids, tweet_id))
 
 
 def metrics(public: Any) -> dict[str, int]:
