@@ -3,6 +3,7 @@ classifier says what each post is, and the store lists them as opportunities."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -58,8 +59,22 @@ class Mention:
 
 
 @dataclass(slots=True)
+class PostVersion:
+    """One version of an edited post: X gives each edit an id of its own."""
+
+    id: str
+    position: int  # its place in the edit chain, 0 for the original
+    text: str
+    created_at: datetime
+
+
+@dataclass(slots=True)
 class Post:
-    """A public post. Identity is (platform, id); a repost has no text of its own."""
+    """A public post. Identity is (platform, id); a repost has no text of its own.
+
+    An edited X post is one post whose id is the first of its edit chain: it holds its newest
+    version (`version_id`, `edit_position`), and `versions` carries the versions a record gave
+    so that the store keeps the older ones as history."""
 
     platform: Platform
     id: str
@@ -83,6 +98,9 @@ class Post:
     # How replies on the same platform may name this post when they cannot give its id
     # (Mastodon: "<server>:<id>"); see `by_local_ref`.
     local_ref: str | None = None
+    version_id: str | None = None  # the id of this version, when the post was edited
+    edit_position: int = 0
+    versions: list[PostVersion] = field(default_factory=list)
 
     @property
     def matched(self) -> bool:
@@ -91,6 +109,39 @@ class Post:
     @property
     def key(self) -> tuple[str, str]:
         return (self.platform, self.id)
+
+    def own_version(self) -> PostVersion:
+        return PostVersion(self.version_id or self.id, self.edit_position, self.text,
+                           self.created_at)
+
+
+# -- which of two records of one post keeps its text ------------------------------------------
+
+# A rank's weight for the place in the edit chain: a newer version beats every quality below.
+EDIT_WEIGHT = 8
+# A post cut short with "…", the link to itself after it if any (v1.1 `truncated` texts).
+_TRUNCATED = re.compile(r"…\s*(?:https?://\S+)?\s*$")
+_ESCAPED = re.compile(r"&(?:amp|lt|gt|quot|apos|#39|#x27);")
+# Sources that give a copy of a record, flattened: any full record of the same post wins.
+_COPIES = frozenset({"csv"})
+
+
+def text_rank(post: Post, source: str) -> int:
+    """How good a record's text is, the one rule every merge of two records of a post uses:
+    the newer version of an edited post, then a full text over one cut with "…", then plain
+    text over HTML-escaped text, then an API or archive record over a CSV row. Of two records
+    of equal rank the longer text wins."""
+    text = post.text
+    return (post.edit_position * EDIT_WEIGHT
+            + (0 if _TRUNCATED.search(text) else 4)
+            + (0 if "&" in text and _ESCAPED.search(text) else 2)
+            + (0 if source in _COPIES else 1))
+
+
+def better_text(new: Post, new_source: str, old: Post, old_source: str) -> bool:
+    """Whether `new` carries a better text than `old` (see `text_rank`)."""
+    return (text_rank(new, new_source), len(new.text)) > (text_rank(old, old_source),
+                                                           len(old.text))
 
 
 # -- figures the store counts for the Insights page ------------------------------------------

@@ -64,9 +64,13 @@ class PostInput:
 
     @classmethod
     def from_post(cls, post: Post) -> PostInput:
-        return cls(id=post.id, text=post.text, platform=post.platform,
-                   created_at=post.created_at, hashtags=list(post.hashtags),
-                   urls=list(post.urls), bio=post.author.bio if post.author else None,
+        """A repost's words are its original's (a v2 retweet whose original is missing keeps
+        them for search): the classifier reads and learns them there, never here."""
+        repost = post.repost_of is not None
+        return cls(id=post.id, text="" if repost else post.text, platform=post.platform,
+                   created_at=post.created_at, hashtags=[] if repost else list(post.hashtags),
+                   urls=[] if repost else list(post.urls),
+                   bio=post.author.bio if post.author else None,
                    is_reply=post.reply_to is not None, is_quote=post.quote_of is not None,
                    is_repost=post.repost_of is not None)
 

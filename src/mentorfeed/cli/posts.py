@@ -123,7 +123,7 @@ def _print_stats(result: service.posts.Stats, *, by_year: bool = False) -> None:
         result.last else ""
     console.print(f"[bold]{result.posts:,}[/] posts by [bold]{result.authors:,}[/] authors, "
                   f"{span}; {result.reposts:,} of them reposts, plus "
-                  f"{result.context_posts:,} context posts (replied to or quoted).")
+                  f"{result.context_posts:,} context posts (replied to, quoted or reposted).")
     tables = [("Platform", "Posts", list(result.by_platform.items())),
               ("Hashtag", "Posts", [(f"#{t}", n) for t, n in result.top_hashtags]),
               ("Author", "Posts", [(f"@{h} ({p})", n) for h, p, n in result.top_authors])]
@@ -187,7 +187,7 @@ def search(
             (f"{post.created_at:%Y-%m-%d %H:%M} ", "dim"), (f"{post.platform:<8} ", "magenta"),
             (handle, "bold")))
         body = post.text if len(post.text) <= 400 else post.text[:400] + "…"
-        console.print(Text(body or "(repost)"))
+        console.print(Text(body or ("(repost)" if post.repost_of else "(no text)")))
         if post.url:
             console.print(Text(post.url, style="blue"))
         console.print()

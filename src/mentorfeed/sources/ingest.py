@@ -18,7 +18,7 @@ from typing import Protocol
 
 from mentorfeed.config import Settings
 from mentorfeed.errors import SourceError
-from mentorfeed.models import Author, Post
+from mentorfeed.models import Author, Post, better_text
 from mentorfeed.sources import detect, get_format
 from mentorfeed.sources._reading import Issue
 from mentorfeed.store import Store, UpsertResult
@@ -63,9 +63,11 @@ class ImportReport:
 
 
 class _Batch:
-    """Posts and authors waiting to be written, merged on identity."""
+    """Posts and authors waiting to be written, merged on identity as the store merges them:
+    the better text wins (`models.better_text`), every version of an edited post is kept."""
 
-    def __init__(self) -> None:
+    def __init__(self, source: str) -> None:
+        self.source = source
         self.posts: dict[tuple[str, str], Post] = {}
         self.authors: dict[tuple[str, str], Author] = {}
 
@@ -76,10 +78,9 @@ class _Batch:
             if seen is None:
                 self.posts[key] = post
                 continue
-            origin = "match" if "match" in (seen.origin, post.origin) else seen.origin
-            if len(post.text) > len(seen.text):
-                seen, self.posts[key] = post, post
-            seen.origin = origin
+            winner, loser = (post, seen) if better_text(post, self.source, seen,
+                                                         self.source) else (seen, post)
+            self.posts[key] = _merged(winner, loser)
         for author in authors:
             key = (author.platform, author.id)
             known = self.authors.get(key)
@@ -115,6 +116,20 @@ def cut_long_posts(posts: Iterable[Post], max_bytes: int | None = None) -> list[
     return warnings
 
 
+def _merged(winner: Post, loser: Post) -> Post:
+    """`winner` with what `loser` adds: a match stays a match, the first time stays, and the
+    versions of an edited post all come along."""
+    if "match" in (winner.origin, loser.origin):
+        winner.origin = "match"
+    winner.created_at = min(winner.created_at, loser.created_at)
+    if winner.versions or loser.versions or winner.edit_position != loser.edit_position:
+        found = {v.id: v for v in (*winner.versions, winner.own_version())}
+        for version in (*loser.versions, loser.own_version()):
+            found.setdefault(version.id, version)
+        winner.versions = sorted(found.values(), key=lambda v: (v.position, v.id))
+    return winner
+
+
 def write_parsed(store: Store, posts: Iterable[Post], authors: Iterable[Author],
                  source: str, warnings: list[str] | None = None) -> UpsertResult:
     """Store what one page or record gave, duplicates merged (collectors use this); a post cut
@@ -123,7 +138,7 @@ def write_parsed(store: Store, posts: Iterable[Post], authors: Iterable[Author],
     cut = cut_long_posts(posts)
     if warnings is not None:
         warnings += cut
-    batch = _Batch()
+    batch = _Batch(source)
     batch.add(posts, authors)
     return store.upsert(list(batch.posts.values()), list(batch.authors.values()), source)
 
@@ -168,7 +183,7 @@ def _import_file(store: Store, path: Path, format_name: str | None, batch_size: 
         nonlocal pending_bytes
         pending_bytes += n
 
-    batch = _Batch()
+    batch = _Batch(fmt.name)
     max_post = Settings.load().max_post_kb * 1024
 
     def flush() -> None:
@@ -180,7 +195,7 @@ def _import_file(store: Store, path: Path, format_name: str | None, batch_size: 
         if progress:
             progress.advanced(pending_bytes, len(batch))
         pending_bytes = 0
-        batch = _Batch()
+        batch = _Batch(fmt.name)
 
     for item in fmt.read(path, on_bytes):
         if isinstance(item, Issue):

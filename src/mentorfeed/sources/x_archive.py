@@ -21,6 +21,7 @@ from mentorfeed.config import Settings
 from mentorfeed.errors import SourceError
 from mentorfeed.models import UNKNOWN_ORIGINAL, Author, Post
 from mentorfeed.sources._common import RecordError, clean_optional, require_str
+from mentorfeed.sources._edits import as_version, edit_chain
 from mentorfeed.sources._reading import Issue, OnBytes, Record, iter_json_array
 from mentorfeed.sources._x_notes import NOTE_FILE, Note, Notes, lengthen, read_notes
 from mentorfeed.sources.base import Format, Parsed, Sample, parse_records
@@ -187,7 +188,23 @@ def _parse_entry(entry: Any, owner: Author | None,
         if match and match.group(1) != post.id:
             post.quote_of = match.group(1)
             break
-    return [post], []
+    return [as_version(post, _edit_chain(tweet, post.id))], []
+
+
+def _edit_chain(tweet: dict[str, Any], own_id: str) -> list[str]:
+    """The edit chain an archive tweet names: `edit_info.initial` on the original,
+    `edit_info.edit` (with `editControlInitial`) on each edit."""
+    info = tweet.get("edit_info")
+    if not isinstance(info, dict):
+        return []
+    initial, edit = info.get("initial"), info.get("edit")
+    if isinstance(edit, dict):
+        control = edit.get("editControlInitial")
+        ids = control.get("editTweetIds") if isinstance(control, dict) else None
+        return edit_chain(ids, own_id, edit.get("initialTweetId"))
+    if isinstance(initial, dict):
+        return edit_chain(initial.get("editTweetIds"), own_id)
+    return []
 
 
 def _repost(post: Post, tweet: dict[str, Any]) -> tuple[list[Post], list[Author]]:

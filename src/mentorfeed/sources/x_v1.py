@@ -16,6 +16,7 @@ from mentorfeed.sources._common import (
     require_str,
     unescape,
 )
+from mentorfeed.sources._edits import as_version, edit_chain
 from mentorfeed.sources._reading import Issue, OnBytes, Record, iter_json_file
 from mentorfeed.sources.base import Format, Parsed, Sample, parse_records
 
@@ -91,6 +92,10 @@ def _tweet(status: dict[str, Any], origin: Origin, authors: dict[str, Author]) -
     post.quote_of = status.get("quoted_status_id_str")
     if repost_of:
         post.text, post.hashtags, post.mentions, post.urls = "", [], [], []
+    history = status.get("edit_history")
+    if isinstance(history, dict):
+        post = as_version(post, edit_chain(history.get("edit_tweet_ids"), tweet_id,
+                                           history.get("initial_tweet_id")))
     return post
 
 

@@ -68,12 +68,25 @@ posts = Table(
     Column("raw", Json, nullable=False),
     Column("imported_at", Timestamp, nullable=False),
     Column("updated_at", Timestamp, nullable=False),
+    # How good the stored text is (models.text_rank): a record of the post with a better text
+    # replaces it (0011). The newest version of an edited post ranks highest.
+    Column("text_rank", Integer, nullable=False, server_default="7"),
+    Column("version_id", Text),  # the id of the stored version of an edited post (0011)
     UniqueConstraint("platform", "post_id", name="uq_posts_platform_id"),
     Index("ix_posts_created_at", "created_at"),
     Index("ix_posts_author", "platform", "author_id"),
     Index("ix_posts_conversation", "platform", "conversation_id"),
     Index("ix_posts_reply_to", "platform", "reply_to"),
     Index("ix_posts_local_ref", "local_ref"),
+)
+
+post_versions = Table(  # every version seen of an edited post, the older ones its history (0011)
+    "post_versions", metadata,
+    Column("post_pk", Key, ForeignKey("posts.pk", ondelete="CASCADE"), primary_key=True),
+    Column("version_id", Text, primary_key=True),
+    Column("position", Integer, nullable=False),  # 0: the original
+    Column("text", Text, nullable=False),
+    Column("created_at", Timestamp, nullable=False),
 )
 
 post_hashtags = Table(

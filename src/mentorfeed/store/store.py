@@ -41,6 +41,7 @@ from mentorfeed.models import (
     LabelsInMonth,
     Opportunity,
     Post,
+    PostVersion,
     SavedItem,
     TopicCount,
     normalize_tag,
@@ -56,6 +57,7 @@ from mentorfeed.store import (
     revision,
     search,
     upserts,
+    versions,
 )
 from mentorfeed.store.corrections import Correction
 from mentorfeed.store.queries import insights, mentors, people, tracking
@@ -65,6 +67,7 @@ from mentorfeed.store.schema import (
     classifications,
     collection_state,
     post_hashtags,
+    post_versions,
     posts,
 )
 
@@ -217,6 +220,7 @@ class Store:
                             [upserts.author_values(a, now, enc) for a in new_authors])
             if new_posts:
                 existing = self._pks(conn, new_posts)
+                kept = versions.versions_to_keep(conn, new_posts)
                 last_pk = conn.execute(select(func.max(posts.c.pk))).scalar() or 0
                 self._write(conn, self._post_upsert, upserts.POST_KEYS,
                             [upserts.post_values(p, source, now, enc) for p in new_posts])
@@ -225,6 +229,9 @@ class Store:
                                       "FROM posts WHERE pk > :last"), {"last": last_pk})
                 fresh = [p for p in new_posts if p.key not in existing]
                 self._add_hashtags(conn, fresh)
+                if kept:
+                    edited = [p for p in new_posts if p.key in kept.versions]
+                    versions.save_versions(conn, self._insert, self._pks(conn, edited), kept)
                 result.new = len(fresh)
                 result.updated = len(new_posts) - len(fresh)
             if new_posts or new_authors:
@@ -330,7 +337,8 @@ class Store:
         status = re.search(r"/status(?:es)?/(\d+)", value)
         ids = {value} | ({status.group(1)} if status else set())
         query = select(posts.c.platform, posts.c.post_id).where(
-            or_(posts.c.url == value, posts.c.post_id.in_(ids)))
+            or_(posts.c.url == value, posts.c.post_id.in_(ids), posts.c.pk.in_(
+                select(post_versions.c.post_pk).where(post_versions.c.version_id.in_(ids)))))
         with self._engine.connect() as conn:
             return [(p, i) for p, i in conn.execute(query)]
 
@@ -404,6 +412,12 @@ class Store:
         with self._engine.connect() as conn:
             row = conn.execute(query).first()
         return to_post(row) if row else None
+
+    def post_versions(self, platform: str, post_id: str) -> list[PostVersion]:
+        """Every version stored of an edited post, the original first (none if never edited):
+        the post itself holds the newest."""
+        with self._engine.connect() as conn:
+            return versions.history(conn, platform, post_id)
 
     def get_author(self, platform: str, author_id: str) -> Author | None:
         query = select(authors).where(authors.c.platform == platform,

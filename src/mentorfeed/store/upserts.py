@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Table, and_, case, func, literal_column, or_
 
-from mentorfeed.models import BY_LOCAL_REF, UNKNOWN_ORIGINAL, Author, Post
+from mentorfeed.models import BY_LOCAL_REF, EDIT_WEIGHT, UNKNOWN_ORIGINAL, Author, Post, text_rank
 from mentorfeed.store.schema import authors, posts
 
 POST_KEYS = tuple(c.name for c in posts.c if c.name != "pk")
@@ -69,7 +69,7 @@ def post_values(post: Post, source: str, now: Any, enc: Encoding) -> tuple[Any, 
         json([{"handle": m.handle, "id": m.id} for m in post.mentions]), json(post.urls),
         post.reply_to, post.reply_to_author, post.quote_of, post.repost_of,
         post.conversation_id, post.local_ref, json(post.metrics or None), post.origin, source,
-        json(post.raw), now, now,
+        json(post.raw), now, now, text_rank(post, source), post.version_id,
     )
 
 
@@ -103,28 +103,43 @@ def author_upsert(insert: Callable[[Table], Any]) -> Any:
 
 
 def post_upsert(insert: Callable[[Table], Any]) -> Any:
-    """Metrics refreshed; a longer text (a full version of a truncated one) wins; references
-    are filled in, never lost; a post seen as a match stays a match."""
+    """Metrics refreshed; the better text wins (`models.text_rank`, then the longer: the
+    newest version of an edited post, a full text over a cut one) and brings its entities,
+    link and version; the first time stays; references are filled in, never lost; a post seen
+    as a match stays a match."""
     stmt = insert(posts)
     new = stmt.excluded
-    longer = func.length(new.text) > func.length(posts.c.text)
+    better = or_(new.text_rank > posts.c.text_rank,
+                 and_(new.text_rank == posts.c.text_rank,
+                      func.length(new.text) > func.length(posts.c.text)))
+    # The place in the edit chain (a literal: the SQLite statement takes only the row's values).
+    weight: Any = literal_column(str(EDIT_WEIGHT))
+    not_older = new.text_rank >= posts.c.text_rank - posts.c.text_rank % weight
 
-    def newer_if_longer(column: str) -> Any:
-        return case((longer, getattr(new, column)), else_=getattr(posts.c, column))
+    def newer_if_better(column: str) -> Any:
+        return case((better, getattr(new, column)), else_=getattr(posts.c, column))
 
     def keep_or_fill(column: str) -> Any:
         return func.coalesce(getattr(posts.c, column), getattr(new, column))
 
+    web_link = _text("%/i/web/%")
     return stmt.on_conflict_do_update(
         index_elements=[posts.c.platform, posts.c.post_id],
         set_={
-            "text": newer_if_longer("text"),
-            "raw": newer_if_longer("raw"),
-            "hashtags": newer_if_longer("hashtags"),
-            "mentions": newer_if_longer("mentions"),
-            "urls": newer_if_longer("urls"),
-            "url": case((new.url.like(_text("%/i/web/%")), func.coalesce(posts.c.url, new.url)),
-                        else_=func.coalesce(new.url, posts.c.url)),
+            "text": newer_if_better("text"),
+            "raw": newer_if_better("raw"),
+            "hashtags": newer_if_better("hashtags"),
+            "mentions": newer_if_better("mentions"),
+            "urls": newer_if_better("urls"),
+            "text_rank": newer_if_better("text_rank"),
+            "version_id": newer_if_better("version_id"),
+            # A link with the handle over an /i/web/ one; of an edited post, the newest's.
+            "url": case((new.url.like(web_link), func.coalesce(posts.c.url, new.url)),
+                        (or_(better, not_older, posts.c.url.is_(None)),
+                         func.coalesce(new.url, posts.c.url)),
+                        else_=posts.c.url),
+            "created_at": case((new.created_at < posts.c.created_at, new.created_at),
+                               else_=posts.c.created_at),
             "author_id": keep_or_fill("author_id"),
             "lang": keep_or_fill("lang"),
             "reply_to": case(
