@@ -20,6 +20,7 @@ held or failed, and one line of evidence; then the totals tried / held / failed.
 from __future__ import annotations
 
 import argparse
+import base64
 import concurrent.futures
 import contextlib
 import csv
@@ -122,8 +123,8 @@ class Env:
             "MENTORFEED_JETSTREAM_URL": NOWHERE.replace("http", "ws"),
             "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb", "PYTHONIOENCODING": "utf-8"})
         env.update(extra or {})
-        self.secrets += [v for k, v in (extra or {}).items()
-                         if any(w in k for w in ("TOKEN", "PASSWORD", "SECRET")) and v]
+        self.secrets += [v for k, v in (extra or {}).items() if v not in self.secrets
+                         and any(w in k for w in ("TOKEN", "PASSWORD", "SECRET")) and v]
         return env
 
     def mf(self, *args: str, env: dict[str, str] | None = None, timeout: float = 90) -> Run:
@@ -404,11 +405,12 @@ def size_value(variable: str, megabytes: float) -> str:
 
 def input_limit() -> str | None:
     return setting(("MAX", "MEMBER"), ("MAX", "INPUT"), ("MAX", "ARCHIVE"), ("MAX", "FILE"),
-                   ("INPUT", "LIMIT"))
+                   ("INPUT", "LIMIT"), ("MAX", "SIZE"), ("SIZE", "LIMIT"))
 
 
 def body_limit() -> str | None:
-    return setting(("MAX", "BODY"), ("MAX", "RESPONSE"), ("BODY", "LIMIT"), ("MAX", "INPUT"))
+    return setting(("MAX", "BODY"), ("MAX", "RESPONSE"), ("BODY", "LIMIT"), ("MAX", "INPUT"),
+                   ("MAX", "SIZE"), ("SIZE", "LIMIT"))
 
 
 def timeout_setting() -> str | None:
@@ -805,8 +807,6 @@ def x_echo_watch(env: Env) -> Outcome:
 
 
 def fake_jwt(scope: str) -> str:
-    import base64
-
     def part(data: dict[str, Any]) -> str:
         return base64.urlsafe_b64encode(orjson.dumps(data)).rstrip(b"=").decode()
 
@@ -1134,10 +1134,6 @@ class WebFixture:
 WEB = WebFixture()
 
 
-def web_judge(env: Env, web: Web, checks: list[tuple[bool, str]], evidence: str) -> Outcome:
-    return judge(env, checks, evidence)
-
-
 @case("web-host-rebinding", "H2 Host checked")
 @WEB.case
 def web_host(env: Env, web: Web) -> Outcome:
@@ -1146,9 +1142,9 @@ def web_host(env: Env, web: Web) -> Outcome:
         page = client.get("/")
         api = client.get("/api/v1/opportunities")
     refused = page.status_code in (400, 403, 421) and api.status_code in (400, 403, 421)
-    return web_judge(env, web, [(refused, f"Host: evil.example answered {page.status_code} "
-                                f"(page) and {api.status_code} (API)")],
-                     f"Host: evil.example -> {page.status_code} page, {api.status_code} API")
+    return judge(env, [(refused, f"Host: evil.example answered {page.status_code} "
+                       f"(page) and {api.status_code} (API)")],
+                 f"Host: evil.example -> {page.status_code} page, {api.status_code} API")
 
 
 def profile_form(stage: str = "resident") -> dict[str, str]:
@@ -1160,9 +1156,9 @@ def profile_form(stage: str = "resident") -> dict[str, str]:
 def web_origin(env: Env, web: Web) -> Outcome:
     with web.client(Origin="http://evil.example") as client:
         sent = client.post("/me/profile", data=profile_form("MS2"))
-    return web_judge(env, web, [(sent.status_code in (400, 403), f"a POST from "
-                                 f"http://evil.example answered {sent.status_code}")],
-                     f"POST /me/profile with Origin http://evil.example -> {sent.status_code}")
+    return judge(env, [(sent.status_code in (400, 403), f"a POST from "
+                        f"http://evil.example answered {sent.status_code}")],
+                 f"POST /me/profile with Origin http://evil.example -> {sent.status_code}")
 
 
 @case("web-origin-rebinding", "H2 Origin against the allowed list")
@@ -1171,10 +1167,10 @@ def web_origin_rebinding(env: Env, web: Web) -> Outcome:
     evil = f"evil.example:{web.port}"
     with web.client(Origin=f"http://{evil}", Host=evil) as client:
         sent = client.post("/me/profile", data=profile_form("MS1"))
-    return web_judge(env, web, [(sent.status_code in (400, 403, 421),
-                                 f"a rebound page's POST (Host and Origin evil.example) answered "
-                                 f"{sent.status_code}")],
-                     f"POST with Host+Origin evil.example -> {sent.status_code}")
+    return judge(env, [(sent.status_code in (400, 403, 421),
+                        f"a rebound page's POST (Host and Origin evil.example) answered "
+                        f"{sent.status_code}")],
+                 f"POST with Host+Origin evil.example -> {sent.status_code}")
 
 
 @case("web-dates-at-the-edges", "H9 dates at the edges")
@@ -1191,8 +1187,8 @@ def web_dates(env: Env, web: Web) -> Outcome:
         for path in paths:
             answers[path] = client.get(path).status_code
     bad = [f"{p} -> {s}" for p, s in answers.items() if s >= 500]
-    return web_judge(env, web, [(not bad, ", ".join(bad))],
-                     "answers: " + " ".join(sorted({str(s) for s in answers.values()})))
+    return judge(env, [(not bad, ", ".join(bad))],
+                 "answers: " + " ".join(sorted({str(s) for s in answers.values()})))
 
 
 @case("cli-dates-at-the-edges", "H9 dates at the edges")
@@ -1229,7 +1225,7 @@ def web_long_search(env: Env, web: Web) -> Outcome:
                 answer.status_code == 200 and seconds < 1)
             checks.append((ok, f"{path} {answer.status_code} in {seconds:.2f} s"))
             shown.append(f"{path} {answer.status_code} {seconds:.2f}s")
-    return web_judge(env, web, checks, "; ".join(shown))
+    return judge(env, checks, "; ".join(shown))
 
 
 @case("cli-2000-word-search", "H13 slow paths")
@@ -1275,8 +1271,8 @@ def web_saves(env: Env, web: Web) -> Outcome:
     updates = hammer(web, "/saved/update", [{"opportunity_id": item, "status": s, "note": "n"}
                                             for s in ["contacted", "ongoing"] * 10])
     bad = [s for s in saves + updates if not s.isdigit() or int(s) >= 500]
-    return web_judge(env, web, [(not bad, f"{len(bad)} of 40 answered {sorted(set(bad))}")],
-                     f"20 saves + 20 updates of one item: {sorted(set(saves + updates))}")
+    return judge(env, [(not bad, f"{len(bad)} of 40 answered {sorted(set(bad))}")],
+                 f"20 saves + 20 updates of one item: {sorted(set(saves + updates))}")
 
 
 @case("web-concurrent-profiles", "H8 concurrent submits")
@@ -1285,8 +1281,8 @@ def web_profiles(env: Env, web: Web) -> Outcome:
     stages = ["MS1", "MS2", "MS3", "MS4", "resident"] * 4
     answers = hammer(web, "/me/profile", [profile_form(s) for s in stages])
     bad = [s for s in answers if not s.isdigit() or int(s) >= 500]
-    return web_judge(env, web, [(not bad, f"{len(bad)} of 20 answered {sorted(set(bad))}")],
-                     f"20 profile saves at once: {sorted(set(answers))}")
+    return judge(env, [(not bad, f"{len(bad)} of 20 answered {sorted(set(bad))}")],
+                 f"20 profile saves at once: {sorted(set(answers))}")
 
 
 @case("web-security-headers", "H2 headers")
@@ -1299,17 +1295,17 @@ def web_headers(env: Env, web: Web) -> Outcome:
         for path in ("/", "/api/v1/opportunities", "/no-such-page"):
             answer = client.get(path)
             missing += [f"{path} lacks {h}" for h in wanted if h not in answer.headers]
-    return web_judge(env, web, [(not missing, ", ".join(missing))],
-                     f"{', '.join(wanted)} on pages, API and 404")
+    return judge(env, [(not missing, ", ".join(missing))],
+                 f"{', '.join(wanted)} on pages, API and 404")
 
 
 @case("web-first-journal-clubs", "H13 slow paths")
 @WEB.case
 def web_journal_clubs(env: Env, web: Web) -> Outcome:
     status, seconds = web.journal_clubs
-    return web_judge(env, web, [(status == 200 and seconds < 2,
-                                 f"first /journal-clubs {status} in {seconds:.1f} s")],
-                     f"first /journal-clubs after the start: {status} in {seconds:.2f} s")
+    return judge(env, [(status == 200 and seconds < 2,
+                        f"first /journal-clubs {status} in {seconds:.1f} s")],
+                 f"first /journal-clubs after the start: {status} in {seconds:.2f} s")
 
 
 @case("graph-csv-formulas", "H11 spreadsheet safety")
