@@ -549,7 +549,7 @@ def zip_bad_crc(env: Env) -> Outcome:
     member = stored("data/tweets.js", tweets)
     member.crc ^= 0xDEADBEEF
     return zip_case(env, zip_bytes([stored("data/account.js", account), member]),
-                    ("crc", "damaged", "corrupt"))
+                    ("crc", "checksum", "damaged", "corrupt"))
 
 
 @case("zip-too-big", "H1/H7 ZIP member over the limit")
