@@ -910,8 +910,8 @@ def x_dribble(env: Env) -> Outcome:
 def bounded(env: Env, run: Run, fake: Fake, words: tuple[str, ...]) -> Outcome:
     said = run.said().lower()
     return judge(env, [(run.rc is not None, ended(run)),
-                       (any(w in said for w in words), f"its last words do not say "
-                        f"{' or '.join(words)}")],
+                       (any(w in said for w in words),
+                        "its last words do not say the cursor came back")],
                  f"{ended(run)} after {len(fake.seen)} requests: {short(run.said(), 110)}")
 
 
@@ -1233,6 +1233,11 @@ def web_long_search(env: Env, web: Web) -> Outcome:
 def cli_long_search(env: Env, web: Web) -> Outcome:
     base = env.mf("--db", web.db, "search", "derm", "--json")
     run = env.mf("--db", web.db, "search", long_query(), "--json", timeout=60)
+    if run.seconds - base.seconds >= 1:  # once more, lest a busy machine be blamed on us
+        base = min(base, env.mf("--db", web.db, "search", "derm", "--json"),
+                   key=lambda r: r.seconds)
+        run = min(run, env.mf("--db", web.db, "search", long_query(), "--json", timeout=60),
+                  key=lambda r: r.seconds)
     extra = run.seconds - base.seconds
     ok = run.rc is not None and (extra < 1 or (run.rc != 0 and run.seconds < base.seconds + 1))
     return judge(env, [(ok, f"{ended(run)}, {extra:.1f} s more than a one-word search")],
