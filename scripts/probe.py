@@ -1414,6 +1414,8 @@ def main(argv: list[str] | None = None) -> int:
     chosen = [c for c in CASES if (options.postgres or not c.postgres_only)
               and (not options.only or any(n in c.name for n in options.only))]
     if options.list or not chosen:
+        if not chosen:
+            console.print(f"No case name holds {' or '.join(options.only or [])}; the cases:")
         for c in CASES:
             console.print(f"{c.name:32} {c.item}{'  (--postgres)' if c.postgres_only else ''}")
         return 0 if options.list else 2
