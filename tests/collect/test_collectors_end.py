@@ -207,3 +207,20 @@ def test_a_server_dribbling_a_byte_a_second_is_dropped(
     assert time.monotonic() - started < 6
     assert server.requests == 2
     server.close()
+
+
+def test_mastodon_and_bluesky_redirects_are_errors_too(
+        fake_mastodon: FakeMastodon, fake_bluesky: FakeBluesky, sqlite_store: Store,
+        archive: RawArchive, clock: Clock) -> None:
+    moved = Answer(301, [], {"Location": "https://elsewhere.example/api/v1/timelines/tag/x"})
+    fake_mastodon.faults.append(moved)
+    with pytest.raises(SourceError, match="Mastodon answered 301, a redirect to https://else"):
+        mastodon.collect(sqlite_store, archive, instance=fake_mastodon.url, tag="DermTwitter",
+                         politeness=fakes.polite("Mastodon", clock))
+    fake_bluesky.fail("app.bsky.feed.searchPosts",
+                      Answer(302, {"posts": []}, {"Location": "/xrpc/elsewhere"}))
+    bluesky._sessions.clear()
+    with pytest.raises(SourceError, match="Bluesky answered 302, a redirect to /xrpc/elsewhere"):
+        bluesky.collect(sqlite_store, archive, tag="dermsky",
+                        politeness=fakes.polite("Bluesky", clock))
+    assert sqlite_store.count_posts() == 0

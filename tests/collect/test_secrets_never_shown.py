@@ -81,6 +81,7 @@ tags = ["DermTwitter"]
     assert sessions  # the fake did log in: its session token was there to echo
     for name, output in outputs.items():
         assert "cannot use" in output, (name, output)  # the server's words are shown ...
+        flat = output.replace("\n", "")  # as the terminal wrapped it, joined again
         for secret in (X_TOKEN, MASTODON_TOKEN, password, *sessions):
-            assert secret not in output, (name, output)  # ... without the secrets
+            assert secret[:16] not in flat, (name, output)  # ... with no secret, not a part
         assert "***" in output, (name, output)
