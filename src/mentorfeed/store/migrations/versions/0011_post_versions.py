@@ -38,6 +38,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("post_versions")
-    with op.batch_alter_table("posts") as batch:
-        batch.drop_column("version_id")
-        batch.drop_column("text_rank")
+    # ALTER TABLE ... DROP COLUMN in place (SQLite 3.35+): copying `posts` anew would cascade
+    # to every table that points at it (labels, facets, hashtags).
+    op.drop_column("posts", "version_id")
+    op.drop_column("posts", "text_rank")
