@@ -79,7 +79,9 @@ def test_hostile_text_is_stored_as_plain_text(sqlite_store: Store) -> None:
     assert post.author.bio == "I test things"
 
 
-def test_a_huge_post_round_trips(sqlite_store: Store, formats: Path, tmp_path: Path) -> None:
+def test_a_huge_post_round_trips(sqlite_store: Store, formats: Path, tmp_path: Path,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MENTORFEED_MAX_POST_KB", "200")  # within the limit: kept whole
     text = ("mentor " * 15000).strip() + " \u0000end"
     line = (formats / "twarc2_page.jsonl").read_text(encoding="utf-8").splitlines()[0]
     import orjson
