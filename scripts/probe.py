@@ -80,13 +80,15 @@ class Run:
         return self.out + "\n" + self.err
 
     def said(self) -> str:
-        """The last line it printed to stderr, else to stdout: what a user reads last."""
+        """The last message it printed to stderr, else to stdout: what a user reads last (an
+        error Rich wrapped over several lines is read whole, from its "Error:")."""
         for stream in (self.err, self.out):
             lines = [line.strip().replace(self.root, "") for line in stream.splitlines()]
             lines = [line for line in lines if line and not line.startswith("X: page")
                      and not any(bar in line for bar in ("━", "╸", " posts · "))]
             if lines:
-                return lines[-1]
+                starts = [i for i, line in enumerate(lines) if line.startswith("Error:")]
+                return " ".join(lines[starts[-1]:]) if starts else lines[-1]
         return "(nothing printed)"
 
 

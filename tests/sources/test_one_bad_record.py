@@ -146,6 +146,8 @@ def test_one_bad_file_never_stops_the_others(tmp_path: Path, sqlite_store: Store
     assert report.new >= 100
     assert {p.path for p in report.problems} == {broken, deep}
     assert all(p.line is None or p.line == 1 for p in report.problems)
+    (nested,) = [p for p in report.problems if p.path == deep]
+    assert "nested more than 1,024 levels deep" in nested.reason  # not "an unknown format"
 
 
 def test_a_post_of_megabytes_is_cut_with_a_warning(tmp_path: Path, sqlite_store: Store) -> None:

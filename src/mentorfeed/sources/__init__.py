@@ -35,14 +35,14 @@ def detect(path: Path) -> Format:
         raise SourceError("it does not exist.")
     head = b""
     firsts: list[dict[str, object] | None] = [None]
-    truncated: Issue | None = None
+    problem: Issue | None = None
     if path.is_file():
         try:
             with path.open("rb") as stream:
                 head = stream.read(4096)
                 if first_char(head) in ("{", "["):  # after a UTF-8 or UTF-16 byte-order mark
                     stream.seek(0)
-                    found, truncated = _first_objects(stream)
+                    found, problem = _first_objects(stream)
                     firsts = found or [None]
         except OSError as exc:
             raise SourceError(f"cannot read it ({exc.strerror}).") from None
@@ -53,8 +53,8 @@ def detect(path: Path) -> Format:
         for fmt in FORMATS.values():
             if fmt.sniff(sample):
                 return fmt
-    if truncated is not None:  # a cut file, not an unknown one: say what would fix it
-        raise SourceError(f"{truncated.reason} (line {truncated.line}).")
+    if problem is not None:  # a cut or unreadable file, not an unknown one: say why
+        raise SourceError(f"{problem.reason} (line {problem.line}).")
     raise UnknownFormatError(
         f"not a format mentorfeed knows; name one with --format ({', '.join(FORMATS)}).")
 
@@ -62,12 +62,12 @@ def detect(path: Path) -> Format:
 def _first_objects(stream: BinaryIO, count: int = 5
                    ) -> tuple[list[dict[str, object] | None], Issue | None]:
     """The first few JSON objects, so that one odd record does not hide the format, and the
-    issue saying the file is truncated, if reading met one."""
+    first issue reading met (a truncated file, a record nested too deeply), if any."""
     found: list[dict[str, object] | None] = []
-    truncated: Issue | None = None
+    problem: Issue | None = None
     for record in iter_json_file(stream):
-        if isinstance(record, Issue) and record.truncated:
-            truncated = record
+        if isinstance(record, Issue):
+            problem = problem or record
         elif isinstance(record, Record):
             value = record.value
             while isinstance(value, list) and value:
@@ -75,4 +75,4 @@ def _first_objects(stream: BinaryIO, count: int = 5
             found.append(value if isinstance(value, dict) else None)
             if len(found) == count:
                 break
-    return found, truncated
+    return found, problem
