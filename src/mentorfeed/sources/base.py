@@ -77,23 +77,13 @@ def each(items: Iterable[Any], parse: Callable[[Any], T], problems: list[str],
 
 def parse_records(records: Iterator[Record | Issue], parse: ParseFn) -> Iterator[Parsed | Issue]:
     """Apply a pure parse function to each record; a record that fails becomes an Issue."""
-    for record in records:
-        if isinstance(record, Issue):
-            yield record
-            continue
-        values = record.value if isinstance(record.value, list) else [record.value]
-        for value in values:
-            try:
-                posts, authors = parse(value)
-            except SHAPE_ERRORS as exc:
-                yield Issue(record.line, reason(exc))
-            else:
-                yield Parsed(record.line, posts, authors)
+    return parse_pages(records, lambda value, _problems: parse(value))
 
 
 def parse_pages(records: Iterator[Record | Issue], parse: PageFn) -> Iterator[Parsed | Issue]:
-    """Like `parse_records`, for records that are pages of many posts: what the page's good
-    items give is kept, and each item that could not be read is an Issue at the page's line."""
+    """Apply a parse function to each record (a page of many posts): a record that fails
+    becomes an Issue; what a page's good items give is kept, and each item that could not be
+    read (said in `problems`) is an Issue at the page's line."""
     for record in records:
         if isinstance(record, Issue):
             yield record
