@@ -170,7 +170,7 @@ def _opportunities_page(request: Request) -> bytes:
     try:
         page = service.opportunities.list_opportunities(settings, query, trainee=trainee)
     except QueryError as exc:
-        problems.append(f"The search could not run: {exc}")
+        problems.append(f"The search could not run. {exc}")
         page = service.opportunities.OpportunityPage([], query.page, query.per_page, False, 0)
     if trainee is not None and page.items and all(c.fit is None for c in page.items):
         problems.append("None of these calls is recent and open enough to score against your "
