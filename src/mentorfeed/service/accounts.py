@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from mentorfeed.people.profiles import AuthorProfile
 
 __all__ = ["AccountLink", "Link", "LinkChange", "Persons", "account_links", "evaluate", "find",
-           "link", "persons", "unlink"]
+           "handles", "link", "persons", "unlink"]
 
 LINKED = ("found", "manual")  # the kinds of stored links that join accounts
 
@@ -96,6 +96,18 @@ def account_links(settings: Settings, *, undone: bool = False) -> list[AccountLi
         handles = _handles(store, [k for one in found for k in (one.a, one.b)])
     return [AccountLink(one.a, one.b, handles.get(one.a, one.a[1]), handles.get(one.b, one.b[1]),
                         one.kind, one.reason) for one in found]
+
+
+def handles(settings: Settings) -> dict[Key, list[str]]:
+    """For each person with several accounts, under their main account: the other accounts,
+    as "platform:handle"."""
+    with open_store(settings) as store:
+        merged = store.merged_accounts()
+        known = _handles(store, list(merged))
+    found: dict[Key, list[str]] = {}
+    for key, main in sorted(merged.items()):
+        found.setdefault(main, []).append(f"{key[0]}:{known.get(key, key[1])}")
+    return found
 
 
 @dataclass(slots=True)

@@ -93,13 +93,16 @@ def refresh_people(settings: Settings, *, community: Community | None = None) ->
 
 def profiles(settings: Settings, *, roles: Sequence[str] | None = None,
              community: Community | None = None) -> dict[Key, AuthorProfile]:
-    """The stored author profiles (refreshed first if posts or labels changed since)."""
+    """The stored author profiles (refreshed first if posts or labels changed since), one per
+    person: a linked person's profile is under their main account and holds all accounts'
+    activity (`service.accounts.handles` names the others)."""
     with open_store(settings) as store:
         fresh = store.get_state("people", "profiles") == store.people_fingerprint()
     if not fresh:
         refresh_people(settings, community=community)
     with open_store(settings) as store:
-        return store.load_profiles(roles=roles)
+        merged = store.merged_accounts()  # a person once: under their main account
+        return {k: p for k, p in store.load_profiles(roles=roles).items() if k not in merged}
 
 
 @dataclass(slots=True)

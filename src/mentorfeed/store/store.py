@@ -544,6 +544,10 @@ class Store:
         """Mark each merged account with its person's main account."""
         links.save_persons(self._engine, into)
 
+    def merged_accounts(self) -> dict[Key, Key]:
+        """Every account merged into another, with its person's main account."""
+        return links.merged(self._engine)
+
     def person_of(self, key: Key) -> Key | None:
         """The main account of the person `key` was merged into, if any."""
         return links.person_of(self._engine, key)

@@ -94,3 +94,13 @@ def person_of(engine: Engine, key: Key) -> Key | None:
     with engine.connect() as conn:
         row = conn.execute(query).first()
     return (row.person_platform, row.person_id) if row and row.person_id else None
+
+
+def merged(engine: Engine) -> dict[Key, Key]:
+    """Every account merged into another, with its person's main account."""
+    query = select(author_profiles.c.platform, author_profiles.c.author_id,
+                   author_profiles.c.person_platform, author_profiles.c.person_id).where(
+        author_profiles.c.person_id.is_not(None))
+    with engine.connect() as conn:
+        return {(r.platform, r.author_id): (r.person_platform, r.person_id)
+                for r in conn.execute(query)}
