@@ -189,9 +189,9 @@ def _pointed_at(account: Account, by_handle: dict[str, list[Key]]
             targets = [k for k in by_handle.get(handle.lower(), ()) if k[0] != account.key[0]]
             if len(targets) != 1:
                 continue  # unknown, or a bare name several platforms share: not sure whom
-            what = {"bio": "bio", "profile": "profile links",
-                    "post": "post"}[place]
-            verb = "links" if "/" in shown else "says"
+            what = {"bio": "bio", "profile": "profile fields", "post": "post"}[place]
+            verb = "link" if "/" in shown else "say"
+            verb += "" if place == "profile" else "s"
             yield targets[0], f"{_where(account)} {what} {verb} “{_clip(shown)}”"
 
 
