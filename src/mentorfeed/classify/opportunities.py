@@ -1,8 +1,17 @@
 """Opportunities, not posts: the posts that carry the same call are grouped into one opportunity.
 
 A call reposted, quoted, continued or extended in a reply by its author, cross-posted on another
-platform, or re-announced later is one opportunity. It is closed once its author says so (a reply
-or quote such as "spots filled, thank you all"); past its deadline it is expired.
+platform (or by its author with other words and the same form or program link, within days), or
+re-announced later is one opportunity. A journal-club session is one opportunity: its
+announcements, the host's welcome, prompts and replies, and the answers posted during it.
+
+A program's call for a new cycle ("2024-25" after "2019-21"), or one posted more than
+`SAME_CYCLE_WITHIN` after the other, is another opportunity even with the same apply link.
+
+It is closed once its author says so (a reply or quote such as "spots filled, thank you all")
+after the call's newest post: "matching is done" closes the cycle it follows, never a later one.
+Past its `open_until` (classify/lifecycle.py: a stated deadline, an event's day or a lifetime)
+it is expired.
 """
 
 from __future__ import annotations
@@ -14,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from mentorfeed.classify.extract import link_kind
+from mentorfeed.classify.lifecycle import lifecycle
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _NOISE = re.compile(r"https?://\S+|[#@][\w.@-]+")
@@ -22,6 +32,12 @@ SAME_AUTHOR_SIMILARITY = 0.5
 REANNOUNCE_WITHIN = timedelta(days=120)
 CROSS_POST_WITHIN = timedelta(days=30)
 CROSS_POST_SIMILARITY = 0.7
+SAME_CYCLE_WITHIN = timedelta(days=270)  # the same link further apart: another cycle
+SAME_LINK_BY_AUTHOR_WITHIN = timedelta(days=14)  # one author, one form or program link
+SESSION_GAP = timedelta(hours=6)  # a journal club's posts come at most this far apart
+_CYCLE = re.compile(r"\b(20\d\d)\s*[-\u2013/]\s*(?:20)?\d\d\b"
+                    r"|\b(?:match|eras|cycle|class of)\s+(20\d\d)\b", re.I)
+_HASHTAG = re.compile(r"#(\w+)")
 
 
 @dataclass(slots=True)
@@ -38,6 +54,18 @@ class Item:
     is_opportunity: bool = False
     closes_call: bool = False
     deadline: date | None = None
+    labels: list[str] = field(default_factory=list)
+    form: str | None = None  # call, event or resource
+
+    @property
+    def cycle(self) -> str | None:
+        """The application cycle the post names ("2024-25", "Match 2025"), by its first year."""
+        m = _CYCLE.search(self.text)
+        return (m[1] or m[2]) if m else None
+
+    @property
+    def session(self) -> bool:
+        return "journal_club" in self.labels
 
 
 @dataclass(slots=True)
@@ -46,11 +74,16 @@ class Group:
     members: list[int]
     deadline: date | None
     closed: bool
+    open_until: date | None = None  # the last day a trainee can act on it
+    open_until_basis: str | None = None  # stated | event | estimated
+    event_at: datetime | None = None
 
     def state(self, today: date) -> str:
+        """closed (its author said so), expired (past `open_until`) or open: the rule
+        store/listing.py's `_state` applies in SQL."""
         if self.closed:
             return "closed"
-        if self.deadline is not None and self.deadline < today:
+        if self.open_until is not None and self.open_until < today:
             return "expired"
         return "open"
 
@@ -93,6 +126,8 @@ def group(items: Sequence[Item]) -> list[Group]:
             if target is None:
                 continue
             same_author = target.author_id is not None and target.author_id == item.author_id
+            if item.is_opportunity and target.is_opportunity and not _same_cycle(item, target):
+                continue  # "we are back for 2024-25" quoting the 2019 call: a new cycle
             # Reposts and quotes of a call, and the author's own thread around it (follow-ups,
             # extensions, "spots filled") belong to it.
             if item.is_repost or same_author or (target.is_opportunity and (
@@ -104,10 +139,10 @@ def group(items: Sequence[Item]) -> list[Group]:
         for url in item.urls:
             if link_kind(url) in _CALL_LINKS:
                 key = url.split("?", 1)[0].rstrip("/").lower()
-                if key in by_link:
-                    sets.union(item.pk, by_link[key])
-                else:
-                    by_link[key] = item.pk
+                before = by_link.get(key)
+                if before is not None and _same_cycle(item, by_pk[before]):
+                    sets.union(item.pk, before)
+                by_link[key] = item.pk
     # The same author announcing much the same call again.
     by_author: dict[str, list[Item]] = defaultdict(list)
     for item in opportunities:
@@ -118,8 +153,11 @@ def group(items: Sequence[Item]) -> list[Group]:
         for i, first in enumerate(posts):
             for j in range(i + 1, len(posts)):
                 close_in_time = abs(posts[j].created_at - first.created_at) <= REANNOUNCE_WITHIN
-                if close_in_time and _similar(words[i], words[j], SAME_AUTHOR_SIMILARITY):
+                if close_in_time and _same_cycle(first, posts[j]) and \
+                        _similar(words[i], words[j], SAME_AUTHOR_SIMILARITY):
                     sets.union(first.pk, posts[j].pk)
+        _cross_posts(posts, sets)
+    _sessions(opportunities, sets)
     # The same text under another account (a cross-post on a second platform): its longest
     # words, which survive a handle or hashtag changed for the other platform, are the same.
     by_signature: dict[tuple[str, ...], Item] = {}
@@ -136,6 +174,109 @@ def group(items: Sequence[Item]) -> list[Group]:
     return _collect(items, sets)
 
 
+def _same_cycle(a: Item, b: Item) -> bool:
+    """Two posts of one call may share a link only within a cycle: the same named cycle (or
+    none named) and less than `SAME_CYCLE_WITHIN` apart."""
+    if abs(a.created_at - b.created_at) > SAME_CYCLE_WITHIN:
+        return False
+    return a.cycle is None or b.cycle is None or a.cycle == b.cycle
+
+
+def _link_keys(item: Item) -> set[str]:
+    """The item's form, spreadsheet and program links, by host and path."""
+    keys = set()
+    for url in item.urls:
+        if link_kind(url) in _CALL_LINKS:
+            bare = url.split("?", 1)[0].split("#", 1)[0].rstrip("/").lower()
+            keys.add(bare.split("://", 1)[-1].removeprefix("www."))
+    return keys
+
+
+def _cross_posts(posts: Sequence[Item], sets: _Sets) -> None:
+    """One author's posts, in other words, with the same form or program link within days."""
+    ordered = sorted(posts, key=lambda p: p.created_at)
+    seen: dict[str, Item] = {}
+    for item in ordered:
+        for key in _link_keys(item):
+            earlier = seen.get(key)
+            if earlier is not None and \
+                    item.created_at - earlier.created_at <= SAME_LINK_BY_AUTHOR_WITHIN:
+                sets.union(item.pk, earlier.pk)
+            seen[key] = item
+
+
+def _sessions(opportunities: Sequence[Item], sets: _Sets) -> None:
+    """A journal-club session is one opportunity: the host's posts made during it (welcome,
+    prompts, replies) come at most `SESSION_GAP` apart; an announcement whose event starts
+    within that gap of them, and other people's journal-club posts with the session's hashtag
+    while it runs, belong to it."""
+    by_host: dict[str, list[Item]] = defaultdict(list)
+    for item in opportunities:
+        if item.session and item.author_id:
+            by_host[item.author_id].append(item)
+    windows: list[tuple[int, datetime, datetime, frozenset[str], int]] = []
+    for host_posts in by_host.values():
+        host_posts.sort(key=lambda p: p.created_at)
+        starts = {p.pk: _event_start(p) for p in host_posts}
+        runs: list[list[Item]] = []
+        for item in host_posts:
+            if starts[item.pk] is not None:
+                continue  # an announcement: joined to its session below
+            if runs and item.created_at - runs[-1][-1].created_at <= SESSION_GAP:
+                runs[-1].append(item)
+            else:
+                runs.append([item])
+        for run in runs:
+            for item in run[1:]:
+                sets.union(run[0].pk, item.pk)
+            begin, end = run[0].created_at, run[-1].created_at
+            windows.append((len(run), begin - SESSION_GAP, end + SESSION_GAP,
+                            frozenset().union(*(_tags(p) for p in run)), run[0].pk))
+        # Announcements of one session (the same start) are one; the host's posts from an
+        # announcement until its session ends (replies to questions, the session itself)
+        # belong to the first session announced then.
+        announced: dict[datetime, Item] = {}
+        for item in host_posts:
+            start = starts[item.pk]
+            if start is None:
+                continue
+            same = next((a for when, a in announced.items()
+                         if abs(when - start) <= SESSION_GAP), None)
+            if same is not None:
+                sets.union(item.pk, same.pk)
+            else:
+                announced[start] = item
+        for run in runs:
+            ahead = [(when, a) for when, a in announced.items()
+                     if a.created_at <= run[0].created_at <= when + SESSION_GAP]
+            if ahead:
+                sets.union(min(ahead, key=lambda found: found[0])[1].pk, run[0].pk)
+    # Other people's posts during a session join the largest session then running (the host's).
+    windows.sort(key=lambda w: -w[0])
+    for item in opportunities:
+        if not item.session or _event_start(item) is not None:
+            continue
+        tags = _tags(item)
+        for _, begin, end, session_tags, head in windows:
+            if begin <= item.created_at <= end and tags & session_tags:
+                sets.union(item.pk, head)
+                break
+
+
+def _event_start(item: Item) -> datetime | None:
+    """When the session an announcement announces starts: an event day ahead of the post."""
+    if item.form not in (None, "event"):
+        return None
+    found = lifecycle(item.text, item.created_at, item.labels, "event").event_at
+    if found is None or found < item.created_at + timedelta(hours=1):
+        return None  # a time alone, or one already begun: a post made during the session
+    return found
+
+
+def _tags(item: Item) -> frozenset[str]:
+    return frozenset(t.lower() for t in _HASHTAG.findall(item.text))
+
+
 def _collect(items: Sequence[Item], sets: _Sets) -> list[Group]:
     members: dict[int, list[Item]] = defaultdict(list)
     for item in items:
@@ -148,7 +289,17 @@ def _collect(items: Sequence[Item], sets: _Sets) -> list[Group]:
         first = min(calls, key=lambda p: (p.created_at, p.pk))
         authors = {p.author_id for p in calls if p.author_id}
         deadlines = [p.deadline for p in calls if p.deadline]
-        closed = any(p.closes_call and p.author_id in authors for p in posts)
-        groups.append(Group(first.pk, sorted(p.pk for p in posts),
-                            max(deadlines) if deadlines else None, closed))
+        newest = max(p.created_at for p in calls)
+        # A closing word after the call's newest post closes it; one before it was about
+        # an earlier round (the call was posted again after it).
+        closed = any(p.closes_call and p.author_id in authors and p.created_at >= newest
+                     for p in posts)
+        deadline = max(deadlines) if deadlines else None
+        lives = [lifecycle(p.text, p.created_at, p.labels, p.form, deadline) for p in calls]
+        last = max(lives, key=lambda life: (life.open_until, life.basis == "stated"))
+        event_at = min((life.event_at for life in lives
+                        if life.event_at is not None and life.event_at >= first.created_at),
+                       default=None)
+        groups.append(Group(first.pk, sorted(p.pk for p in posts), deadline, closed,
+                            last.open_until, last.basis, event_at))
     return groups

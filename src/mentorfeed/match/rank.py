@@ -18,7 +18,6 @@ from mentorfeed.people.profiles import AuthorProfile, Signals
 from mentorfeed.taxonomy import MENTOR_ROLES
 
 HALF_LIFE_DAYS = 180.0
-STALE_AFTER_DAYS = 150
 # Someone who already talked with you is the warmest contact, and a background you chose to
 # match on is something you asked for: both weigh more than general fit. Among the rest, who
 # posts the kinds of calls you want, lately, counts most; then shared interests.
@@ -239,8 +238,8 @@ def rank_opportunities(trainee: TraineeProfile, opportunities: Iterable[Opportun
         if topics:
             reasons.append(Reason("on " + ", ".join(sorted(topics))))
         age = (today - post.created_at).days
-        if deadline is None and age > STALE_AFTER_DAYS:
-            continue  # a call with no deadline, months old: most likely filled by now
+        # A call with no deadline, months old, is expired by its lifetime (`item.state`,
+        # classify/lifecycle.py): the listing's rule, not one of its own here.
         freshness = float(0.5 ** (max(0, age) / 60))
         if deadline is not None:
             left = (deadline - today.date()).days
