@@ -34,7 +34,9 @@ def only(groups: list[Group]) -> Group:
 
 def test_a_lone_call_is_one_open_opportunity() -> None:
     found = only(group([item(1, "ana", CALL, opportunity=True)]))
-    assert found == Group(pk=1, members=[1], deadline=None, closed=False)
+    # "this spring", no deadline: open until spring ends, an estimate
+    assert found == Group(pk=1, members=[1], deadline=None, closed=False,
+                          open_until=date(2024, 5, 31), open_until_basis="estimated")
 
 
 def test_posts_without_a_call_make_no_opportunity() -> None:

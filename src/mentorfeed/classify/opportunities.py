@@ -79,11 +79,12 @@ class Group:
     event_at: datetime | None = None
 
     def state(self, today: date) -> str:
-        """closed (its author said so), expired (past `open_until`) or open: the rule
-        store/listing.py's `_state` applies in SQL."""
+        """closed (its author said so), expired (past `open_until`, else its deadline) or open:
+        the rule store/listing.py's `_state` applies in SQL."""
         if self.closed:
             return "closed"
-        if self.open_until is not None and self.open_until < today:
+        until = self.open_until or self.deadline
+        if until is not None and until < today:
             return "expired"
         return "open"
 

@@ -374,7 +374,8 @@ def opportunities(engine: Engine, filters: Filters, *, limit: int) -> list[Oppor
     heads = (posts_with_authors()
              .add_columns(c.labels, c.scores, c.extract, c.links, c.why, c.model_version,
                           c.closes_call, group_deadline.label("group_deadline"),
-                          _state(filters).label("state"))
+                          _state(filters).label("state"), open_until.label("open_until"),
+                          c.open_until_basis)
              .join(classifications, c.post_pk == posts.c.pk))
     wanted: Any = bindparam("keys", expanding=True)
     members = (posts_with_authors().add_columns(_head(classifications).label("head"))
@@ -392,7 +393,8 @@ def opportunities(engine: Engine, filters: Filters, *, limit: int) -> list[Oppor
                     to_post(row), Classification(m["labels"], m["scores"], m["extract"],
                                                  m["links"], m["why"], m["model_version"],
                                                  m["closes_call"]),
-                    [], m["group_deadline"], m["state"])
+                    [], m["group_deadline"], m["state"], m["open_until"],
+                    m["open_until_basis"])
             for row in conn.execute(members, batch):
                 found[row._mapping["head"]].posts.append(to_post(row))
     return [found[key] for key in keys if key in found]
