@@ -79,7 +79,8 @@ _DAY_FORMS = [re.compile(p, re.I) for p in (
     r"\b(?P<rel>today|tonight|tomorrow|tmrw|this (?:evening|afternoon|morning))\b",
 )]
 _TIME = re.compile(
-    r"\b(?P<h>1[0-2]|0?[1-9])(?::(?P<min>[0-5]\d))?\s*(?P<ampm>[ap])\.?m\.?\b"
+    r"\b(?P<h>1[0-2]|0?[1-9])(?::(?P<min>[0-5]\d))?\s*(?:(?P<ampm>[ap])\.?m\.?\b|"
+    r"[-\u2013]\s*(?:1[0-2]|0?[1-9])(?::[0-5]\d)?\s*(?P<ampm2>[ap])\.?m\.?\b)"
     r"|\b(?P<h24>[01]?\d|2[0-3]):(?P<min24>[0-5]\d)\b(?!\s*[ap]\.?m)|\b(?P<noon>noon)\b",
     re.I)
 # A numeric day ("3/15") counts after a word that dates something or before a time.
@@ -140,17 +141,16 @@ def lifecycle(text: str, posted_at: datetime, labels: Sequence[str], form: str |
 
 
 def event_at(text: str, posted_at: datetime, *, time_alone: bool = True) -> datetime | None:
-    """When the event the post announces starts (UTC): a day and a time, a time alone (the
+    """When the event the post announces starts (UTC): a day and a time, or a time alone (the
     next such time, counting one that began up to three hours before the post; only with
-    `time_alone`), or a day alone (its start in the post's zone). None when the text names
-    neither."""
+    `time_alone`). None without a time."""
     zone = _zone_of(text) or _EASTERN
     posted_local = _local(posted_at, zone)
     when = _first_day(text, posted_local.date())
     clock = _TIME.search(text)
-    if when is None and (clock is None or not time_alone):
-        return None
-    at = _clock(clock) if clock else time(0, 0)
+    if clock is None or (when is None and not time_alone):
+        return None  # a day alone dates the call (`days_in`), not a start time
+    at = _clock(clock)
     if when is None:
         start = datetime.combine(posted_local.date(), at, zone)
         if start < posted_local - timedelta(hours=3):
@@ -232,7 +232,8 @@ def _clock(m: re.Match[str]) -> time:
         return time(12, 0)
     if m["h24"]:
         return time(int(m["h24"]), int(m["min24"]))
-    hour = int(m["h"]) % 12 + (12 if m["ampm"].lower() == "p" else 0)
+    # "9-10pm": the start, in the half of the day its end names
+    hour = int(m["h"]) % 12 + (12 if (m["ampm"] or m["ampm2"]).lower() == "p" else 0)
     return time(hour, int(m["min"] or 0))
 
 
@@ -249,6 +250,8 @@ def _days(text: str, posted: date) -> list[tuple[date, int]]:
         for m in form.finditer(text):
             if any(m.start() in span for span in taken):
                 continue
+            if m.groupdict().get("wd") and any(m.end() <= at <= m.end() + 3 for _, at in found):
+                continue  # "Thursday 27 August": the date says which Thursday
             if m.groupdict().get("a") and \
                     not _NUMERIC_CUE.search(text, max(0, m.start() - 14), m.start()) and \
                     not _TIME_AFTER.match(text, m.end()):
