@@ -1,8 +1,8 @@
 """Opportunities, not posts: the posts that carry the same call are grouped into one opportunity.
 
 A call reposted, quoted, continued or extended in a reply by its author, cross-posted on another
-platform (or by its author with other words and the same form or program link, within days), or
-re-announced later is one opportunity. A journal-club session is one opportunity: its
+platform, posted again with other words and the same form or program link, or re-announced
+later is one opportunity. A journal-club session is one opportunity: its
 announcements, the host's welcome, prompts and replies, and the answers posted during it.
 
 A program's call for a new cycle ("2024-25" after "2019-21"), or one posted more than
@@ -33,7 +33,6 @@ REANNOUNCE_WITHIN = timedelta(days=120)
 CROSS_POST_WITHIN = timedelta(days=30)
 CROSS_POST_SIMILARITY = 0.7
 SAME_CYCLE_WITHIN = timedelta(days=270)  # the same link further apart: another cycle
-SAME_LINK_BY_AUTHOR_WITHIN = timedelta(days=14)  # one author, one form or program link
 SESSION_GAP = timedelta(hours=6)  # a journal club's posts come at most this far apart
 _CYCLE = re.compile(r"\b(20\d\d)\s*[-\u2013/]\s*(?:20)?\d\d\b"
                     r"|\b(?:match|eras|cycle|class of)\s+(20\d\d)\b", re.I)
@@ -136,14 +135,12 @@ def group(items: Sequence[Item]) -> list[Group]:
                 sets.union(item.pk, target.pk)
     # The same call link in two opportunity posts: a cross-post or a re-announcement.
     by_link: dict[str, int] = {}
-    for item in opportunities:
-        for url in item.urls:
-            if link_kind(url) in _CALL_LINKS:
-                key = url.split("?", 1)[0].rstrip("/").lower()
-                before = by_link.get(key)
-                if before is not None and _same_cycle(item, by_pk[before]):
-                    sets.union(item.pk, before)
-                by_link[key] = item.pk
+    for item in sorted(opportunities, key=lambda i: (i.created_at, i.pk)):
+        for key in _link_keys(item):
+            before = by_link.get(key)
+            if before is not None and _same_cycle(item, by_pk[before]):
+                sets.union(item.pk, before)
+            by_link[key] = item.pk
     # The same author announcing much the same call again.
     by_author: dict[str, list[Item]] = defaultdict(list)
     for item in opportunities:
@@ -154,10 +151,11 @@ def group(items: Sequence[Item]) -> list[Group]:
         for i, first in enumerate(posts):
             for j in range(i + 1, len(posts)):
                 close_in_time = abs(posts[j].created_at - first.created_at) <= REANNOUNCE_WITHIN
+                if first.session and posts[j].session:
+                    continue  # a club's posts look alike every month: sessions join them
                 if close_in_time and _same_cycle(first, posts[j]) and \
                         _similar(words[i], words[j], SAME_AUTHOR_SIMILARITY):
                     sets.union(first.pk, posts[j].pk)
-        _cross_posts(posts, sets)
     _sessions(opportunities, sets)
     # The same text under another account (a cross-post on a second platform): its longest
     # words, which survive a handle or hashtag changed for the other platform, are the same.
@@ -184,26 +182,14 @@ def _same_cycle(a: Item, b: Item) -> bool:
 
 
 def _link_keys(item: Item) -> set[str]:
-    """The item's form, spreadsheet and program links, by host and path."""
+    """The item's form, spreadsheet and program links, by host and path: the same link
+    written with or without "www.", "https", a query or a fragment is one link."""
     keys = set()
     for url in item.urls:
         if link_kind(url) in _CALL_LINKS:
             bare = url.split("?", 1)[0].split("#", 1)[0].rstrip("/").lower()
             keys.add(bare.split("://", 1)[-1].removeprefix("www."))
     return keys
-
-
-def _cross_posts(posts: Sequence[Item], sets: _Sets) -> None:
-    """One author's posts, in other words, with the same form or program link within days."""
-    ordered = sorted(posts, key=lambda p: p.created_at)
-    seen: dict[str, Item] = {}
-    for item in ordered:
-        for key in _link_keys(item):
-            earlier = seen.get(key)
-            if earlier is not None and \
-                    item.created_at - earlier.created_at <= SAME_LINK_BY_AUTHOR_WITHIN:
-                sets.union(item.pk, earlier.pk)
-            seen[key] = item
 
 
 def _sessions(opportunities: Sequence[Item], sets: _Sets) -> None:
@@ -297,7 +283,10 @@ def _collect(items: Sequence[Item], sets: _Sets) -> list[Group]:
                      for p in posts)
         deadline = max(deadlines) if deadlines else None
         lives = [lifecycle(p.text, p.created_at, p.labels, p.form, deadline) for p in calls]
-        last = max(lives, key=lambda life: (life.open_until, life.basis == "stated"))
+        # A day a post names says more than an estimate: a guest's "I'll stay after the chat"
+        # ends with the chat.
+        dated = [life for life in lives if life.basis != "estimated"] or lives
+        last = max(dated, key=lambda life: life.open_until)
         event_at = min((life.event_at for life in lives
                         if life.event_at is not None and life.event_at >= first.created_at),
                        default=None)
