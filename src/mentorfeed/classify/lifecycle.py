@@ -67,7 +67,9 @@ _ZONES: dict[str, timezone | ZoneInfo] = {
     **dict.fromkeys(("cet", "cest"), ZoneInfo("Europe/Paris")),
     **dict.fromkeys(("aest", "aedt"), ZoneInfo("Australia/Sydney")),
 }
-_MONTH = "(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+# Any word, then checked against the month names (`_day`): one alternation of sixty names
+# tried at every word costs several times more.
+_MONTH = r"(?P<mon>[^\W\d_]{3,10})\.?"
 _WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_FORMS = [re.compile(p, re.I) for p in (
     r"\b(?P<y>20\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b",
@@ -124,14 +126,18 @@ def lifetime(labels: Iterable[str], form: str | None) -> timedelta:
 def lifecycle(text: str, posted_at: datetime, labels: Sequence[str], form: str | None,
               deadline: date | None = None) -> Lifecycle:
     """How long the post's call stays open (see the module docstring for the order)."""
+    zone = _zone_of(text) or _EASTERN
+    posted_local = _local(posted_at, zone)
+    posted = posted_local.date()
+    found = _days(text, posted)
     # A time alone ("9pm ET") dates an event; in a call it is office hours or a reply time.
-    event = event_at(text, posted_at, time_alone=form == "event" or "journal_club" in labels)
+    event = _event(text, posted_local, zone, found,
+                   time_alone=form == "event" or "journal_club" in labels)
     if deadline is not None:
         return Lifecycle(deadline, "stated", event)
-    posted = _local(posted_at, None).date()
-    days = [d for d in days_in(text, posted_at) if d >= posted]
+    days = [d for d, _ in found if d >= posted]
     if event is not None:
-        days.append(_local(event, _zone_of(text)).date())
+        days.append(_local(event, zone).date())
     if days:
         return Lifecycle(min(days), "event", event)
     end = period_end(text, posted)
@@ -146,23 +152,28 @@ def event_at(text: str, posted_at: datetime, *, time_alone: bool = True) -> date
     `time_alone`). None without a time."""
     zone = _zone_of(text) or _EASTERN
     posted_local = _local(posted_at, zone)
-    when = _first_day(text, posted_local.date())
+    return _event(text, posted_local, zone, _days(text, posted_local.date()), time_alone)
+
+
+def _event(text: str, posted_local: datetime, zone: timezone | ZoneInfo,
+           found: list[tuple[date, int]], time_alone: bool) -> datetime | None:
     clock = _TIME.search(text)
-    if clock is None or (when is None and not time_alone):
+    if clock is None or (not found and not time_alone):
         return None  # a day alone dates the call (`days_in`), not a start time
     at = _clock(clock)
-    if when is None:
+    if not found:
         start = datetime.combine(posted_local.date(), at, zone)
         if start < posted_local - timedelta(hours=3):
             start += timedelta(days=1)
         return start.astimezone(UTC)
-    return datetime.combine(when[0], at, zone).astimezone(UTC)
+    first = min(found, key=lambda f: f[1])[0]  # the day written first
+    return datetime.combine(first, at, zone).astimezone(UTC)
 
 
 def days_in(text: str, posted_at: datetime) -> list[date]:
-    """Every day the text names, resolved against the post's date (no year: the next such
-    day on or after it; a weekday: the next one, today included)."""
-    posted = _local(posted_at, _zone_of(text)).date()
+    """Every day the text names, resolved against the post's date in the text's zone (no
+    year: the next such day on or after it; a weekday: the next one, today included)."""
+    posted = _local(posted_at, _zone_of(text) or _EASTERN).date()
     return [day for day, _ in _days(text, posted)]
 
 
@@ -237,11 +248,6 @@ def _clock(m: re.Match[str]) -> time:
     return time(hour, int(m["min"] or 0))
 
 
-def _first_day(text: str, posted: date) -> tuple[date, int] | None:
-    found = _days(text, posted)
-    return min(found, key=lambda f: f[1]) if found else None
-
-
 def _days(text: str, posted: date) -> list[tuple[date, int]]:
     """(day, where in the text) for each day named, resolved against the post's date."""
     found: list[tuple[date, int]] = []
@@ -269,7 +275,10 @@ def _day(m: re.Match[str], posted: date) -> date | None:
         return _resolve(int(g["m"]), int(g["d"]), int(g["y"]), None)
     if g.get("day") or g.get("day2"):
         year = g.get("year") or g.get("year2")
-        return _resolve(_MONTHS[g["mon"].lower()], int(g.get("day") or g["day2"]),
+        month = _MONTHS.get(g["mon"].lower())
+        if month is None:
+            return None
+        return _resolve(month, int(g.get("day") or g["day2"]),
                         int(year) if year else None, posted)
     if g.get("a"):
         year_text = g.get("c")
