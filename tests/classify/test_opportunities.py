@@ -281,3 +281,16 @@ def test_a_session_is_open_until_it_happens() -> None:
     assert found.event_at == datetime(2024, 3, 8, 1, 0, tzinfo=UTC)
     assert found.state(date(2024, 3, 7)) == "open"
     assert found.state(date(2024, 3, 8)) == "expired"
+
+
+def test_the_next_seasons_cohort_with_the_same_link_is_its_own_opportunity() -> None:
+    link = "https://dermmentor.example/apply"
+    posts = [item(1, "net", f"Our spring 2023 cohort is open! Apply: {link}", opportunity=True,
+                  urls=(link,)),
+             item(2, "net", "The spring 2023 cohort is now full, thank you!", days=60,
+                  refs=(1,), closes=True),
+             item(3, "net", f"Fall 2023 cohort applications are open: {link}", days=240,
+                  opportunity=True, urls=(link,))]
+    found = {g.pk: g for g in group(posts)}
+    assert sorted(g.members for g in found.values()) == [[1, 2], [3]]
+    assert found[1].closed and not found[3].closed

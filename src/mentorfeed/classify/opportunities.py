@@ -34,8 +34,12 @@ CROSS_POST_WITHIN = timedelta(days=30)
 CROSS_POST_SIMILARITY = 0.7
 SAME_CYCLE_WITHIN = timedelta(days=270)  # the same link further apart: another cycle
 SESSION_GAP = timedelta(hours=6)  # a journal club's posts come at most this far apart
-_CYCLE = re.compile(r"\b(20\d\d)\s*[-\u2013/]\s*(?:20)?\d\d\b"
-                    r"|\b(?:match|eras|cycle|class of)\s+(20\d\d)\b", re.I)
+# A named round: "2024-25", "Match 2025" or "the 2025 cycle" (the 2024-25 cycle), "spring 2023".
+_CYCLE = re.compile(r"\b(?P<first>20\d\d)\s*[-\u2013/]\s*(?:20)?\d\d\b"
+                    r"|\b(?:match|eras|cycle|class of)\s+(?P<match>20\d\d)\b"
+                    r"|\b(?P<cycle>20\d\d)\s+(?:application\s+|match\s+)?cycle\b"
+                    r"|\b(?P<season>spring|summer|fall|autumn|winter)\s+(?:of\s+)?(?P<year>20\d\d)\b",
+                    re.I)
 _HASHTAG = re.compile(r"#(\w+)")
 
 
@@ -58,9 +62,16 @@ class Item:
 
     @property
     def cycle(self) -> str | None:
-        """The application cycle the post names ("2024-25", "Match 2025"), by its first year."""
+        """The round the post names: a cycle by its first year ("2024-25", "Match 2025": 2024)
+        or a season's cohort ("spring 2023")."""
         m = _CYCLE.search(self.text)
-        return (m[1] or m[2]) if m else None
+        if m is None:
+            return None
+        if m["first"]:
+            return m["first"]
+        if m["season"]:
+            return f"{m['season'].lower().replace('autumn', 'fall')} {m['year']}"
+        return str(int(m["match"] or m["cycle"]) - 1)
 
     @property
     def session(self) -> bool:
@@ -134,13 +145,18 @@ def group(items: Sequence[Item]) -> list[Group]:
                     item.is_opportunity or item.closes_call)):
                 sets.union(item.pk, target.pk)
     # The same call link in two opportunity posts: a cross-post or a re-announcement.
-    by_link: dict[str, int] = {}
+    # A round lasts while the posts keep coming and name no other round than the first named.
+    by_link: dict[str, tuple[int, str | None]] = {}  # link -> its latest post, its round
     for item in sorted(opportunities, key=lambda i: (i.created_at, i.pk)):
+        cycle = item.cycle
         for key in _link_keys(item):
-            before = by_link.get(key)
-            if before is not None and _same_cycle(item, by_pk[before]):
-                sets.union(item.pk, before)
-            by_link[key] = item.pk
+            latest, named = by_link.get(key, (None, None))
+            if latest is not None and _same_cycle(item, by_pk[latest]) and \
+                    (cycle is None or named is None or cycle == named):
+                sets.union(item.pk, latest)
+                by_link[key] = (item.pk, named or cycle)
+            else:
+                by_link[key] = (item.pk, cycle)
     # The same author announcing much the same call again.
     by_author: dict[str, list[Item]] = defaultdict(list)
     for item in opportunities:
