@@ -4,14 +4,20 @@ a journal-club session is one card."""
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Engine
 
 from mentorfeed import service
 from mentorfeed.classify.lifecycle import days_in, lifetime, period_end
-from mentorfeed.config import Settings
+from mentorfeed.config import Settings, sqlite_url
 from mentorfeed.models import Opportunity, Post
 from mentorfeed.service.people import moment_after
 from mentorfeed.store import Store
+from mentorfeed.store.listing import Filters
 
 ALL = 100_000
 
@@ -79,3 +85,23 @@ def test_a_sessions_card_says_when_it_happens(demo_settings: Settings) -> None:
         assert call.open_until is not None
         assert call.state == ("open" if call.open_until >= today else "expired") or \
             call.state == "closed"
+
+
+def test_a_store_from_before_0012_lists_by_deadline_until_regrouped(
+        demo_settings: Settings, tmp_path: Path, engine_of: Callable[[Store], Engine]) -> None:
+    source = Path(demo_settings.database_url.removeprefix("sqlite:///"))
+    with Store(demo_settings.database_url) as store, engine_of(store).connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copy(source, tmp_path / "old.db")
+    with Store(sqlite_url(tmp_path / "old.db")) as store:
+        today = moment_after(store.newest_post_time()).date()
+        with engine_of(store).begin() as conn:  # what 0012 leaves in an upgraded store
+            conn.exec_driver_sql("UPDATE classifications SET open_until = NULL, "
+                                 "open_until_basis = NULL, event_at = NULL")
+        old = store.opportunities(Filters(today=today), limit=ALL)
+        assert all(o.open_until == o.deadline for o in old)  # the deadline, as before
+        assert sum(o.state == "open" for o in old) > 100
+        service.classifying.regroup(store)  # what `mentorfeed classify` runs every time
+        new = store.opportunities(Filters(today=today), limit=ALL)
+        assert all(o.open_until is not None and o.open_until_basis for o in new)
+        assert sum(o.state == "open" for o in new) < 50

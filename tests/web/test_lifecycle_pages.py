@@ -30,3 +30,10 @@ def test_a_journal_club_sessions_card_links_its_transcript(
     html = client.get("/opportunities/" + quote(f"{platform}:{post_id}", safe=":/@")).text
     assert f'href="/journal-clubs/{quote(session.id, safe="")}"' in html
     assert "read the transcript" in html
+
+
+def test_the_api_says_until_when_a_call_is_open_and_how_that_is_known(
+        client: TestClient) -> None:
+    items = client.get("/api/v1/opportunities", params={"per_page": "50"}).json()["items"]
+    assert items and all(item["open_until"] for item in items)
+    assert {item["open_until_basis"] for item in items} <= {"stated", "event", "estimated"}
