@@ -294,3 +294,15 @@ def test_the_next_seasons_cohort_with_the_same_link_is_its_own_opportunity() -> 
     found = {g.pk: g for g in group(posts)}
     assert sorted(g.members for g in found.values()) == [[1, 2], [3]]
     assert found[1].closed and not found[3].closed
+
+
+def test_one_author_naming_the_same_program_within_days_is_one_call() -> None:
+    posts = [item(1, "society", "Skin Pathways Mentorship applications are open! URiM and "
+                  "first-gen MS1-MS3s are paired 1:1 with a dermatologist.", opportunity=True),
+             item(2, "society", "Three days left to join Skin Pathways Mentorship: ask us "
+                  "anything about the match in the replies", days=5, opportunity=True),
+             item(3, "society", "Our Summer Research Program is open to students, email us",
+                  days=6, opportunity=True),
+             item(4, "society", "Our Summer Research Program posters are up at the meeting, "
+                  "come by", days=7, opportunity=True)]
+    assert members(group(posts)) == [[1, 2], [3], [4]]  # a generic name names no program

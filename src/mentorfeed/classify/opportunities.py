@@ -1,9 +1,10 @@
 """Opportunities, not posts: the posts that carry the same call are grouped into one opportunity.
 
 A call reposted, quoted, continued or extended in a reply by its author, cross-posted on another
-platform, posted again with other words and the same form or program link, or re-announced
-later is one opportunity. A journal-club session is one opportunity: its
-announcements, the host's welcome, prompts and replies, and the answers posted during it.
+platform, posted again with other words and the same form or program link (or, by its author
+within days, naming the same program), or re-announced later is one opportunity. A
+journal-club session is one opportunity: its announcements, the host's welcome, prompts and
+replies, and the answers posted during it.
 
 A program's call for a new cycle ("2024-25" after "2019-21"), or one posted more than
 `SAME_CYCLE_WITHIN` after the other, is another opportunity even with the same apply link.
@@ -41,6 +42,20 @@ _CYCLE = re.compile(r"\b(?P<first>20\d\d)\s*[-\u2013/]\s*(?:20)?\d\d\b"
                     r"|\b(?P<season>spring|summer|fall|autumn|winter)\s+(?:of\s+)?(?P<year>20\d\d)\b",
                     re.I)
 _HASHTAG = re.compile(r"#(\w+)")
+SAME_PROGRAM_WITHIN = timedelta(days=14)  # one author naming one program again, in other words
+# A program's name: capitalised words ending in what programs are called ("Skin Pathways
+# Mentorship", "Derm Mentorship Network", "Future Dermatologists Scholarship").
+_PROGRAM_NAME = re.compile(
+    r"\b((?:[A-Z][\w'\u2019&.-]*\s+(?:(?:of|for|in|and)\s+)?){1,5}"
+    r"(?:Program(?:me)?|Mentorship|Mentoring|Scholarship|Fellowship|Network|Pathways?|"
+    r"Initiative|Awards?|Circles?|Academy|Institute|Clerkship|Externship|Bootcamp|Cohort))s?\b")
+_GENERIC_NAME_WORDS = frozenset({
+    "the", "our", "a", "an", "this", "new", "summer", "research", "visiting", "student",
+    "students", "medical", "derm", "dermatology", "mentorship", "mentoring", "program",
+    "programme", "scholarship", "fellowship", "network", "pathway", "pathways", "initiative",
+    "award", "awards", "circle", "circles", "academy", "institute", "clerkship", "externship",
+    "bootcamp", "cohort", "diversity", "urim", "urm", "of", "for", "in", "and", "apply",
+    "applications"})
 
 
 @dataclass(slots=True)
@@ -164,13 +179,16 @@ def group(items: Sequence[Item]) -> list[Group]:
             by_author[item.author_id].append(item)
     for posts in by_author.values():
         words = [_words(p.text) for p in posts]
+        names = [_program_names(p.text) for p in posts]
         for i, first in enumerate(posts):
             for j in range(i + 1, len(posts)):
                 close_in_time = abs(posts[j].created_at - first.created_at) <= REANNOUNCE_WITHIN
                 if first.session and posts[j].session:
                     continue  # a club's posts look alike every month: sessions join them
-                if close_in_time and _same_cycle(first, posts[j]) and \
-                        _similar(words[i], words[j], SAME_AUTHOR_SIMILARITY):
+                if close_in_time and _same_cycle(first, posts[j]) and (
+                        _similar(words[i], words[j], SAME_AUTHOR_SIMILARITY)
+                        or (names[i] & names[j] and abs(posts[j].created_at - first.created_at)
+                            <= SAME_PROGRAM_WITHIN)):
                     sets.union(first.pk, posts[j].pk)
     _sessions(opportunities, sets)
     # The same text under another account (a cross-post on a second platform): its longest
@@ -274,6 +292,17 @@ def _event_start(item: Item) -> datetime | None:
     if found is None or found < item.created_at + timedelta(hours=1):
         return None  # a time alone, or one already begun: a post made during the session
     return found
+
+
+def _program_names(text: str) -> frozenset[str]:
+    """The programs the text names, lower-cased; a name of only generic words ("Summer
+    Research Program") names no one program."""
+    found = set()
+    for m in _PROGRAM_NAME.finditer(text):
+        name = " ".join(m[1].lower().replace("\u2019", "'").split())
+        if set(re.findall(r"[\w'&.-]+", name)) - _GENERIC_NAME_WORDS:
+            found.add(name)
+    return frozenset(found)
 
 
 def _tags(item: Item) -> frozenset[str]:
