@@ -18,6 +18,7 @@ it is expired.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -235,10 +236,10 @@ def _sessions(opportunities: Sequence[Item], sets: _Sets) -> None:
     for item in opportunities:
         if item.session and item.author_id:
             by_host[item.author_id].append(item)
-    windows: list[tuple[int, datetime, datetime, frozenset[str], int]] = []
+    starts = {p.pk: _event_start(p) for posts in by_host.values() for p in posts}
+    windows: dict[str, list[tuple[datetime, datetime, int, int]]] = defaultdict(list)
     for host_posts in by_host.values():
         host_posts.sort(key=lambda p: p.created_at)
-        starts = {p.pk: _event_start(p) for p in host_posts}
         runs: list[list[Item]] = []
         for item in host_posts:
             if starts[item.pk] is not None:
@@ -250,9 +251,10 @@ def _sessions(opportunities: Sequence[Item], sets: _Sets) -> None:
         for run in runs:
             for item in run[1:]:
                 sets.union(run[0].pk, item.pk)
-            begin, end = run[0].created_at, run[-1].created_at
-            windows.append((len(run), begin - SESSION_GAP, end + SESSION_GAP,
-                            frozenset().union(*(_tags(p) for p in run)), run[0].pk))
+            window = (run[0].created_at - SESSION_GAP, run[-1].created_at + SESSION_GAP,
+                      len(run), run[0].pk)
+            for tag in frozenset().union(*(_tags(p) for p in run)):
+                windows[tag].append(window)
         # Announcements of one session (the same start) are one; the host's posts from an
         # announcement until its session ends (replies to questions, the session itself)
         # belong to the first session announced then.
@@ -272,16 +274,25 @@ def _sessions(opportunities: Sequence[Item], sets: _Sets) -> None:
                      if a.created_at <= run[0].created_at <= when + SESSION_GAP]
             if ahead:
                 sets.union(min(ahead, key=lambda found: found[0])[1].pk, run[0].pk)
-    # Other people's posts during a session join the largest session then running (the host's).
-    windows.sort(key=lambda w: -w[0])
+    # Other people's posts during a session join the largest session then running (the
+    # host's), found by hashtag and time.
+    for found in windows.values():
+        found.sort()
+    begins = {tag: [w[0] for w in found] for tag, found in windows.items()}
+    longest = {tag: max(w[1] - w[0] for w in found) for tag, found in windows.items()}
     for item in opportunities:
-        if not item.session or _event_start(item) is not None:
-            continue
-        tags = _tags(item)
-        for _, begin, end, session_tags, head in windows:
-            if begin <= item.created_at <= end and tags & session_tags:
-                sets.union(item.pk, head)
-                break
+        if not item.session or (starts[item.pk] if item.pk in starts
+                                else _event_start(item)) is not None:
+            continue  # an announcement
+        running = []
+        for tag in _tags(item) & windows.keys():
+            k = bisect_right(begins[tag], item.created_at) - 1
+            while k >= 0 and windows[tag][k][0] >= item.created_at - longest[tag]:
+                if windows[tag][k][1] >= item.created_at:
+                    running.append(windows[tag][k])
+                k -= 1
+        if running:
+            sets.union(item.pk, max(running, key=lambda w: (w[2], -w[3]))[3])
 
 
 def _event_start(item: Item) -> datetime | None:
