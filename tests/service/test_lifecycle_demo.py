@@ -105,3 +105,15 @@ def test_a_store_from_before_0012_lists_by_deadline_until_regrouped(
         new = store.opportunities(Filters(today=today), limit=ALL)
         assert all(o.open_until is not None and o.open_until_basis for o in new)
         assert sum(o.state == "open" for o in new) < 50
+
+
+def test_insights_count_a_session_once(demo_settings: Settings) -> None:
+    table = service.insights.insights(demo_settings).table
+    counted = next(row.opportunities for row in table if row.label == "journal_club")
+    cards = service.opportunities.opportunities(demo_settings, label="journal_club", limit=ALL)
+    assert counted == len(cards)
+    sessions = service.people.people(demo_settings).sessions
+    session_posts = {key for s in sessions
+                     for key in (*s.announcements, *(q.post for q in s.questions))}
+    with_session_posts = [c for c in cards if {p.key for p in c.posts} & session_posts]
+    assert len(with_session_posts) == len(sessions) < len(session_posts)
