@@ -65,6 +65,16 @@ def test_a_period_gives_its_last_day(text: str, end: date) -> None:
     assert period_end(text, MONDAY.date()) == end
 
 
+@pytest.mark.parametrize("text", [
+    "Join us June 23-26 at Cold Spring Harbor",  # from corpus/real/posts (cb-0058)
+    "Thanks for tuning into this week's #12LeadThursday",  # (t2-0057)
+    "The absence of our colleagues is felt at this year's meeting",  # (ds-0071)
+    "Bronchiolitis is ubiquitous in the winter",  # (t2-0149)
+])
+def test_words_that_name_no_period_give_none(text: str) -> None:
+    assert period_end(text, MONDAY.date()) is None
+
+
 def test_a_cycle_already_over_gives_no_period() -> None:
     assert period_end("Applications for the 2019-21 cycle", MONDAY.date()) is None
 

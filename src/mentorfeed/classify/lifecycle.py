@@ -91,13 +91,20 @@ _NUMERIC_CUE = re.compile(r"\b(?:on|by|due|until|till|before|thru|through|from|s
 _TIME_AFTER = re.compile(r"\s*(?:@|at|,|-)?\s*\d{1,2}(?::\d\d)?\s*[ap]\.?m", re.I)
 _ZONE = re.compile(r"\s*\(?(?P<zone>" + "|".join(sorted(_ZONES, key=len, reverse=True))
                    + r")\b\)?", re.I)
+# A season counts with "this", "next" or a year ("summer 2026"); a lone "spring" is as often
+# Cold Spring Harbor or a verb. A week or month counts with "this" or "next" ("this week's
+# episode" dates nothing); a year only as "end of the year" or "later this year".
 _PERIOD = re.compile(
     r"\b(?P<cycle1>20\d\d)\s*[-\u2013/]\s*(?:20)?(?P<cycle2>\d\d)\b(?=[^.!?\n]{0,30}"
     r"\b(?:cycle|match|season|application|academic|school year|year|cohort|eras)\b)"
     r"|\b(?:match|eras|cycle)\s+(?P<match>20\d\d)\b"
-    r"|\b(?P<season>summer|spring|fall|autumn|winter)(?:\s+(?:of\s+)?(?P<syear>20\d\d))?\b"
-    r"|\b(?:end of|this|by end of|by the end of)\s+(?:the\s+)?(?P<span>month|week|year)\b"
-    r"|\bnext (?P<next>month|week)\b",
+    r"|\b(?:(?P<which>this|next|coming)\s+)?(?P<season>summer|spring|fall|autumn|winter)"
+    r"(?:\s+(?:of\s+)?(?P<syear>20\d\d))?\b"
+    r"|\b(?:(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?|this\s+)"
+    r"(?P<span>month|week)\b(?!['\u2019]s)"
+    r"|\b(?:(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?|later\s+this\s+)"
+    r"(?P<year_end>year)\b"
+    r"|\bnext (?P<next>month|week)\b(?!['\u2019]s)",
     re.I)
 _SEASON_END = {"spring": (5, 31), "summer": (8, 31), "fall": (11, 30), "autumn": (11, 30),
                "winter": (2, 28)}
@@ -195,6 +202,8 @@ def _period(m: re.Match[str], posted: date) -> date | None:
         return date(second, 6, 30)  # a cycle or academic year ends in June
     if m["match"]:
         return date(int(m["match"]), 3, 31)  # the Match results come in March
+    if m["season"] and not (m["which"] or m["syear"]):
+        return None
     if m["season"]:
         month, day = _SEASON_END[m["season"].lower()]
         year = int(m["syear"]) if m["syear"] else posted.year
@@ -211,7 +220,7 @@ def _period(m: re.Match[str], posted: date) -> date | None:
         return date(posted.year, posted.month, calendar.monthrange(posted.year, posted.month)[1])
     if span == "week":
         return posted + timedelta(days=6 - posted.weekday())
-    if span == "year":
+    if m["year_end"]:
         return date(posted.year, 12, 31)
     nxt = (m["next"] or "").lower()
     if nxt == "week":
