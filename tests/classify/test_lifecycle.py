@@ -47,7 +47,9 @@ def test_days_named_are_resolved_against_the_post(text: str, day: date) -> None:
 
 
 @pytest.mark.parametrize("text", ["It's a 50/50 chance, 1/2 of us match", "3/10: a thread",
-                                  "10/10 would recommend", "I sat down with my mentor"])
+                                  "10/10 would recommend", "I sat down with my mentor",
+                                  "Office hours on Thursdays",  # every Thursday: no one day
+                                  "Cases since Oct 2 have doubled"])  # just past, no year
 def test_fractions_scores_and_words_are_not_days(text: str) -> None:
     assert days_in(text, MONDAY) == []
 

@@ -56,6 +56,7 @@ CALL_DAYS = 90  # a call of no known kind
 RESOURCE_DAYS = 365
 EVENT_DAYS = {"journal_club": 1, "other": 14}
 
+YEARLESS_AHEAD = timedelta(days=300)  # see `_ahead`
 _EASTERN = ZoneInfo("America/New_York")
 _ZONES: dict[str, timezone | ZoneInfo] = {
     **dict.fromkeys(("et", "est", "edt", "eastern"), _EASTERN),
@@ -76,7 +77,7 @@ _DAY_FORMS = [re.compile(p, re.I) for p in (
     r"\b" + _MONTH + r"\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?![\d/:])(?:,?\s*(?P<year>20\d\d))?",
     r"\b(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?:,?\s*(?P<year2>20\d\d))?",
     r"(?<![\d/.])(?P<a>1[0-2]|0?[1-9])/(?P<b>[0-3]?\d)(?:/(?P<c>20\d\d|\d\d))?(?![\d/])",
-    r"\b(?:(?P<next>next|this|coming)\s+)?(?P<wd>mon|tues|wednes|thurs|fri|satur|sun)days?\b"
+    r"\b(?:(?P<next>next|this|coming)\s+)?(?P<wd>mon|tues|wednes|thurs|fri|satur|sun)day\b"
     r"(?!\s*[-\u2013]\s*\w)",
     r"\b(?P<rel>today|tonight|tomorrow|tmrw|this (?:evening|afternoon|morning))\b",
 )]
@@ -278,6 +279,14 @@ def _days(text: str, posted: date) -> list[tuple[date, int]]:
     return found
 
 
+def _ahead(day: date | None, posted: date, year: object) -> date | None:
+    """A day without a year more than `YEARLESS_AHEAD` after the post is one just before it
+    ("since 8/26"), not next year's: it dates nothing ahead."""
+    if day is None or year or day - posted <= YEARLESS_AHEAD:
+        return day
+    return None
+
+
 def _day(m: re.Match[str], posted: date) -> date | None:
     g = m.groupdict()
     if g.get("y"):
@@ -287,12 +296,12 @@ def _day(m: re.Match[str], posted: date) -> date | None:
         month = _MONTHS.get(g["mon"].lower())
         if month is None:
             return None
-        return _resolve(month, int(g.get("day") or g["day2"]),
-                        int(year) if year else None, posted)
+        return _ahead(_resolve(month, int(g.get("day") or g["day2"]),
+                               int(year) if year else None, posted), posted, year)
     if g.get("a"):
         year_text = g.get("c")
         year = None if not year_text else int(year_text) + (2000 if len(year_text) == 2 else 0)
-        return _resolve(int(g["a"]), int(g["b"]), year, posted)
+        return _ahead(_resolve(int(g["a"]), int(g["b"]), year, posted), posted, year)
     if g.get("wd"):
         wanted = _WEEKDAY_NAMES.index(g["wd"][:3].lower())
         ahead = (wanted - posted.weekday()) % 7
