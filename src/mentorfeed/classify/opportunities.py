@@ -75,23 +75,27 @@ class Item:
     deadline: date | None = None
     labels: list[str] = field(default_factory=list)
     form: str | None = None  # call, event or resource
+    cycle: str | None = field(init=False, default=None)  # the round it names (`_cycle_of`)
 
-    @property
-    def cycle(self) -> str | None:
-        """The round the post names: a cycle by its first year ("2024-25", "Match 2025": 2024)
-        or a season's cohort ("spring 2023")."""
-        m = _CYCLE.search(self.text)
-        if m is None:
-            return None
-        if m["first"]:
-            return m["first"]
-        if m["season"]:
-            return f"{m['season'].lower().replace('autumn', 'fall')} {m['year']}"
-        return str(int(m["match"] or m["cycle"]) - 1)
+    def __post_init__(self) -> None:
+        self.cycle = _cycle_of(self.text)
 
     @property
     def session(self) -> bool:
         return "journal_club" in self.labels
+
+
+def _cycle_of(text: str) -> str | None:
+    """The round a post names: a cycle by its first year ("2024-25", "Match 2025": 2024) or a
+    season's cohort ("spring 2023")."""
+    m = _CYCLE.search(text)
+    if m is None:
+        return None
+    if m["first"]:
+        return m["first"]
+    if m["season"]:
+        return f"{m['season'].lower().replace('autumn', 'fall')} {m['year']}"
+    return str(int(m["match"] or m["cycle"]) - 1)
 
 
 @dataclass(slots=True)
