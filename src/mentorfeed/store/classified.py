@@ -124,7 +124,13 @@ def set_groups(engine: Engine, assignments: Sequence[tuple[int, int, bool]],
                | None = None) -> None:
     """Record (post pk, opportunity pk, closed) for every grouped post, and each member's call's
     (open until, how that was known, event start) from `lifecycles` by opportunity pk."""
-    lives = lifecycles or {}
+    # Two regroupings at once (two corrections) rewrite the same rows: on PostgreSQL one may
+    # lose a deadlock to the other; it tries again.
+    conflicts.retrying(lambda: _set_groups(engine, assignments, lifecycles or {}))
+
+
+def _set_groups(engine: Engine, assignments: Sequence[tuple[int, int, bool]],
+                lives: Mapping[int, tuple[date | None, str | None, datetime | None]]) -> None:
     with engine.begin() as conn:
         conn.execute(update(classifications).values(
             opportunity_pk=None, closed=False, open_until=None, open_until_basis=None,
