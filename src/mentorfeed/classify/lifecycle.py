@@ -39,7 +39,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from mentorfeed.classify.dates import _MONTHS, _resolve
+from mentorfeed.classify.dates import MONTHS as _MONTHS
+from mentorfeed.classify.dates import resolve_day as _resolve
 
 BASES = ("stated", "event", "estimated")  # how `open_until` was known
 
