@@ -113,6 +113,11 @@ classifications = Table(
     Column("closed", Boolean, nullable=False),  # its author said the opportunity is closed
     Column("classified_at", Timestamp, nullable=False),
     Column("margin", Float),  # how near the model came to another answer (0008); None: not asked
+    # The call's last day to act (0012): a stated deadline, an event's day or an estimate
+    # (classify/lifecycle.py); grouping sets it on every member of the call.
+    Column("open_until", Date),
+    Column("open_until_basis", String(16)),  # stated | event | estimated
+    Column("event_at", Timestamp),  # when the call's event starts, if its text says
     Index("ix_classifications_opportunity", "is_opportunity", "deadline"),
     Index("ix_classifications_group", "opportunity_pk"),
     Index("ix_classifications_version", "model_version"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -297,8 +297,11 @@ class Store:
     def grouping_rows(self) -> list[dict[str, Any]]:
         return classified.grouping_rows(self._engine)
 
-    def set_groups(self, assignments: Sequence[tuple[int, int, bool]]) -> None:
-        classified.set_groups(self._engine, assignments)
+    def set_groups(self, assignments: Sequence[tuple[int, int, bool]],
+                   lifecycles: Mapping[int, tuple[date | None, str | None, datetime | None]]
+                   | None = None) -> None:
+        """Record each post's call, whether it is closed, and (by call) how long it is open."""
+        classified.set_groups(self._engine, assignments, lifecycles)
 
     def opportunities(self, filters: listing.Filters, *, limit: int = 50) -> list[Opportunity]:
         """The newest `limit` opportunities matching `filters`, one per call with all its posts:

@@ -4,14 +4,14 @@ found again), and `author_profiles.person_*` names the main account of the perso
 belongs to (NULL for a main account or one on its own), so the directory lists a person once.
 
 Revision ID: 0014
-Revises: 0011
+Revises: 0012
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
