@@ -241,6 +241,11 @@ def test_answer_markers(text: str, number: int | None) -> None:
     ("Next one: Jan 3, 7pm PT", "2023-12-20T12:00", "2024-01-04T03:00"),
     ("join at 8pm ET", "2024-03-01T12:00", None),
     ("Q1 drops at 8:05", "2024-03-01T12:00", None),
+    # The day after the weekday names which Thursday; a range starts at its first hour; a
+    # 24-hour clock is a time (one date reader, classify.lifecycle, reads them all).
+    ("Next #DermJC: Thursday 27 August 2026, 8pm ET", "2025-10-20T15:00", "2026-08-28T00:00"),
+    ("#DermJC tomorrow 9-10pm ET", "2024-03-05T15:00", "2024-03-07T02:00"),
+    ("#DermJC on 14 March at 20:00 GMT", "2024-03-01T12:00", "2024-03-14T20:00"),
 ])
 def test_announced_start_times(text: str, posted: str, starts: str | None) -> None:
     found = event_time(text, datetime.fromisoformat(posted).replace(tzinfo=UTC))

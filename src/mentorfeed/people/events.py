@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime, timedelta
 
+from mentorfeed.classify.lifecycle import event_at
 from mentorfeed.models import normalize_tag
 from mentorfeed.people.activity import Activity, AuthorRow, Key, PostRow
 from mentorfeed.taxonomy import PLATFORMS
@@ -91,77 +91,12 @@ def answer_number(text: str, numbers: Iterable[int]) -> int | None:
 
 # -- when an announcement says the session starts ------------------------------------------------
 
-_ZONES = {"e": "America/New_York", "c": "America/Chicago", "m": "America/Denver",
-          "p": "America/Los_Angeles"}
-_FIXED = {"e": -5, "c": -6, "m": -7, "p": -8}  # only where the system has no time zone data
-_TIME = re.compile(r"(?<![\d:/])(?P<h>1[0-2]|0?[1-9])(?::(?P<m>[0-5]\d))?\s*(?P<ap>[ap])\.?m\b\.?"
-                   r"(?:\s*(?P<tz>[ECMP][SD]?T|UTC|GMT)\b)?", re.I)
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_MONTH_DAY = re.compile(
-    r"\b(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+"
-    r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s*(?P<year>20\d\d)\b)?", re.I)
-_NUMERIC = re.compile(r"(?<![\d/])(?P<mon>1[0-2]|0?[1-9])/(?P<day>[0-3]?\d)"
-                      r"(?:/(?P<year>20\d\d|\d\d))?(?![\d/])")
-_RELATIVE = re.compile(r"\b(?P<rel>tonight|today|tomorrow)\b", re.I)
-_WEEKDAY = re.compile(r"\b(?P<wd>mon|tue|wed|thu|fri|sat|sun)(?:s|r|rs|day|sday|nesday|rsday|"
-                      r"urday)?\b\.?", re.I)
-_NEAR = 40  # characters between a date and the time it goes with
-
-
 def event_time(text: str, posted: datetime) -> datetime | None:
     """When the session a post announces starts (UTC), or None without both a day and a clock
-    time. A date without a year is the next such date on or after the post's date; a weekday is
-    the next such day; times without a zone are US Eastern, the zone these clubs announce in."""
-    for clock in _TIME.finditer(text):
-        zone = _zone((clock["tz"] or "ET").lower())
-        day = _day(text, clock.start(), posted.astimezone(zone).date())
-        if day is None:
-            continue
-        hour = int(clock["h"]) % 12 + (12 if clock["ap"].lower() == "p" else 0)
-        local = datetime(day.year, day.month, day.day, hour, int(clock["m"] or 0), tzinfo=zone)
-        return local.astimezone(UTC)
-    return None
-
-
-def _zone(name: str) -> tzinfo:
-    if name in ("utc", "gmt"):
-        return UTC
-    try:
-        return ZoneInfo(_ZONES[name[0]])
-    except ZoneInfoNotFoundError:
-        return timezone(timedelta(hours=_FIXED[name[0]]))
-
-
-def _day(text: str, at: int, today: date) -> date | None:
-    """The day named nearest before the clock time at `at` (or just after it)."""
-    window = text[max(0, at - _NEAR):at + _NEAR]
-    offset = max(0, at - _NEAR)
-    found: list[tuple[int, int, date]] = []  # (kind: explicit first, distance, day)
-    for form in (_MONTH_DAY, _NUMERIC):
-        for m in form.finditer(window):
-            month = (_MONTHS.index(m["mon"][:3].lower()) + 1 if form is _MONTH_DAY
-                     else int(m["mon"]))
-            day = _explicit(month, int(m["day"]), m["year"], today)
-            if day is not None:
-                found.append((0, abs(offset + m.start() - at), day))
-    for m in _RELATIVE.finditer(window):
-        shift = 1 if m["rel"].lower() == "tomorrow" else 0
-        found.append((1, abs(offset + m.start() - at), today + timedelta(days=shift)))
-    for m in _WEEKDAY.finditer(window):
-        weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun").index(m["wd"][:3].lower())
-        found.append((2, abs(offset + m.start() - at),
-                      today + timedelta(days=(weekday - today.weekday()) % 7)))
-    return min(found)[2] if found else None
-
-
-def _explicit(month: int, day: int, year: str | None, today: date) -> date | None:
-    try:
-        if year:
-            return date(int(year) + (2000 if len(year) == 2 else 0), month, day)
-        candidate = date(today.year, month, day)
-        return candidate if candidate >= today else date(today.year + 1, month, day)
-    except ValueError:
-        return None
+    time. `classify.lifecycle` reads it, so a session's start and a call's lifecycle come
+    from one date reader: a date without a year is the next such date on or after the post's
+    date, a weekday the next such day, and a time without a zone is US Eastern."""
+    return event_at(text, posted, time_alone=False)
 
 
 # -- upcoming events ----------------------------------------------------------------------------
