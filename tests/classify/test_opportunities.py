@@ -306,3 +306,12 @@ def test_one_author_naming_the_same_program_within_days_is_one_call() -> None:
              item(4, "society", "Our Summer Research Program posters are up at the meeting, "
                   "come by", days=7, opportunity=True)]
     assert members(group(posts)) == [[1, 2], [3], [4]]  # a generic name names no program
+
+
+def test_an_event_is_over_once_it_happened_even_with_a_later_registration_deadline() -> None:
+    webinar = item(1, "society", "Webinar on applying to derm: Thursday March 7, 6pm ET. "
+                   "Register by March 20 for the recording.", opportunity=True,
+                   deadline="2024-03-20", form="event")
+    found = only(group([webinar]))
+    assert (found.open_until, found.open_until_basis) == (date(2024, 3, 7), "event")
+    assert found.state(date(2024, 3, 8)) == "expired"

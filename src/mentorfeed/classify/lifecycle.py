@@ -143,6 +143,9 @@ def lifecycle(text: str, posted_at: datetime, labels: Sequence[str], form: str |
     event = _event(text, posted_local, zone, found,
                    time_alone=form == "event" or "journal_club" in labels)
     if deadline is not None:
+        if form == "event" and event is not None and _local(event, zone).date() < deadline:
+            # an event is over once it has happened, whatever its registration says
+            return Lifecycle(_local(event, zone).date(), "event", event)
         return Lifecycle(deadline, "stated", event)
     days = [d for d, _ in found if d >= posted]
     if event is not None:

@@ -350,6 +350,11 @@ def _collect(items: Sequence[Item], sets: _Sets) -> list[Group]:
         event_at = min((life.event_at for life in lives
                         if life.event_at is not None and life.event_at >= first.created_at),
                        default=None)
+        if first.form == "event" and event_at is not None:
+            # An event is over once it has happened: a later post's day (slides "next
+            # week") or lifetime does not keep it open.
+            last = min((life for life in lives if life.event_at == event_at),
+                       key=lambda life: life.open_until)
         groups.append(Group(first.pk, sorted(p.pk for p in posts), deadline, closed,
                             last.open_until, last.basis, event_at))
     return groups
