@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
+import pytest
 from fastapi.testclient import TestClient
 
 from mentorfeed import service
 from mentorfeed.config import Settings
+from mentorfeed.match.profile import TraineeProfile
+from mentorfeed.web.zones import event_when
 
 
 def test_a_call_without_a_deadline_says_until_about_when_it_is_open(
@@ -37,3 +43,57 @@ def test_the_api_says_until_when_a_call_is_open_and_how_that_is_known(
     items = client.get("/api/v1/opportunities", params={"per_page": "50"}).json()["items"]
     assert items and all(item["open_until"] for item in items)
     assert {item["open_until_basis"] for item in items} <= {"stated", "event", "estimated"}
+
+
+def _past_event(settings: Settings) -> service.opportunities.OpportunityCard:
+    query = service.opportunities.OpportunityQuery(form="event", per_page=100)
+    cards = service.opportunities.list_opportunities(settings, query).items
+    now = service.opportunities.as_of(settings)
+    return next(c for c in cards if c.event_at is not None and c.event_at < now)
+
+
+def test_an_events_card_says_when_it_happened(client: TestClient,
+                                              demo_settings: Settings) -> None:
+    event = _past_event(demo_settings)
+    assert event.event_at is not None
+    when = f'It happened on <time datetime="{event.event_at.isoformat()}" class="event-at"'
+    assert when in client.get("/opportunities/" + quote(event.id, safe=":/@")).text
+    listed = client.get("/opportunities", params={"form": "event", "filtered": "1"}).text
+    assert when in listed
+
+
+def test_an_events_time_follows_the_profiles_time_zone(client: TestClient,
+                                                       demo_settings: Settings) -> None:
+    event = _past_event(demo_settings)
+    assert event.event_at is not None
+    service.tracking.save_profile(demo_settings, TraineeProfile(
+        stage="MS2", time_zone="America/Los_Angeles"))
+    try:
+        html = client.get("/opportunities/" + quote(event.id, safe=":/@")).text
+    finally:
+        service.tracking.forget_profile(demo_settings)
+    local = event.event_at.astimezone(ZoneInfo("America/Los_Angeles"))
+    assert f"{local:%a} {local.day} {local:%b %Y}, " in html
+    assert f" {local.tzname()}</time>" in html  # PST or PDT, not UTC
+
+
+def test_the_api_gives_an_events_start(client: TestClient, demo_settings: Settings) -> None:
+    event = _past_event(demo_settings)
+    assert event.event_at is not None
+    items = client.get("/api/v1/opportunities",
+                       params={"form": "event", "per_page": "100"}).json()["items"]
+    found = {item["id"]: item for item in items}[event.id]
+    assert datetime.fromisoformat(found["event_at"]) == event.event_at
+
+
+@pytest.mark.parametrize(("zone", "shown"), [
+    ("America/New_York", "Happens Thu 18 Jun 2026, 8:00 pm EDT"),
+    (None, "Happens Fri 19 Jun 2026, 12:00 am UTC"),
+    ("Asia/Kolkata", "Happens Fri 19 Jun 2026, 5:30 am IST"),
+])
+def test_an_events_start_reads_as_a_local_weekday_and_clock(zone: str | None,
+                                                            shown: str) -> None:
+    start = datetime(2026, 6, 19, 0, 0, tzinfo=UTC)
+    html = str(event_when(start, datetime(2026, 5, 15, tzinfo=UTC), zone))
+    assert re.sub("<[^>]+>", "", html) == shown
+    assert "It happened on" in str(event_when(start, datetime(2026, 6, 20, tzinfo=UTC), zone))

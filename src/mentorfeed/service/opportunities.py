@@ -131,6 +131,12 @@ def _as_of(settings: Settings) -> datetime:
         store, ("newest post",), lambda: store.newest_post_time()))
 
 
+def as_of(settings: Settings) -> datetime:
+    """The moment the listings' states are worked out at: an event before it is ahead, one
+    after it has happened (`service.people.as_of`, kept until the store changes)."""
+    return _as_of(settings)
+
+
 def store_for(settings: Settings) -> Store:
     """One open store per database for the life of the process: opening one checks the
     migrations, which costs more than a page of results. A SQLite store rebuilt at the same

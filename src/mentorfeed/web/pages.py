@@ -32,6 +32,7 @@ from mentorfeed.web.rendering import (
     url_with,
     with_token,
 )
+from mentorfeed.web.zones import profile_zone
 
 router = APIRouter(include_in_schema=False)
 
@@ -186,6 +187,7 @@ def _opportunities_page(request: Request) -> bytes:
         "sorts": service.opportunities.SORTS, "has_profile": trainee is not None,
         "here": url_with(request, notice=None), "feed_url": _feed_url(query),
         "corrected": corrected_ids(settings, ids),
+        "now": service.opportunities.as_of(settings), "zone": profile_zone(settings),
     }, csrf_token=TOKEN_STAND_IN)
 
 
@@ -207,6 +209,7 @@ def opportunity(request: Request, opportunity_id: str) -> Response:
         "detail": detail, "card": detail.card, "statuses": statuses, "session": session,
         "notice": _notice(request), "here": opportunity_url(detail.card.id),
         "corrected": corrected_ids(settings, ids),
+        "now": service.opportunities.as_of(settings), "zone": profile_zone(settings),
     })
 
 

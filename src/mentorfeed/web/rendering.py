@@ -19,6 +19,7 @@ from starlette.responses import Response
 from mentorfeed import taxonomy
 from mentorfeed.web import words
 from mentorfeed.web.security import CSRF_FIELD, is_safe_url, new_token
+from mentorfeed.web.zones import event_when
 
 TEMPLATES = Path(__file__).with_name("templates")
 # Control characters (except tab and newline) and bidi overrides can garble or disguise text.
@@ -107,7 +108,8 @@ def make_environment() -> Environment:
                        caption_platform=lambda n: words.caption(taxonomy.PLATFORM_CAPTIONS, n),
                        caption_status=lambda n: words.caption(words.STATUSES, n),
                        caption_form=lambda n: words.caption(taxonomy.FORM_CAPTIONS, n),
-                       action=action, dom_id=dom_id, opportunity_url=opportunity_url)
+                       action=action, dom_id=dom_id, opportunity_url=opportunity_url,
+                       event_when=event_when)
     env.globals.update(is_safe_url=is_safe_url, url_with=url_with, csrf_field_name=CSRF_FIELD,
                        words=words, taxonomy=taxonomy, caption=words.caption,
                        opportunity_url=opportunity_url, dom_id=dom_id)
