@@ -105,15 +105,23 @@ def test_open_only_leaves_out_closed_and_expired_calls(demo_settings: Settings) 
             assert card.deadline is None or card.deadline >= TODAY.date()
 
 
+def _due(card: OpportunityCard) -> datetime | None:
+    """When acting on a card is due: its deadline, or an event's start when it states none."""
+    if card.deadline is not None:
+        return datetime.combine(card.deadline, datetime.min.time(), UTC)
+    return card.event_at
+
+
 def test_sort_by_deadline_puts_the_soonest_ahead_first(demo_settings: Settings) -> None:
     cards = everything(demo_settings, sort="deadline")
     today = TODAY.date()
-    ahead = [c for c in cards if c.deadline and c.deadline >= today]
-    undated = [c for c in cards if c.deadline is None]
+    ahead = [c for c in cards if (due := _due(c)) is not None and due.date() >= today]
+    undated = [c for c in cards if c.deadline is None and c not in ahead]
     passed = [c for c in cards if c.deadline and c.deadline < today]
     assert ahead and undated and passed
+    assert any(c.deadline is None for c in ahead), "an event ahead sorts by its start"
     assert cards == ahead + undated + passed
-    assert [c.deadline for c in ahead] == sorted(c.deadline for c in ahead)
+    assert [_due(c) for c in ahead] == sorted(_due(c) for c in ahead)  # type: ignore[type-var]
     assert [c.deadline for c in passed] == sorted((c.deadline for c in passed), reverse=True)
     assert {c.id for c in cards} == {c.id for c in everything(demo_settings)}
     opened = everything(demo_settings, sort="deadline", open_only=True)

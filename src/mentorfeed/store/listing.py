@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -33,6 +33,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    union_all,
 )
 
 from mentorfeed.models import Classification, Opportunity
@@ -256,7 +257,8 @@ def list_page(engine: Engine, filters: Filters, *, sort: str = "newest", offset:
     """One page of opportunity heads (ask for one more row than shown to learn if there is a
     next page: no COUNT over the whole filtered set).
 
-    By deadline: calls whose deadline is ahead, soonest first; then calls without a deadline,
+    By deadline: calls whose deadline is ahead, soonest first, with events that state none by
+    their start among them (an event's day is its deadline); then calls without a deadline,
     newest first; then (unless only open ones) those whose deadline passed, latest first."""
     if sort == "newest":
         if filters.q and filters.q.strip() and engine.dialect.name == "sqlite":
@@ -269,9 +271,17 @@ def list_page(engine: Engine, filters: Filters, *, sort: str = "newest", offset:
     # up by the key found there, before reading anything else; those without, in time order.
     dated = _filtered(engine, filters, facets_of=_DATED_HEAD)
     today = filters.today
-    segments = [_by_deadline(dated, _dated.c.deadline >= today).order_by(
-                    _dated.c.deadline, *NEWEST),
-                _filtered(engine, filters).where(group_deadline.is_(None)).newest()]
+    # Events ahead without a deadline are few: they are merged with the dated calls by day.
+    start = datetime(today.year, today.month, today.day, tzinfo=UTC)
+    event_at = classifications.c.event_at
+    ahead = union_all(
+        _by_deadline(dated, _dated.c.deadline >= today).add_columns(
+            _dated.c.deadline.label("due"), posts.c.created_at.label("at")),
+        _filtered(engine, filters).where(group_deadline.is_(None), event_at >= start).query
+        .add_columns(event_at.label("due"), posts.c.created_at.label("at"))).subquery()
+    segments = [select(ahead.c.pk).order_by(ahead.c.due, ahead.c.at.desc(), ahead.c.pk.desc()),
+                _filtered(engine, filters).where(
+                    group_deadline.is_(None), or_(event_at.is_(None), event_at < start)).newest()]
     if filters.state != "open":
         segments.append(_by_deadline(dated, _dated.c.deadline < today).order_by(
             _dated.c.deadline.desc(), *NEWEST))
