@@ -26,6 +26,20 @@ def test_an_event_time_is_read_with_its_zone_and_day(text: str, starts: datetime
     assert event_at(text, MONDAY) == starts
 
 
+def test_a_start_is_the_time_on_the_day_written_nearest_it() -> None:
+    # from corpus/real/posts (ds-0074, posted on the day, a date without a time: 00:00 UTC)
+    text = ("Ready for 2 oral presentations today! (same session)\n\nSession Title: Bad to the "
+            "Bone: News From BJI\nSession Date: Tuesday October 21, 2025\n"
+            "Session Time: 10:30 AM - 11:45 AM")
+    assert event_at(text, datetime(2025, 10, 21, tzinfo=UTC), time_alone=False) == \
+        datetime(2025, 10, 21, 14, 30, tzinfo=UTC)
+    # from corpus/real/posts (cp-0006): a day and a time far apart announce nothing
+    story = ("4 years ago tomorrow would have been my 1st #residency interview, at @mghmedres. "
+             "I know this because 4 years ago today my dad died unexpectedly in Denver while I "
+             "was in Boston. I cancelled the interview from the tarmac at 6am the day of")
+    assert event_at(story, datetime(2020, 11, 14, tzinfo=UTC), time_alone=False) is None
+
+
 def test_a_time_alone_is_the_next_such_time_only_where_an_event_is_meant() -> None:
     assert event_at("We start at 9pm ET, see you there", MONDAY) == \
         datetime(2025, 10, 21, 1, 0, tzinfo=UTC)

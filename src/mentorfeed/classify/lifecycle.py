@@ -58,6 +58,7 @@ RESOURCE_DAYS = 365
 EVENT_DAYS = {"journal_club": 1, "other": 14}
 
 YEARLESS_AHEAD = timedelta(days=300)  # see `_ahead`
+NEAR = 40  # characters between a day and the time that goes with it (see `_event`)
 _EASTERN = ZoneInfo("America/New_York")
 _ZONES: dict[str, timezone | ZoneInfo] = {
     **dict.fromkeys(("et", "est", "edt", "eastern"), _EASTERN),
@@ -169,9 +170,20 @@ def event_at(text: str, posted_at: datetime, *, time_alone: bool = True) -> date
 
 def _event(text: str, posted_local: datetime, zone: timezone | ZoneInfo,
            found: list[tuple[date, int]], time_alone: bool) -> datetime | None:
-    clock = _TIME.search(text)
-    if clock is None or (not found and not time_alone):
-        return None  # a day alone dates the call (`days_in`), not a start time
+    """The start: the first time that has a day written within `NEAR` characters of it, on
+    the nearest such day ("Session Date: Tuesday October 21 ... Time: 2:30 PM", not the
+    "today" before it); else, where a time alone may date an event, the first time on the
+    first day written, or on the next such time."""
+    clocks = list(_TIME.finditer(text))
+    for clock in clocks:
+        near = [(abs(where - clock.start()), day) for day, where in found
+                if abs(where - clock.start()) <= NEAR]
+        if near:
+            return datetime.combine(min(near)[1], _clock(clock), zone).astimezone(UTC)
+    if not clocks or not time_alone:
+        return None  # a day alone dates the call (`days_in`), not a start time; a time far
+        # from any day ("4 years ago tomorrow ... at 6am") is no announced start
+    clock = clocks[0]
     at = _clock(clock)
     if not found:
         start = datetime.combine(posted_local.date(), at, zone)
