@@ -18,13 +18,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from mentorfeed.classify.topics import topics_in
-from mentorfeed.people.activity import AuthorRow, Key
-from mentorfeed.people.profiles import AuthorProfile, Signals
+from mentorfeed.people.activity import AuthorRow, Key, PostRow
+from mentorfeed.people.crossposts import copies_of
+from mentorfeed.people.profiles import CALLS_HALF_LIFE_DAYS, AuthorProfile, Signals
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -325,11 +327,13 @@ def primary_of(group: Iterable[Key], profiles: Mapping[Key, AuthorProfile]) -> K
     return max(known, key=lambda k: (activity_of(profiles[k]), k)) if known else min(group)
 
 
-def merge(profiles: Mapping[Key, AuthorProfile], persons: Iterable[list[Key]]
+def merge(profiles: Mapping[Key, AuthorProfile], persons: Iterable[list[Key]],
+          posts: Mapping[Key, PostRow] | None = None, now: datetime | None = None
           ) -> tuple[dict[Key, AuthorProfile], dict[Key, Key]]:
     """The profiles with each person's accounts made one profile under the most active account
     (signals and interests added up, background joined), and which main account each merged
-    account now belongs to."""
+    account now belongs to. With the `posts`, a call the person cross-posted from two accounts
+    counts once (people/crossposts.py; `now` anchors how recent it is, as in the profiles)."""
     merged = dict(profiles)
     into: dict[Key, Key] = {}
     for group in persons:
@@ -338,15 +342,20 @@ def merge(profiles: Mapping[Key, AuthorProfile], persons: Iterable[list[Key]]
             continue
         main = primary_of(known, profiles)
         others = [profiles[k] for k in known if k != main]
-        merged[main] = merge_profiles(profiles[main], others)
+        duplicates = copies_of([c for k in known for c in profiles[k].signals.opportunity_posts],
+                               posts) if posts else []
+        merged[main] = merge_profiles(profiles[main], others, duplicates, now)
         for other in others:
             del merged[other.key]
             into[other.key] = main
     return merged, into
 
 
-def merge_profiles(main: AuthorProfile, others: list[AuthorProfile]) -> AuthorProfile:
-    """One profile for one person: the main account's identity, everyone's activity."""
+def merge_profiles(main: AuthorProfile, others: list[AuthorProfile],
+                   duplicates: Sequence[PostRow] = (), now: datetime | None = None
+                   ) -> AuthorProfile:
+    """One profile for one person: the main account's identity, everyone's activity, each
+    call once (`duplicates`: the copies of a call another account posted first)."""
     everyone = [main, *others]
     interests: Counter[str] = Counter()
     for profile in everyone:
@@ -355,7 +364,7 @@ def merge_profiles(main: AuthorProfile, others: list[AuthorProfile]) -> AuthorPr
     return replace(
         main, role=role.role, role_confidence=role.role_confidence, role_cues=role.role_cues,
         interests={t: round(w, 4) for t, w in interests.most_common()},
-        signals=_merged_signals([p.signals for p in everyone]),
+        signals=_without(_merged_signals([p.signals for p in everyone]), duplicates, now),
         background=sorted({b for p in everyone for b in p.background}),
         institution=main.institution or next((p.institution for p in others if p.institution),
                                              None),
@@ -381,6 +390,32 @@ def _merged_signals(all_signals: list[Signals]) -> Signals:
         offers=sum(s.offers for s in all_signals),
         answered_questions=sum(s.answered_questions for s in all_signals),
         says_full=latest.says_full, last_active=latest.last_active)
+
+
+def _without(signals: Signals, duplicates: Sequence[PostRow], now: datetime | None
+             ) -> Signals:
+    """The signals less the calls in `duplicates` (their count, labels and recent weight)."""
+    if not duplicates:
+        return signals
+    gone = {post.key for post in duplicates}
+    labels = Counter(signals.opportunities)
+    recent: dict[str, float] = dict(signals.recent_opportunities)
+    audiences: dict[str, float] = dict(signals.recent_audiences)
+    for post in duplicates:
+        # as the profile weighed it (people/profiles.py): half at CALLS_HALF_LIFE_DAYS
+        age = (now - post.created_at).total_seconds() / 86400 if now is not None else 0.0
+        weight = 0.5 ** (max(0.0, age) / CALLS_HALF_LIFE_DAYS) if now is not None else 0.0
+        labels.subtract(post.labels)
+        for label in post.labels:
+            recent[label] = recent.get(label, 0.0) - weight
+        for audience in post.extract.get("audience") or ():
+            audiences[audience] = audiences.get(audience, 0.0) - weight
+    return replace(
+        signals, calls=max(0, signals.calls - len(gone)),
+        opportunities={k: v for k, v in labels.items() if v > 0},
+        opportunity_posts=[k for k in signals.opportunity_posts if k not in gone],
+        recent_opportunities={k: round(v, 4) for k, v in recent.items() if v > 1e-4},
+        recent_audiences={k: round(v, 4) for k, v in audiences.items() if v > 1e-4})
 
 
 def _interleave(lists: list[list[Key]]) -> list[Key]:

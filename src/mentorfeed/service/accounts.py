@@ -9,6 +9,7 @@ insights then count each person once under their most active account.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,10 +66,16 @@ def find(store: Store, activity: Activity) -> list[Link]:
     return store.account_links(LINKED)
 
 
-def persons(profiles: dict[Key, AuthorProfile], links: list[Link]) -> Persons:
-    """The profiles with each linked person made one (under their most active account)."""
+def persons(profiles: dict[Key, AuthorProfile], links: list[Link],
+            activity: Activity | None = None, now: datetime | None = None) -> Persons:
+    """The profiles with each linked person made one (under their most active account); with
+    the `activity` the profiles were built from (as of `now`, default: its newest post), a call
+    cross-posted from two of a person's accounts counts once."""
     groups = people(links)
-    merged, into = merge(profiles, groups)
+    posts = activity.by_key() if activity is not None and groups else None
+    if posts and now is None:
+        now = max(p.created_at for p in posts.values())
+    merged, into = merge(profiles, groups, posts, now)
     accounts: dict[Key, list[Key]] = {}
     for group in groups:
         main = next((into[k] for k in group if k in into), None)

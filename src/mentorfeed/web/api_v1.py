@@ -225,7 +225,7 @@ async def match(request: Request,
             settings, trainee, limit=limit, known=view.people, calls=False))
         calls = await run_in_threadpool(lambda: service.opportunities.best_fits(settings, trainee,
                                                                  limit=limit))
-        found = service.people.Matches(mentors.mentors, calls)
+        found = service.people.Matches(mentors.mentors, calls, mentors.accounts, mentors.others)
     else:  # people and calls as known then: a slower pass over the store
         when = today if today.tzinfo else today.replace(tzinfo=UTC)
         found = await run_in_threadpool(

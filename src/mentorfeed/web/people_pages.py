@@ -89,13 +89,14 @@ def mentors(request: Request, role: str | None = None, topic: str | None = None,
 def _for_me(request: Request, settings: Settings) -> Response:
     trainee = _trainee(settings)
     context: dict[str, Any] = {"tab": "me", "trainee": trainee, "matches": [], "posts": {},
-                               "updating": False}
+                               "updating": False, "others": {}}
     if trainee is not None:
         view = people_view(request.app.state)
         context["updating"] = updating(request.app.state)
         found = service.people.match(settings, trainee, known=view.people, limit=20,
                                      today=view.built_at, calls=False)
         context["matches"] = found.mentors
+        context["others"] = found.others  # a person's every handle on their card
         context["posts"] = {k: view.posts[k] for m in context["matches"] for r in m.reasons
                             for k in r.posts if k in view.posts}
         context["names"] = {m.key: view.people.activity.authors[m.key].name

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, Text, cast, delete, insert, or_, select, update
 
 from mentorfeed.people.activity import Key
 from mentorfeed.people.linking import Link, ordered
@@ -63,9 +63,12 @@ def _row(link: Link, kind: str, now: datetime) -> dict[str, Any]:
 
 def raw_profiles(engine: Engine) -> dict[Key, dict[str, Any]]:
     """The raw profile of each account whose profile shows links beside its bio (Mastodon's
-    profile fields, X's entities)."""
+    profile fields, X's entities). The database picks those accounts: a large store's raw
+    profiles are mostly without either, and parsing each one's JSON here costs seconds."""
+    text = cast(authors.c.raw, Text)
     query = select(authors.c.platform, authors.c.author_id, authors.c.raw).where(
-        authors.c.raw.is_not(None))
+        authors.c.raw.is_not(None),
+        or_(text.like('%"fields"%'), text.like('%"entities"%')))
     found: dict[Key, dict[str, Any]] = {}
     with engine.connect() as conn:
         for r in conn.execute(query):
@@ -104,3 +107,17 @@ def merged(engine: Engine) -> dict[Key, Key]:
     with engine.connect() as conn:
         return {(r.platform, r.author_id): (r.person_platform, r.person_id)
                 for r in conn.execute(query)}
+
+
+def names(engine: Engine, keys: Iterable[Key]) -> dict[Key, tuple[str, str | None]]:
+    """The handle and profile address of each of these accounts that is stored."""
+    wanted = list(keys)
+    found: dict[Key, tuple[str, str | None]] = {}
+    with engine.connect() as conn:
+        for platform in sorted({k[0] for k in wanted}):
+            ids = sorted({k[1] for k in wanted if k[0] == platform})
+            query = select(authors.c.author_id, authors.c.handle, authors.c.url).where(
+                authors.c.platform == platform, authors.c.author_id.in_(ids))
+            found.update({(platform, r.author_id): (r.handle, r.url)
+                          for r in conn.execute(query)})
+    return found
