@@ -26,6 +26,7 @@ from mentorfeed.people.linking import (
     merge,
     ordered,
     people,
+    pointer_text,
 )
 from mentorfeed.service.posts import open_store
 from mentorfeed.store import Store
@@ -57,8 +58,9 @@ def find(store: Store, activity: Activity) -> list[Link]:
     undone), and return every link that joins accounts now."""
     raw = store.raw_profiles()
     texts: dict[Key, list[str]] = {}
-    for post in activity.posts:
-        if post.author is not None and post.repost_of is None and post.text:
+    for post in activity.posts:  # only the posts that may name an account elsewhere
+        if post.author is not None and post.repost_of is None and post.text \
+                and pointer_text(post.text):
             texts.setdefault(post.author, []).append(post.text)
     accounts = [account_of(row, raw.get(key), texts.get(key, ()))
                 for key, row in activity.authors.items()]
