@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Engine, Text, cast, delete, insert, or_, select, update
 
 from mentorfeed.people.activity import Key
-from mentorfeed.people.linking import Link, ordered
+from mentorfeed.people.linking import Link, ordered, profile_urls
 from mentorfeed.store import revision
 from mentorfeed.store.schema import account_links, author_profiles, authors
 
@@ -63,20 +63,23 @@ def _row(link: Link, kind: str, now: datetime) -> dict[str, Any]:
 
 def raw_profiles(engine: Engine) -> dict[Key, dict[str, Any]]:
     """The profile fields and links of each account whose raw profile shows links beside its
-    bio (Mastodon's profile fields, X's entities). The database picks those accounts and
-    reads out only these parts: a raw profile is kilobytes (an X user carries its pinned post,
-    a Mastodon account its emojis and roles), and most have no such links, so reading every
-    one's JSON here would cost seconds on a large store."""
-    fields, entities = authors.c.raw["fields"], authors.c.raw["entities"]
-    query = select(authors.c.platform, authors.c.author_id, fields.label("fields"),
-                   entities.label("entities")).where(
+    bio (Mastodon's profile fields, X's entities). A raw profile is kilobytes (an X user
+    carries its pinned post, a Mastodon account its emojis and roles) and most show no such
+    link, so the database picks the accounts by a look at the text (no JSON parsed) and reads
+    out only these two parts of theirs."""
+    text = cast(authors.c.raw, Text)
+    query = select(authors.c.platform, authors.c.author_id,
+                   authors.c.raw["fields"].label("fields"),
+                   authors.c.raw["entities"].label("entities")).where(
         authors.c.raw.is_not(None),
-        or_(cast(fields, Text).like("%.%"), cast(entities, Text).like("%expanded_url%")))
+        or_(text.like("%expanded_url%"), text.like('%"fields":[{%'),
+            text.like('%"fields": [{%')))
     found: dict[Key, dict[str, Any]] = {}
     with engine.connect() as conn:
         for r in conn.execute(query):
-            if isinstance(r.fields, list) or isinstance(r.entities, dict):
-                found[(r.platform, r.author_id)] = {"fields": r.fields, "entities": r.entities}
+            parts = {"fields": r.fields, "entities": r.entities}
+            if profile_urls(parts):
+                found[(r.platform, r.author_id)] = parts
     return found
 
 
