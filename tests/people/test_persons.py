@@ -138,6 +138,9 @@ def test_the_api_gives_a_persons_other_accounts_with_the_reason_of_each_link(
     try:
         with TestClient(create_app(store), base_url=BASE) as client:
             listed = client.get("/api/v1/mentors", params={"q": "luc"}).json()
+            one = [client.get(f"/api/v1/mentors/{a['platform']}/{a['author_id']}").json()
+                   for a in (listed["items"][0], listed["items"][0]["accounts"][0])]
+            missing = client.get("/api/v1/mentors/x/no-such-person")
             matched = client.get("/api/v1/match").json()
             later = client.get("/api/v1/match", params={"today": "2026-05-01"}).json()
             figures = client.get("/api/v1/insights").json()
@@ -147,6 +150,9 @@ def test_the_api_gives_a_persons_other_accounts_with_the_reason_of_each_link(
     assert [(a["platform"], a["handle"]) for a in lucia["accounts"]] == [
         ("bluesky", "draluciaderm.bsky.social")]
     assert lucia["accounts"][0]["reason"] and lucia["accounts"][0]["url"].startswith("https://")
+    assert one[0] == one[1]  # either account gives the one person
+    assert (one[0]["handle"], one[0]["accounts"]) == (lucia["handle"], lucia["accounts"])
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
     for found in (matched, later):
         with_accounts = [m for m in found["mentors"] if m["accounts"]]
         assert with_accounts and all(a["reason"] for m in with_accounts for a in m["accounts"])
