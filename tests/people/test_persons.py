@@ -71,6 +71,14 @@ def test_a_directory_card_shows_all_of_a_persons_handles(store: Settings) -> Non
     assert "@DraLuciaDerm on X · @draluciaderm.bsky.social on Bluesky" in text
 
 
+def test_a_person_is_found_in_the_directory_by_the_handle_of_any_of_their_accounts(
+        store: Settings) -> None:
+    with open_store(store) as opened:
+        for q in ("DraLuciaDerm", "draluciaderm.bsky", "@draluciaderm.bsky.social"):
+            page = service.mentors.directory(opened, DirectoryQuery(q=q))
+            assert [m.handle for m in page.items] == ["DraLuciaDerm"], q
+
+
 def test_every_directory_card_of_a_linked_person_names_all_its_accounts(
         store: Settings, persons: list[list[Key]]) -> None:
     with open_store(store) as opened:

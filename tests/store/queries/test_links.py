@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from mentorfeed.models import Author
 from mentorfeed.people.linking import profile_urls
 from mentorfeed.store import Store
@@ -26,7 +28,16 @@ RAWS: dict[str, dict[str, Any] | None] = {
 
 def test_only_accounts_showing_links_beside_the_bio_are_read_and_only_their_links(
         tmp_path: Path) -> None:
-    with Store(f"sqlite:///{tmp_path / 'links.db'}") as store:
+    _only_links_are_read(f"sqlite:///{tmp_path / 'links.db'}")
+
+
+@pytest.mark.postgres
+def test_postgresql_reads_the_same_raw_profiles(postgres_url: str) -> None:
+    _only_links_are_read(postgres_url)
+
+
+def _only_links_are_read(url: str) -> None:
+    with Store(url) as store:
         store.upsert([], [Author("mastodon" if "fields" in name or name == "plain_words"
                                  else "x", name, name, raw=raw) for name, raw in RAWS.items()],
                      source="test")
