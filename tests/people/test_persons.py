@@ -242,3 +242,13 @@ def test_a_call_cross_posted_from_two_accounts_counts_once_in_the_persons_signal
     assert sum(k in calls.opportunity_posts for k in (p.key for p in cohort)) == 1
     assert calls.calls == len(calls.opportunity_posts) < len(own)
     assert sum(calls.opportunities.values()) < sum(len(p.labels) for p in own)
+
+
+def test_the_mentor_page_lists_a_cross_posted_call_once(store: Settings,
+                                                        handle_of: dict[Key, str]) -> None:
+    key = next(k for k, h in handle_of.items() if h == "DrAdaezeSkin")
+    with TestClient(create_app(store), base_url=BASE) as client:
+        text = _visible(client.get(f"/mentors/{key[0]}/{key[1]}").text)
+    # Posted on X and on Bluesky the same day in other words: one call, listed once.
+    assert text.count("If you've been lurking and wondering") + text.count(
+        "Lurkers who assume derm research needs connections") == 1

@@ -122,6 +122,9 @@ def mentor(request: Request, platform: str, author_id: str) -> Response:
     recent = service.mentors.recent_opportunities(store, platform, author_id)
     for other in found.accounts:  # the person's calls from every account, newest first
         recent += service.mentors.recent_opportunities(store, other.platform, other.author_id)
+    if found.accounts:  # a call they cross-posted once: its copies are not in their signals
+        calls = set(signals.opportunity_posts)
+        recent = [post for post in recent if (post.platform, post.post_id) in calls]
     recent = sorted(recent, key=lambda post: post.created_at, reverse=True)[:10]
     return render(request, "mentors_person.html", {
         "person": found, "recent": recent,
