@@ -22,6 +22,7 @@ from mentorfeed.service.posts import open_store
 
 if TYPE_CHECKING:  # the model's modules load scikit-learn: only commands that classify pay
     from mentorfeed.match.rank import MentorMatch, OpportunityMatch
+    from mentorfeed.people.directory import LinkedAccount
     from mentorfeed.people.profiles import AuthorProfile
 
 # The people's objects that the shells show, and what they ask of a session's posts.
@@ -83,7 +84,8 @@ def refresh_people(settings: Settings, *, community: Community | None = None) ->
         # One person, one profile: a linked person's main account holds the merged profile
         # (the directory and insights list it once); the other accounts keep their own, marked
         # with the main one (service/accounts.py).
-        joined = accounts.persons(found.profiles, accounts.find(store, found.activity))
+        joined = accounts.persons(found.profiles, accounts.find(store, found.activity),
+                                  found.activity)
         count = store.save_profiles([joined.profiles.get(key, profile)
                                      for key, profile in found.profiles.items()])
         store.save_persons(joined.into)
@@ -111,6 +113,8 @@ class Matches:
     opportunities: list[OpportunityMatch]
     # A mentor with several accounts: all of them, the one ranked (the most active) first.
     accounts: dict[Key, list[Key]] = field(default_factory=dict)
+    # ...and the other accounts as the shells show them: handle, address, the link's reason.
+    others: dict[Key, list[LinkedAccount]] = field(default_factory=dict)
 
     def handles(self, key: Key, authors: dict[Key, AuthorRow]) -> list[str]:
         """Every handle of the mentor ranked under `key`, as "platform:handle"."""
@@ -140,6 +144,7 @@ def match(settings: Settings, trainee: TraineeProfile, *, today: datetime | None
     reasons, as of `today` (default: `as_of` the store). The opportunities are those the web's
     "fit" order ranks first (`service.opportunities.fitting`)."""
     from mentorfeed.match.rank import rank_mentors
+    from mentorfeed.service.mentors import linked_accounts_of
     from mentorfeed.service.opportunities import fitting
 
     today = today or as_of(settings)
@@ -148,7 +153,8 @@ def match(settings: Settings, trainee: TraineeProfile, *, today: datetime | None
            if trainee.handles.get(key[0], "").lower() == author.handle.lower()]
     with open_store(settings) as store:
         # One person is one candidate: linked accounts are merged under the most active one.
-        joined = accounts.persons(found.profiles, store.account_links(accounts.LINKED))
+        joined = accounts.persons(found.profiles, store.account_links(accounts.LINKED),
+                                  found.activity, today)
         met: dict[Key, list[tuple[Key, Key]]] = {}
         for follow_up in follow_ups(found.sessions, found.activity, own):
             met.setdefault(joined.main(follow_up.person), []).extend(follow_up.exchanges)
@@ -158,7 +164,9 @@ def match(settings: Settings, trainee: TraineeProfile, *, today: datetime | None
         candidates = {k: p for k, p in joined.profiles.items() if k not in hidden}
         mentors = rank_mentors(trainee, candidates, today=today, met=met, limit=limit)
         also = {m.key: joined.accounts[m.key] for m in mentors if m.key in joined.accounts}
-        return Matches(mentors, fitting(store, trainee, today)[:limit] if calls else [], also)
+        others = linked_accounts_of(store, list(also))
+        return Matches(mentors, fitting(store, trainee, today)[:limit] if calls else [], also,
+                       others)
 
 
 def evaluate_people(scenarios: Path | None = None) -> dict[str, Any]:

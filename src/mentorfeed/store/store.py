@@ -547,6 +547,10 @@ class Store:
         """Mark each merged account with its person's main account."""
         links.save_persons(self._engine, into)
 
+    def account_names(self, keys: Iterable[Key]) -> dict[Key, tuple[str, str | None]]:
+        """The handle and profile address of each of these accounts."""
+        return links.names(self._engine, keys)
+
     def merged_accounts(self) -> dict[Key, Key]:
         """Every account merged into another, with its person's main account."""
         return links.merged(self._engine)

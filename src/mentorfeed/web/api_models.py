@@ -220,6 +220,22 @@ class Signals(Shape):
     says_full: bool
 
 
+class LinkedAccount(Shape):
+    """Another account of the same person, and why we count it as theirs."""
+
+    platform: str
+    author_id: str
+    handle: str
+    url: SafeUrl
+    reason: str = Field(description="What the accounts publish that links them, or "
+                                    '"linked by hand"')
+
+
+def _accounts() -> Any:
+    return Field(default_factory=list, description="The person's other accounts: the "
+                 "directory, matching and insights count them as one person")
+
+
 class Mentor(Shape):
     platform: str
     author_id: str
@@ -234,6 +250,7 @@ class Mentor(Shape):
     bio: str | None
     url: SafeUrl
     followers: int | None
+    accounts: list[LinkedAccount] = _accounts()
 
 
 class MentorList(Shape):
@@ -257,14 +274,16 @@ class MentorMatch(Shape):
     role: str
     score: float
     reasons: list[Reason]
+    accounts: list[LinkedAccount] = _accounts()
 
     @model_validator(mode="before")
     @classmethod
     def _split_key(cls, found: Any) -> Any:
-        """A match (mentorfeed.match.rank.MentorMatch) names its author by key."""
+        """A match (mentorfeed.match.rank.MentorMatch) names its author by key; the person's
+        other accounts come from the list of matches (`Matches`)."""
         if isinstance(found, dict):
             return found
-        return seen(cls, found, platform=found.key[0], author_id=found.key[1])
+        return seen(cls, found, platform=found.key[0], author_id=found.key[1], accounts=[])
 
 
 class OpportunityMatch(Shape):
@@ -279,6 +298,18 @@ class OpportunityMatch(Shape):
 class Matches(Shape):
     mentors: list[MentorMatch]
     opportunities: list[OpportunityMatch]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _with_accounts(cls, found: Any) -> Any:
+        """Matches (mentorfeed.service.people.Matches) keep each mentor's other accounts
+        beside the ranking, by the mentor's key."""
+        if isinstance(found, dict):
+            return found
+        others = getattr(found, "others", {})
+        return {"mentors": [seen(MentorMatch, one, platform=one.key[0], author_id=one.key[1],
+                                 accounts=others.get(one.key, [])) for one in found.mentors],
+                "opportunities": found.opportunities}
 
 
 class Person(BaseModel):
@@ -350,6 +381,7 @@ class EngagedMentor(Shape):
     offers: int
     opportunities: int
     last_active: datetime | None
+    accounts: list[LinkedAccount] = _accounts()
 
 
 class Example(Shape):

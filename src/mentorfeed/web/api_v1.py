@@ -205,6 +205,25 @@ async def mentors(
     return json(m.MentorList.of(found))
 
 
+@router.get("/mentors/{platform}/{author_id:path}", response_model=m.Mentor,
+            responses=NOT_FOUND)
+async def mentor(request: Request, platform: str, author_id: str) -> Any:
+    """One person's profile, as the mentor page shows it, with their other accounts and the
+    reason for each link. Any of a person's accounts gives the person (under their main
+    account, the one the directory lists)."""
+    store = service.opportunities.store_for(settings_of(request))
+
+    def find() -> service.mentors.Mentor | None:
+        main = service.mentors.main_account(store, platform, author_id)
+        return service.mentors.person(store, *(main or (platform, author_id)))
+
+    found = await run_in_threadpool(find)
+    if found is None:
+        return api_error(404, "not_found", f"No mentor profile for {platform}:{author_id}: the "
+                         "person may have asked not to be listed, or is not in the store.")
+    return json(m.Mentor.of(found))
+
+
 @router.get("/match", response_model=m.Matches, responses=NOT_FOUND)
 async def match(request: Request,
                 limit: Annotated[int, Query(ge=1, le=50)] = 10,
@@ -225,7 +244,7 @@ async def match(request: Request,
             settings, trainee, limit=limit, known=view.people, calls=False))
         calls = await run_in_threadpool(lambda: service.opportunities.best_fits(settings, trainee,
                                                                  limit=limit))
-        found = service.people.Matches(mentors.mentors, calls)
+        found = service.people.Matches(mentors.mentors, calls, mentors.accounts, mentors.others)
     else:  # people and calls as known then: a slower pass over the store
         when = today if today.tzinfo else today.replace(tzinfo=UTC)
         found = await run_in_threadpool(
