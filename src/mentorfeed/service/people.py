@@ -20,13 +20,16 @@ from mentorfeed.people.sessions import FollowUp, Session, follow_ups
 from mentorfeed.service.posts import open_store
 
 if TYPE_CHECKING:  # the model's modules load scikit-learn: only commands that classify pay
+    from mentorfeed.match.evidence import Evidence
     from mentorfeed.match.rank import MentorMatch, OpportunityMatch
     from mentorfeed.people.profiles import AuthorProfile
+    from mentorfeed.store.store import Store
 
 # The people's objects that the shells show, and what they ask of a session's posts.
 __all__ = ["BACKGROUND", "GOALS", "STAGES", "Activity", "AuthorRow", "Event", "FollowUp", "Key",
            "Matches", "People", "PeopleReport", "PostRow", "Session", "SessionsView",
            "TraineeProfile", "as_of", "evaluate_people", "export_graph", "follow_ups", "match",
+           "mentor_accounts",
            "moment_after", "people", "profiles", "refresh_people", "sessions",
            "trainee_from_file", "upcoming_events"]
 
@@ -127,30 +130,49 @@ def match(settings: Settings, trainee: TraineeProfile, *, today: datetime | None
 
     today = today or as_of(settings)
     found = known or people(settings, now=today)
-    own = [key for key, author in found.activity.authors.items()
-           if trainee.handles.get(key[0], "").lower() == author.handle.lower()]
-    met: dict[Key, list[tuple[Key, Key]]] = {}
-    for follow_up in follow_ups(found.sessions, found.activity, own):
-        met.setdefault(follow_up.person, []).extend(follow_up.exchanges)
     with open_store(settings) as store:
+        evidence = _evidence(store, found, trainee, today)
+        met: dict[Key, list[tuple[Key, Key]]] = {}
+        for follow_up in follow_ups(found.sessions, found.activity, evidence.mine):
+            met.setdefault(follow_up.person, []).extend(follow_up.exchanges)
         # Who opted out, by the stored profiles as well as by this community's config: the
         # directory hides them, and so does every match.
         hidden = store.opted_out()
         candidates = {k: p for k, p in found.profiles.items() if k not in hidden}
-        mentors = rank_mentors(trainee, candidates, today=today, met=met, limit=limit)
+        mentors = rank_mentors(trainee, candidates, today=today, met=met, limit=limit,
+                               evidence=evidence)
         return Matches(mentors, fitting(store, trainee, today)[:limit] if calls else [])
 
 
-def evaluate_people(scenarios: Path | None = None) -> dict[str, Any]:
-    """Role accuracy, session reconstruction and matching quality on the sample corpus."""
+def _evidence(store: Store, found: People, trainee: TraineeProfile, today: datetime
+              ) -> Evidence:
+    """What the reasons' checks read: the posts, roles, the trainee's own accounts and
+    exchanges, and which calls are still open as of `today`."""
+    from mentorfeed.match.evidence import gather
+    from mentorfeed.store.listing import Filters
+
+    still_open = store.opportunities(Filters(today=today.date(), state="open", posted_by=today),
+                                     limit=1_000_000)
+    return gather(found.activity, {k: p.role for k, p in found.profiles.items()}, today,
+                  handles=trainee.handles, open_calls=[o.post.key for o in still_open])
+
+
+def evaluate_people(scenarios: Sequence[Path] | Path | None = None) -> dict[str, Any]:
+    """Role accuracy, session reconstruction and matching quality on the sample corpus. Each
+    folder of scenarios is reported on its own (`matching_sets`, by folder); `matching` is the
+    first. By default: corpus/scenarios, and corpus/scenarios_blind where it exists."""
     import tempfile
 
     from mentorfeed.classify.corpus import corpus_dir
-    from mentorfeed.match.evaluate import load_scenarios, ndcg, recall, summarise
     from mentorfeed.people.profiles import evaluate_roles
     from mentorfeed.people.sessions import evaluate_sessions
 
     root = corpus_dir()
+    if scenarios is None:
+        folders = [f for f in (Path("corpus/scenarios"), Path("corpus/scenarios_blind"))
+                   if f.is_dir()]
+    else:
+        folders = [scenarios] if isinstance(scenarios, Path) else list(scenarios)
     keys = {(r["platform"], r["id"]): r["key"] for r in
             (orjson.loads(line) for line in (root / "labels.jsonl").read_bytes().splitlines())}
     report: dict[str, Any] = {}
@@ -163,27 +185,51 @@ def evaluate_people(scenarios: Path | None = None) -> dict[str, Any]:
         report["roles"] = evaluate_roles(known.activity, root / "roles.jsonl")
         report["sessions"] = evaluate_sessions(known.sessions, root / "sessions.json",
                                                known.activity)
-        rows = []
-        folder_of_scenarios = scenarios or Path("corpus/scenarios")
-        for scenario in load_scenarios(folder_of_scenarios) if folder_of_scenarios.is_dir() \
-                else []:
-            found = match(settings, scenario.trainee, today=scenario.today, limit=10,
-                          known=people(settings, now=scenario.today))
-            mentors = [f"{m.key[0]}:{m.handle}" for m in found.mentors]
-            calls = [keys.get(o.key, "") for o in found.opportunities]
-            base_mentors, base_calls = _follower_baseline(settings, known, scenario.today)
-            rows.append({
-                "scenario": scenario.name,
-                "mentors_ndcg": ndcg(mentors, scenario.mentors),
-                "mentors_recall": recall(mentors, scenario.mentors),
-                "baseline_mentors_ndcg": ndcg(base_mentors, scenario.mentors),
-                "opportunities_ndcg": ndcg(calls, scenario.opportunities),
-                "opportunities_recall": recall(calls, scenario.opportunities),
-                "baseline_opportunities_ndcg": ndcg([keys.get(k, "") for k in base_calls],
-                                                    scenario.opportunities),
-            })
-        report["matching"] = {"scenarios": len(rows), **summarise(rows), "per_scenario": rows}
+        report["matching_sets"] = {
+            str(where): _evaluate_matching(settings, known, where, keys) for where in folders}
+    sets = list(report["matching_sets"].values())
+    report["matching"] = sets[0] if sets else {"scenarios": 0, "per_scenario": []}
     return report
+
+
+def mentor_accounts(found: MentorMatch) -> list[str]:
+    """Every account key ("platform:handle") a matched person goes by: a mentor counts as
+    found when any of them is the one a scenario expects."""
+    return [f"{found.key[0]}:{found.handle}"]
+
+
+def _evaluate_matching(settings: Settings, known: People, folder: Path,
+                       keys: dict[tuple[str, str], str]) -> dict[str, Any]:
+    """NDCG@10 and recall@10 per scenario of one folder (with the follower baseline), and the
+    reasons in the top fives whose linked posts do not show them."""
+    from mentorfeed.match.evaluate import as_expected, load_scenarios, ndcg, recall, summarise
+    from mentorfeed.match.evidence import false_reasons
+
+    rows: list[dict[str, Any]] = []
+    for scenario in load_scenarios(folder):
+        now = people(settings, now=scenario.today)
+        found = match(settings, scenario.trainee, today=scenario.today, limit=10, known=now)
+        mentors = as_expected((mentor_accounts(m) for m in found.mentors), scenario.mentors)
+        calls = [keys.get(o.key, "") for o in found.opportunities]
+        base_mentors, base_calls = _follower_baseline(settings, known, scenario.today)
+        with open_store(settings) as store:
+            evidence = _evidence(store, now, scenario.trainee, scenario.today)
+        wrong = false_reasons(found.mentors, evidence, trainee_stage=scenario.trainee.stage) + \
+            false_reasons(found.opportunities, evidence, trainee_stage=scenario.trainee.stage)
+        rows.append({
+            "scenario": scenario.name,
+            "mentors_ndcg": round(ndcg(mentors, scenario.mentors), 4),
+            "mentors_recall": round(recall(mentors, scenario.mentors), 4),
+            "baseline_mentors_ndcg": round(ndcg(base_mentors, scenario.mentors), 4),
+            "opportunities_ndcg": round(ndcg(calls, scenario.opportunities), 4),
+            "opportunities_recall": round(recall(calls, scenario.opportunities), 4),
+            "baseline_opportunities_ndcg": round(ndcg([keys.get(k, "") for k in base_calls],
+                                                      scenario.opportunities), 4),
+            "false_reasons": len(wrong),
+            "false_reason_lines": wrong,
+        })
+    totals = {"false_reasons_total": sum(r["false_reasons"] for r in rows)}
+    return {"scenarios": len(rows), **summarise(rows), **totals, "per_scenario": rows}
 
 
 def _follower_baseline(settings: Settings, known: People, today: datetime
