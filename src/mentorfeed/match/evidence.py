@@ -150,33 +150,44 @@ def is_recent(post: PostRow, today: datetime) -> bool:
 
 _THANKS = re.compile(
     r"congrat|well[- ]deserved|so proud|proud of you|so happy for|thank|love (?:this|that|it)|"
-    r"amazing|awesome|great (?:job|news|work|question)|\byay\b|\bwoo|\blol\b|haha|"
+    r"amazing|awesome|great (?:job|news|work)|\byay\b|\bwoo|\blol\b|haha|"
     r"\bwelcome\b|good luck|best of luck|rooting for|cheering|\U0001f389|\U0001f44f|\U0001f64c",
     re.IGNORECASE)
+# A reply that opens with a reaction ("Love the idea.", "YES.", "Exactly.") reacts, unless it
+# goes on to advise.
+_REACTION = re.compile(r"^(?:@\S+\s+)*(?:love|yes+\b[.!]|exactly|ha|lol|omg|same|this\b|so true|"
+                       r"\+1|agree)", re.IGNORECASE)
 _ADVICE = re.compile(
-    r"\b(?:i'?d|i would|you (?:could|should|can|might|may|will|want|need)|try|consider|"
-    r"recommend|suggest|make sure|don'?t|do not|start (?:with|by)|focus|look (?:at|into|for)|"
-    r"reach out|email|dm me|message me|happy to|feel free|check out|apply|ask (?:your|a|the)|"
-    r"the key|tips?\b|advice|in my experience|worth|depends|helps?\b|find a|join|read|"
-    r"because|usually|best way|my (?:take|answer)|a\d\b|yes[,.!]|no[,.!]|it'?s (?:fine|ok))",
+    r"\b(?:i'?d (?:start|try|ask|look|say|suggest|recommend)|i would|you (?:could|should|can|"
+    r"might|may|want|need)|try (?:to|a|an|the)|consider|recommend|suggest|make sure|"
+    r"(?:don'?t|do not) (?:worry|be|wait|skip|forget)|start (?:with|by)|focus on|"
+    r"look (?:at|into|for)|reach out|dm me|message me|email me|happy to|feel free|"
+    r"check out|ask (?:yourself|your|a|the)|the key|tips?\b|advice|in my experience|"
+    r"depends on|find a|my (?:take|answer)|write (?:that|it|this) up|it'?s (?:fine|ok|okay)|"
+    r"(?:do|does|did|is|are|was|were|can|count|counts)\b[^.?!]{0,40}\b(?:yes|no)\b)",
     re.IGNORECASE)
+# "Yes! A quick look in good light...": an answer, when the post replied to asked something.
+_ANSWER = re.compile(r"^(?:@\S+\s+)*(?:yes|no|absolutely|definitely|not at all)\b[,.!: ]+\S",
+                     re.IGNORECASE)
 
 
 def helpful_reply(post: PostRow, parent: PostRow | None) -> bool:
-    """A reply that helps: it answers a question, gives advice or makes an offer, rather than
-    congratulating or joking."""
+    """A reply that helps: it makes an offer, gives advice, or answers a question asked, rather
+    than congratulating, reacting or joking."""
     text = post.text
-    words = len(re.findall(r"\w+", text))
-    offer = bool(read_traits(text, post.hashtags, True).flags & OFFER)
-    if offer:
+    if read_traits(text, post.hashtags, True).flags & OFFER:
         return True
-    advice = bool(_ADVICE.search(text))
-    asked = parent is not None and "?" in parent.text
+    words = len(re.findall(r"\w+", text))
     if words < 8:
         return False
-    if _THANKS.search(text) and not advice:
+    if _ADVICE.search(text):
+        return True
+    asked = parent is not None and "?" in parent.text
+    if asked and _ANSWER.search(text):
+        return True
+    if _THANKS.search(text) or _REACTION.search(text):
         return False
-    return advice or asked
+    return asked and words >= 12
 
 
 def is_call(post: PostRow, label: str) -> bool:
@@ -233,10 +244,18 @@ def _to_trainee(post: PostRow, person: Key, evidence: Evidence) -> bool:
 
 
 def flagged_posts(person: Key, flag: int, evidence: Evidence) -> list[Key]:
-    """A person's posts whose traits, read again, carry `flag` (an offer, a journal-club
-    answer)."""
-    return [p.key for p in evidence.by_author.get(person, ())
-            if p.text and read_traits(p.text, p.hashtags, p.reply_to is not None).flags & flag]
+    """A person's posts whose traits, read again, carry `flag`: an offer (in a post that is not
+    a call: a call's "DM me" is about the call) or a journal-club answer (numbered answers
+    first)."""
+    found = [p for p in evidence.by_author.get(person, ())
+             if p.text and read_traits(p.text, p.hashtags, p.reply_to is not None).flags & flag
+             and not (flag == OFFER and p.labels)]
+    if flag == JC_ANSWER:
+        found.sort(key=lambda p: _NUMBERED.search(p.text) is None)
+    return [p.key for p in found]
+
+
+_NUMBERED = re.compile(r"(?:^|\s)A[1-9]\b")
 
 
 def ladder_gap(trainee_stage: str, person_role: str) -> int | None:
@@ -313,6 +332,8 @@ def _post_problem(kind: str, subject: str, post: PostRow, person: Key | None,
     if kind in (OFFERS, JOURNAL_CLUB):
         flag = OFFER if kind == OFFERS else JC_ANSWER
         flags = read_traits(post.text, post.hashtags, post.reply_to is not None).flags
+        if kind == OFFERS and post.labels:
+            return "is a call, not an offer to answer questions or mentor"
         return None if flags & flag else f"is not {'an offer' if kind == OFFERS else 'an answer'}"
     return None
 

@@ -200,7 +200,7 @@ def _mentor_reasons(trainee: TraineeProfile, person: AuthorProfile,
                               helped[:SHOWN_POSTS], ev.HELPED))
     answers = ev.flagged_posts(key, JC_ANSWER, evidence) if signals.jc_answers else []
     if answers:
-        reasons.append(Reason(f"answered in journal clubs {times(len(answers))}",
+        reasons.append(Reason(f"answered or replied in journal clubs {times(len(answers))}",
                               answers[:SHOWN_POSTS], ev.JOURNAL_CLUB))
     offers = ev.flagged_posts(key, OFFER, evidence) if signals.offers else []
     if offers:
