@@ -234,9 +234,14 @@ def _history_reasons(person: AuthorProfile, met: Mapping[Key, list[tuple[Key, Ke
     theirs = [p for p in talks if p.author == person.key]
     yours = [p for p in talks if p.author != person.key]
     reasons = []
-    for_you = [p for p in theirs if p.reply_to is None]
+    roots = {p.key for p in theirs if p.reply_to is None}
+    for_you = sorted((p for p in theirs if p.key in roots or (
+        p.conversation in roots and p.reply_to_author == person.key)),
+        key=lambda p: (p.created_at, p.key not in roots))
     if for_you:
-        reasons.append(Reason(f"wrote a post for you on {day_words(for_you[0].created_at)}",
+        what = "a thread" if len(for_you) > 1 and len(roots) == 1 else \
+            "posts" if len(roots) > 1 else "a post"
+        reasons.append(Reason(f"wrote {what} for you on {day_words(for_you[-1].created_at)}",
                               [p.key for p in for_you[:SHOWN_POSTS]], ev.HISTORY))
     rest = [p for p in talks if p not in for_you]
     shown = [p.key for p in (theirs + yours) if p not in for_you][:SHOWN_POSTS]

@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # the model's modules load scikit-learn: only commands that c
 __all__ = ["BACKGROUND", "GOALS", "STAGES", "Activity", "AuthorRow", "Event", "FollowUp", "Key",
            "Matches", "People", "PeopleReport", "PostRow", "Session", "SessionsView",
            "TraineeProfile", "as_of", "evaluate_people", "export_graph", "follow_ups", "match",
-           "mentor_accounts",
+           "match_evidence", "mentor_accounts",
            "moment_after", "people", "profiles", "refresh_people", "sessions",
            "trainee_from_file", "upcoming_events"]
 
@@ -144,10 +144,16 @@ def match(settings: Settings, trainee: TraineeProfile, *, today: datetime | None
         return Matches(mentors, fitting(store, trainee, today)[:limit] if calls else [])
 
 
+def match_evidence(settings: Settings, trainee: TraineeProfile, *, today: datetime,
+                   known: People) -> Evidence:
+    """What a match's reasons rest on, and what `match.evidence` checks them against: the
+    posts, roles, the trainee's own accounts and exchanges, and the calls still open."""
+    with open_store(settings) as store:
+        return _evidence(store, known, trainee, today)
+
+
 def _evidence(store: Store, found: People, trainee: TraineeProfile, today: datetime
               ) -> Evidence:
-    """What the reasons' checks read: the posts, roles, the trainee's own accounts and
-    exchanges, and which calls are still open as of `today`."""
     from mentorfeed.match.evidence import gather
     from mentorfeed.store.listing import Filters
 
@@ -212,8 +218,7 @@ def _evaluate_matching(settings: Settings, known: People, folder: Path,
         mentors = as_expected((mentor_accounts(m) for m in found.mentors), scenario.mentors)
         calls = [keys.get(o.key, "") for o in found.opportunities]
         base_mentors, base_calls = _follower_baseline(settings, known, scenario.today)
-        with open_store(settings) as store:
-            evidence = _evidence(store, now, scenario.trainee, scenario.today)
+        evidence = match_evidence(settings, scenario.trainee, today=scenario.today, known=now)
         wrong = false_reasons(found.mentors, evidence, trainee_stage=scenario.trainee.stage) + \
             false_reasons(found.opportunities, evidence, trainee_stage=scenario.trainee.stage)
         rows.append({
