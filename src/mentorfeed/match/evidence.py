@@ -18,6 +18,7 @@ from typing import Any
 from mentorfeed.classify.topics import TOPIC_CUES, topics_in
 from mentorfeed.people.activity import Activity, Key, PostRow
 from mentorfeed.people.roles import TRAINEES
+from mentorfeed.people.sessions import Session
 from mentorfeed.people.traits import JC_ANSWER, OFFER, read_traits
 
 RECENT_DAYS = 180  # "recent" in a reason: posted within this many days of today
@@ -26,8 +27,9 @@ LADDER = ("premed", "MS1", "MS2", "MS3", "MS4", "resident")
 MAIN_TOPIC_HITS = 2  # a post names a topic at least this often (a hashtag counts 2) to be about it
 
 # Reason kinds; each has a check below.
-TOPIC, CALLS, FOR_STAGE, NEAR_PEER, HELPED, JOURNAL_CLUB, OFFERS, HISTORY = (
-    "topic", "calls", "for_stage", "near_peer", "helped", "journal_club", "offers", "history")
+TOPIC, CALLS, FOR_STAGE, NEAR_PEER, HELPED, JOURNAL_CLUB, OFFERS, HISTORY, SESSION = (
+    "topic", "calls", "for_stage", "near_peer", "helped", "journal_club", "offers", "history",
+    "session")
 LABEL = "label"  # an opportunity: it carries the label asked for
 
 
@@ -44,13 +46,16 @@ class Evidence:
     by_author: dict[Key, list[PostRow]] = field(default_factory=dict)  # newest first
     history: dict[Key, list[PostRow]] = field(default_factory=dict)  # person -> exchanges
     handles: frozenset[str] = frozenset()  # the trainee's handles, lowercased
+    # person -> their posts in journal-club sessions the trainee took part in, newest first
+    sessions_with_you: dict[Key, list[Key]] = field(default_factory=dict)
 
 
 def gather(activity: Activity, roles: Mapping[Key, str], today: datetime, *,
            handles: Mapping[str, str] | None = None,
-           open_calls: Iterable[Key] | None = None) -> Evidence:
+           open_calls: Iterable[Key] | None = None,
+           sessions: Sequence[Session] = ()) -> Evidence:
     """The evidence as of `today` for a trainee whose own accounts are `handles`
-    (platform -> handle)."""
+    (platform -> handle), with the journal-club `sessions` found in the store."""
     mine = own_accounts(activity, handles or {})
     by_author: dict[Key, list[PostRow]] = {}
     for post in activity.posts:
@@ -63,7 +68,27 @@ def gather(activity: Activity, roles: Mapping[Key, str], today: datetime, *,
                      handles=frozenset(activity.authors[k].handle.lstrip("@").lower()
                                        for k in mine if k in activity.authors))
     found.history = _history(activity, found)
+    found.sessions_with_you = _sessions_with(sessions, found)
     return found
+
+
+def _sessions_with(sessions: Sequence[Session], evidence: Evidence) -> dict[Key, list[Key]]:
+    """The people who answered or replied in a journal-club session the trainee took part in
+    (the host's questions and announcements aside), with those posts."""
+    found: dict[Key, list[PostRow]] = {}
+    for session in sessions:
+        if session.start > evidence.today or evidence.mine.isdisjoint(session.participants):
+            continue
+        keys = {k for q in session.questions for k in q.answers} | {
+            post for post, _ in session.replies}
+        for key in keys:
+            post = evidence.posts.get(key)
+            if post is not None and post.author is not None and post.author not in \
+                    evidence.mine and post.author != session.host and \
+                    post.created_at <= evidence.today:
+                found.setdefault(post.author, []).append(post)
+    return {person: [p.key for p in sorted(posts, key=lambda p: p.created_at, reverse=True)]
+            for person, posts in found.items()}
 
 
 def own_accounts(activity: Activity, handles: Mapping[str, str]) -> frozenset[Key]:
@@ -309,6 +334,9 @@ def problems(reason: Any, person: Key | None, evidence: Evidence, *,
 
 def _post_problem(kind: str, subject: str, post: PostRow, person: Key | None,
                   evidence: Evidence) -> str | None:
+    if kind == SESSION:
+        return None if person is not None and post.key in evidence.sessions_with_you.get(
+            person, ()) else "not a post in a journal club the trainee took part in"
     if kind == HISTORY:
         return None if person is not None and _with_trainee(post, person, evidence) \
             else "not an exchange between the trainee and this person"

@@ -23,11 +23,15 @@ from mentorfeed.taxonomy import LABEL_CAPTIONS, MENTOR_ROLES
 HALF_LIFE_DAYS = 180.0
 STALE_AFTER_DAYS = 150
 # Someone who already talked with you is the warmest contact, and a background you chose to
-# match on is something you asked for: both weigh more than general fit. Among the rest, who
-# posts the kinds of calls you want, lately, counts most; then shared interests.
-WEIGHTS = {"interests": 0.20, "calls": 0.25, "for_your_stage": 0.10, "engagement": 0.10,
+# match on is something you asked for: both weigh more than general fit; so does having spoken
+# in a journal club you took part in. Among the rest, who posts the kinds of calls you want,
+# lately, counts most; then shared interests. Organizations, when asked for, have no replies
+# or interests of their own to show, and are lifted by what the trainee asked. (Tuned on the
+# 32 development scenarios of corpus/scenarios only.)
+WEIGHTS = {"interests": 0.20, "calls": 0.25, "for_your_stage": 0.10, "engagement": 0.05,
            "recency": 0.10, "openness": 0.05, "near_peer": 0.10, "met_you": 0.35,
-           "background": 0.30}
+           "background": 0.30, "same_session": 0.25, "organization": 0.30}
+URIM_BACKGROUND = frozenset({"urim", "black", "latino", "indigenous"})
 # Goals for which residents, a few years ahead, are the natural people to ask.
 NEAR_PEER_GOALS = frozenset({"peer_support", "application_help"})
 _AUDIENCE_WORDS = {"premed": "premeds", "resident": "residents", "img": "IMGs",
@@ -104,7 +108,7 @@ def rank_mentors(trainee: TraineeProfile, profiles: Mapping[Key, AuthorProfile],
     most_engaged = max((p.signals.trainee_replies + p.signals.jc_answers for p in candidates),
                        default=0)
     chosen = set(trainee.background) | {f"language:{x}" for x in trainee.languages}
-    wants = _Wants(trainee, today, met, most_engaged, chosen)
+    wants = _Wants(trainee, today, met, most_engaged, chosen, evidence.sessions_with_you)
     best = heapq.nsmallest(limit * 4 + 20, ((wants.score(p), p) for p in candidates),
                            key=lambda pair: (-pair[0], pair[1].handle))
     shortlist = [MentorMatch(p.key, p.handle, p.role, round(score, 4),
@@ -118,12 +122,14 @@ class _Wants:
 
     def __init__(self, trainee: TraineeProfile, today: datetime,
                  met: Mapping[Key, list[tuple[Key, Key]]], most_engaged: int,
-                 chosen: set[str]) -> None:
+                 chosen: set[str], sessions: Iterable[Key] = ()) -> None:
         self.interests = list(trainee.interests)
         self.labels = frozenset(trainee.labels)
         self.near_peer = not NEAR_PEER_GOALS.isdisjoint(trainee.goals)
         self.audience = None if trainee.audience == "medical_student" else trainee.audience
         self.today, self.met, self.chosen = today, met, chosen
+        self.sessions = frozenset(sessions) - frozenset(met)
+        self.stage = trainee.stage
         self.engaged_scale = math.log1p(most_engaged) if most_engaged else 0.0
 
     def score(self, person: AuthorProfile) -> float:
@@ -143,8 +149,11 @@ class _Wants:
                  WEIGHTS["for_your_stage"] * for_stage +
                  WEIGHTS["recency"] * _decay(signals.last_active, self.today) +
                  WEIGHTS["openness"] * min(1.0, signals.offers / 2.0) +
-                 WEIGHTS["near_peer"] * (self.near_peer and person.role == "resident") +
+                 WEIGHTS["near_peer"] * (self.near_peer and
+                                         ev.ladder_gap(self.stage, person.role) in (1, 2)) +
+                 WEIGHTS["organization"] * (person.role == "organization") +
                  WEIGHTS["met_you"] * (person.key in self.met) +
+                 WEIGHTS["same_session"] * (person.key in self.sessions) +
                  WEIGHTS["background"] * (_shared(self.chosen, person.background)
                                           if self.chosen and person.background else 0.0))
         return score * 0.3 if signals.says_full else score
@@ -169,6 +178,11 @@ def _mentor_reasons(trainee: TraineeProfile, person: AuthorProfile,
     signals, key = person.signals, person.key
     reasons: list[Reason] = []
     reasons += _history_reasons(person, met, evidence)
+    seen = evidence.sessions_with_you.get(key, [])
+    if seen and key not in met:
+        when = day_words(evidence.posts[seen[0]].created_at)
+        reasons.append(Reason(f"spoke in a journal club you took part in ({when})",
+                              seen[:SHOWN_POSTS], ev.SESSION))
     for topic in [t for t in trainee.interests if person.interests.get(t, 0) > 0][:3]:
         posts = ev.topic_posts(key, topic, evidence)
         if posts:
@@ -277,6 +291,9 @@ def rank_opportunities(trainee: TraineeProfile, opportunities: Iterable[Opportun
     """Open opportunities posted by `today`, by fit to goals, stage, interests and freshness."""
     goals = set(trainee.labels)
     wanted = set(trainee.interests)
+    # A trainee who asks for URiM programs, or opted in to a URiM background, is who a call
+    # for URiM trainees is meant for.
+    urim = "urim_programs" in trainee.goals or not URIM_BACKGROUND.isdisjoint(trainee.background)
     results: list[OpportunityMatch] = []
     for item in opportunities:
         post, found = item.post, item.classification
@@ -311,6 +328,10 @@ def rank_opportunities(trainee: TraineeProfile, opportunities: Iterable[Opportun
             audience_fit = 1.0
             reasons.append(Reason(f"meant for {_AUDIENCE_WORDS[trainee.audience]} like you",
                                   kind="audience", subject=trainee.audience))
+        elif audience == {"urim"} and urim:  # for URiM trainees of any stage
+            audience_fit = 0.9
+            reasons.append(Reason("meant for URiM trainees, as you asked", kind="audience",
+                                  subject="urim"))
         else:
             audience_fit = 0.1
         topics = set(found.extract.get("topics") or ()) & wanted

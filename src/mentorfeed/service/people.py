@@ -160,7 +160,8 @@ def _evidence(store: Store, found: People, trainee: TraineeProfile, today: datet
     still_open = store.opportunities(Filters(today=today.date(), state="open", posted_by=today),
                                      limit=1_000_000)
     return gather(found.activity, {k: p.role for k, p in found.profiles.items()}, today,
-                  handles=trainee.handles, open_calls=[o.post.key for o in still_open])
+                  handles=trainee.handles, open_calls=[o.post.key for o in still_open],
+                  sessions=found.sessions)
 
 
 def evaluate_people(scenarios: Sequence[Path] | Path | None = None) -> dict[str, Any]:
