@@ -226,6 +226,7 @@ def test_a_person_page_shows_profile_signals_and_recent_opportunities(web: TestC
     assert page.status_code == 200
     text = _text(page.text)
     assert "@scope_and_skin" in text and "dermatologist" in text
+    assert "dermatologist on X " in text  # the platform by its own name, not "on x"
     assert "Recent opportunities" in text and "Replies to trainees" in text
     assert 'href="https://x.com/scope_and_skin/status/' in page.text
     assert 'rel="noopener nofollow ugc"' in page.text
