@@ -31,6 +31,7 @@ TOPIC, CALLS, FOR_STAGE, NEAR_PEER, HELPED, JOURNAL_CLUB, OFFERS, HISTORY, SESSI
     "topic", "calls", "for_stage", "near_peer", "helped", "journal_club", "offers", "history",
     "session")
 LABEL = "label"  # an opportunity: it carries the label asked for
+BACKGROUND_CALL = "background_call"  # an opportunity written for a background opted in to
 
 
 @dataclass(slots=True)
@@ -337,6 +338,12 @@ def _post_problem(kind: str, subject: str, post: PostRow, person: Key | None,
     if kind == SESSION:
         return None if person is not None and post.key in evidence.sessions_with_you.get(
             person, ()) else "not a post in a journal club the trainee took part in"
+    if kind == BACKGROUND_CALL:
+        from mentorfeed.match.rank import CALL_BACKGROUND
+
+        missing = [b for b in subject.split(",")
+                   if not re.search(CALL_BACKGROUND.get(b, "$^"), post.text, re.IGNORECASE)]
+        return f"does not name {', '.join(missing)}" if missing else None
     if kind == HISTORY:
         return None if person is not None and _with_trainee(post, person, evidence) \
             else "not an exchange between the trainee and this person"

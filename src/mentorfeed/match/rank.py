@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,9 +32,33 @@ STALE_AFTER_DAYS = 150
 WEIGHTS = {"interests": 0.20, "calls": 0.25, "for_your_stage": 0.10, "engagement": 0.05,
            "recency": 0.10, "openness": 0.05, "near_peer": 0.10, "met_you": 0.35,
            "background": 0.30, "same_session": 0.25, "organization": 0.30}
+# A call: how well it serves the goals asked for, is meant for the trainee, is on their
+# interests, and is fresh (half as fresh every FRESH_HALF_LIFE_DAYS).
+CALL_WEIGHTS = {"fit": 0.49, "audience": 0.28, "topic": 0.15, "freshness": 0.21,
+                "background": 0.10}
+FRESH_HALF_LIFE_DAYS = 60.0
+# Words by which a call says it is for people of a background a trainee may opt in to.
+CALL_BACKGROUND = {
+    "first_generation": r"first[- ]gen", "lgbtq": r"lgbtq|queer|\btrans\b|gay\b",
+    "disability": r"disab|chronic(?:ally)? ill|neurodivergent|deaf",
+    "latino": r"latin[oaxe]|hispanic|latin@", "black": r"\bblack\b",
+    "indigenous": r"indigenous|native american|first nations", "woman": r"\bwomen\b",
+    "img": r"\bimgs?\b|international medical graduate",
+    "urim": r"\burim\b|\burm\b|under-?represented", "asian": r"\basian\b",
+    # A language opted in to: a call that asks for it, or is written in it.
+    "language:es": r"spanish|espa\u00f1ol|\b(?:para|estudiantes|busco|gratis)\b",
+    "language:fr": r"french|fran\u00e7ais|\b(?:pour|\u00e9tudiants)\b",
+    "language:pt": r"portuguese|portugu\u00eas|\b(?:para|estudantes)\b"}
+_CALL_BACKGROUND = {name: re.compile(words, re.IGNORECASE)
+                    for name, words in CALL_BACKGROUND.items()}
 URIM_BACKGROUND = frozenset({"urim", "black", "latino", "indigenous"})
 # Goals for which residents, a few years ahead, are the natural people to ask.
 NEAR_PEER_GOALS = frozenset({"peer_support", "application_help"})
+_BACKGROUND_WORDS = {"first_generation": "first-generation", "lgbtq": "LGBTQ+",
+                     "disability": "disabled", "latino": "Latino", "black": "Black",
+                     "indigenous": "Indigenous", "woman": "women", "img": "IMG", "urim": "URiM",
+                     "asian": "Asian", "language:es": "Spanish-speaking",
+                     "language:fr": "French-speaking", "language:pt": "Portuguese-speaking"}
 _AUDIENCE_WORDS = {"premed": "premeds", "resident": "residents", "img": "IMGs",
                    "medical_student": "medical students"}
 
@@ -293,6 +318,7 @@ def rank_opportunities(trainee: TraineeProfile, opportunities: Iterable[Opportun
     wanted = set(trainee.interests)
     # A trainee who asks for URiM programs, or opted in to a URiM background, is who a call
     # for URiM trainees is meant for.
+    chosen = [*trainee.background, *(f"language:{x}" for x in trainee.languages)]
     urim = "urim_programs" in trainee.goals or not URIM_BACKGROUND.isdisjoint(trainee.background)
     results: list[OpportunityMatch] = []
     for item in opportunities:
@@ -341,13 +367,22 @@ def rank_opportunities(trainee: TraineeProfile, opportunities: Iterable[Opportun
         age = (today - post.created_at).days
         if deadline is None and age > STALE_AFTER_DAYS:
             continue  # a call with no deadline, months old: most likely filled by now
-        freshness = float(0.5 ** (max(0, age) / 60))
+        freshness = float(0.5 ** (max(0, age) / FRESH_HALF_LIFE_DAYS))
         if deadline is not None:
             left = (deadline - today.date()).days
             reasons.append(Reason(f"deadline {deadline.isoformat()} (in {left} days)"))
         if session is not None:  # an announced session to come is as fresh as can be
             freshness = 1.0
-        score = 0.35 * fit + 0.2 * audience_fit + 0.15 * topic_fit + 0.3 * freshness
+        named = [b for b in chosen if b in _CALL_BACKGROUND
+                 and _CALL_BACKGROUND[b].search(post.text)]
+        if named:
+            reasons.append(Reason("written for " + " and ".join(
+                _BACKGROUND_WORDS.get(b, b) for b in named) + " trainees, as you opted in",
+                [post.key], ev.BACKGROUND_CALL, ",".join(named)))
+        weights = CALL_WEIGHTS
+        score = (weights["fit"] * fit + weights["audience"] * audience_fit +
+                 weights["topic"] * topic_fit + weights["freshness"] * freshness +
+                 weights["background"] * bool(named))
         if goals and not labels & goals:
             score *= 0.4  # serves none of the goals asked for: only when little else fits
         results.append(OpportunityMatch(post.key, post.url, sorted(labels), round(score, 4),
