@@ -29,9 +29,9 @@ STALE_AFTER_DAYS = 150
 # lately, counts most; then shared interests. Organizations, when asked for, have no replies
 # or interests of their own to show, and are lifted by what the trainee asked. (Tuned on the
 # 32 development scenarios of corpus/scenarios only.)
-WEIGHTS = {"interests": 0.20, "calls": 0.25, "for_your_stage": 0.10, "engagement": 0.05,
+WEIGHTS = {"interests": 0.20, "calls": 0.25, "for_your_stage": 0.20, "engagement": 0.05,
            "recency": 0.10, "openness": 0.05, "near_peer": 0.10, "met_you": 0.35,
-           "background": 0.30, "same_session": 0.25, "organization": 0.30}
+           "background": 0.40, "same_session": 0.25, "organization": 0.30}
 # A call: how well it serves the goals asked for, is meant for the trainee, is on their
 # interests, and is fresh (half as fresh every FRESH_HALF_LIFE_DAYS).
 CALL_WEIGHTS = {"fit": 0.49, "audience": 0.28, "topic": 0.15, "freshness": 0.21,
