@@ -30,7 +30,7 @@ STALE_AFTER_DAYS = 150
 # or interests of their own to show, and are lifted by what the trainee asked. (Tuned on the
 # 32 development scenarios of corpus/scenarios only.)
 WEIGHTS = {"interests": 0.20, "calls": 0.25, "for_your_stage": 0.20, "engagement": 0.05,
-           "recency": 0.10, "openness": 0.05, "near_peer": 0.10, "met_you": 0.35,
+           "recency": 0.10, "openness": 0.05, "near_peer": 0.10, "met_you": 0.45,
            "background": 0.40, "same_session": 0.25, "organization": 0.30}
 # A call: how well it serves the goals asked for, is meant for the trainee, is on their
 # interests, and is fresh (half as fresh every FRESH_HALF_LIFE_DAYS).
