@@ -21,6 +21,20 @@ from mentorfeed.people.roles import TRAINEES
 from mentorfeed.people.sessions import Session
 from mentorfeed.people.traits import JC_ANSWER, OFFER, read_traits
 
+# Words by which a call says it is for people of a background a trainee may opt in to.
+_BACKGROUND_WORDS = {
+    "first_generation": r"first[- ]gen", "lgbtq": r"lgbtq|queer|\btrans\b|gay\b",
+    "disability": r"disab|chronic(?:ally)? ill|neurodivergent|deaf",
+    "latino": r"latin[oaxe]|hispanic|latin@", "black": r"\bblack\b",
+    "indigenous": r"indigenous|native american|first nations", "woman": r"\bwomen\b",
+    "img": r"\bimgs?\b|international medical graduate",
+    "urim": r"\burim\b|\burm\b|under-?represented", "asian": r"\basian\b",
+    # A language opted in to: a call that asks for it, or is written in it.
+    "language:es": r"spanish|espa\u00f1ol|\b(?:para|estudiantes|busco|gratis)\b",
+    "language:fr": r"french|fran\u00e7ais|\b(?:pour|\u00e9tudiants)\b",
+    "language:pt": r"portuguese|portugu\u00eas|\b(?:para|estudantes)\b"}
+CALL_BACKGROUND = {name: re.compile(words, re.IGNORECASE)
+                   for name, words in _BACKGROUND_WORDS.items()}
 RECENT_DAYS = 180  # "recent" in a reason: posted within this many days of today
 # The trainee ladder: a near-peer is one or two rungs above the trainee.
 LADDER = ("premed", "MS1", "MS2", "MS3", "MS4", "resident")
@@ -339,10 +353,8 @@ def _post_problem(kind: str, subject: str, post: PostRow, person: Key | None,
         return None if person is not None and post.key in evidence.sessions_with_you.get(
             person, ()) else "not a post in a journal club the trainee took part in"
     if kind == BACKGROUND_CALL:
-        from mentorfeed.match.rank import CALL_BACKGROUND
-
         missing = [b for b in subject.split(",")
-                   if not re.search(CALL_BACKGROUND.get(b, "$^"), post.text, re.IGNORECASE)]
+                   if b not in CALL_BACKGROUND or not CALL_BACKGROUND[b].search(post.text)]
         return f"does not name {', '.join(missing)}" if missing else None
     if kind == HISTORY:
         return None if person is not None and _with_trainee(post, person, evidence) \

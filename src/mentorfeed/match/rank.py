@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import heapq
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,20 +36,6 @@ WEIGHTS = {"interests": 0.20, "calls": 0.25, "for_your_stage": 0.20, "engagement
 CALL_WEIGHTS = {"fit": 0.49, "audience": 0.28, "topic": 0.15, "freshness": 0.21,
                 "background": 0.10}
 FRESH_HALF_LIFE_DAYS = 60.0
-# Words by which a call says it is for people of a background a trainee may opt in to.
-CALL_BACKGROUND = {
-    "first_generation": r"first[- ]gen", "lgbtq": r"lgbtq|queer|\btrans\b|gay\b",
-    "disability": r"disab|chronic(?:ally)? ill|neurodivergent|deaf",
-    "latino": r"latin[oaxe]|hispanic|latin@", "black": r"\bblack\b",
-    "indigenous": r"indigenous|native american|first nations", "woman": r"\bwomen\b",
-    "img": r"\bimgs?\b|international medical graduate",
-    "urim": r"\burim\b|\burm\b|under-?represented", "asian": r"\basian\b",
-    # A language opted in to: a call that asks for it, or is written in it.
-    "language:es": r"spanish|espa\u00f1ol|\b(?:para|estudiantes|busco|gratis)\b",
-    "language:fr": r"french|fran\u00e7ais|\b(?:pour|\u00e9tudiants)\b",
-    "language:pt": r"portuguese|portugu\u00eas|\b(?:para|estudantes)\b"}
-_CALL_BACKGROUND = {name: re.compile(words, re.IGNORECASE)
-                    for name, words in CALL_BACKGROUND.items()}
 URIM_BACKGROUND = frozenset({"urim", "black", "latino", "indigenous"})
 # Goals for which residents, a few years ahead, are the natural people to ask.
 NEAR_PEER_GOALS = frozenset({"peer_support", "application_help"})
@@ -373,8 +358,8 @@ def rank_opportunities(trainee: TraineeProfile, opportunities: Iterable[Opportun
             reasons.append(Reason(f"deadline {deadline.isoformat()} (in {left} days)"))
         if session is not None:  # an announced session to come is as fresh as can be
             freshness = 1.0
-        named = [b for b in chosen if b in _CALL_BACKGROUND
-                 and _CALL_BACKGROUND[b].search(post.text)]
+        named = [b for b in chosen if b in ev.CALL_BACKGROUND
+                 and ev.CALL_BACKGROUND[b].search(post.text)]
         if named:
             reasons.append(Reason("written for " + " and ".join(
                 _BACKGROUND_WORDS.get(b, b) for b in named) + " trainees, as you opted in",
