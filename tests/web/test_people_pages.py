@@ -227,6 +227,7 @@ def test_a_person_page_shows_profile_signals_and_recent_opportunities(web: TestC
     assert page.status_code == 200
     text = _text(page.text)
     assert "@scope_and_skin" in text and "dermatologist" in text
+    assert "dermatologist on X " in text  # the platform by its own name, not "on x"
     assert "Recent opportunities" in text and "Replies to trainees" in text
     assert 'href="https://x.com/scope_and_skin/status/' in page.text
     assert 'rel="noopener nofollow ugc"' in page.text
@@ -250,9 +251,14 @@ def test_for_me_ranks_mentors_with_reasons_and_supporting_posts(
     shown = re.findall(r'<a href="/mentors/[^"]+">@([^<]+)</a>', page.text)
     assert shown == expected
     assert "fit" in text and "out of 100" in text
-    assert "talked with you in a journal club" in text.lower()
+    assert "you talked with them" in text.lower()
     assert re.search(r'<a href="https://[^"]+" rel="noopener nofollow ugc"[^>]*>post 1</a>',
                      page.text)
+    # A call links to its page in the app first (the original is one click further, there).
+    call = re.search(r'<a href="(/opportunities/[^"]+)">call 1</a>', page.text)
+    assert call and web.get(html.unescape(call.group(1))).status_code == 200
+    # Reasons keep their own capitals ("3 Mar 2025", "URiM"), only the first letter is raised.
+    assert re.search(r"You talked with them[^.]*? \d{1,2} [A-Z][a-z]{2} \d{4}", text)
 
 
 def test_the_api_and_the_library_match_no_one_who_opted_out(
