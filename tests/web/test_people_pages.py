@@ -43,8 +43,8 @@ SESSION = "x:DermJC:2023-09-15T01:00"
 CONFIG_OPT_OUT = "DrKarimSkin"  # a sample account, listed as opted out in the test's config
 HOSTILE_REPLY = ('@scope_and_skin <script>alert("jc")</script> what about <b>bold</b> claims? '
                  '\u202eevil #DermJC')
-# The sample store describes the day after its newest post (service.people.as_of): 2026-05-15.
-ANNOUNCEMENT = ("#DermJC next Tuesday, May 19, 9pm ET: teledermatology follow-up visits. "
+# The sample store describes the day after its newest post (service.people.as_of): 2026-06-15.
+ANNOUNCEMENT = ("#DermJC next Tuesday, June 16, 9pm ET: teledermatology follow-up visits. "
                 "Students, residents, attendings: everyone welcome!")
 EXTRA_POSTS = [
     "Dermatologist here: DMs open for med students interested in skin of color research. Happy "
@@ -94,7 +94,7 @@ def people_settings(demo_settings: Settings, tmp_path_factory: pytest.TempPathFa
                          "reply_to": answer[1], "conversation_id": answer[1],
                          "author_followers": 120, **EXTRA_AUTHORS[1]})
         writer.writerow({"platform": "x", "id": "9940000", "text": ANNOUNCEMENT,
-                         "created_at": "2026-05-14T12:00:00Z", "author_id": "990004",
+                         "created_at": "2026-06-14T12:00:00Z", "author_id": "990004",
                          "url": "https://x.com/fict_jc_club/status/9940000",
                          "author_handle": "fict_jc_club", "author_name": "Fictional Derm JC",
                          "author_bio": "A fictional dermatology journal club."})
@@ -317,7 +317,7 @@ def test_past_sessions_come_a_page_at_a_time_and_upcoming_ones_point_to_the_cale
 def test_upcoming_sessions_show_when_they_start(web: TestClient) -> None:
     page = web.get("/journal-clubs").text
     section = page.split('id="upcoming"', 1)[1].split('id="follow-ups"', 1)[0]
-    assert '<time datetime="2026-05-20T01:00:00+00:00"' in section  # 9pm EDT, in UTC
+    assert '<time datetime="2026-06-17T01:00:00+00:00"' in section  # 9pm EDT, in UTC
     assert "teledermatology follow-up visits" in section and "@fict_jc_club" in section
     assert 'href="https://x.com/fict_jc_club/status/9940000"' in section
 
