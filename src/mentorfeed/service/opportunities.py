@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from mentorfeed import service
 from mentorfeed.classify.topics import TOPICS as TOPICS  # the topics the filters offer
 from mentorfeed.config import Settings
+from mentorfeed.errors import QueryError
 from mentorfeed.models import Classification, Opportunity, Post
 from mentorfeed.service.posts import MOST_ROWS, open_store
 from mentorfeed.store import Store, listing
@@ -28,8 +29,12 @@ if TYPE_CHECKING:
 
 SORTS = ("newest", "deadline", "fit")
 MAX_PER_PAGE = 100
+MAX_PAGE = 10_000  # a listing pages this deep; a later page is past its end
 FIT_CANDIDATES = 2000  # the newest matching calls that `sort="fit"` ranks
 SIMILAR = 5
+TOPIC_MATCHES = ("all", "any")
+# A listing counts its calls up to this many; past it, `total` is None ("more than").
+COUNT_MOST = 10_000
 
 
 @dataclass(slots=True)
@@ -38,11 +43,17 @@ class OpportunityQuery:
     label: str | None = None  # taxonomy label
     audience: str | None = None
     topic: str | None = None
+    # More topics: with topic_match "all" a call names every one (and `topic`); with "any",
+    # one of them (or `topic`) is enough.
+    topics: tuple[str, ...] = ()
+    topic_match: str = "all"  # all | any
     form: str | None = None  # call | event | resource (taxonomy.md, "Form of an opportunity")
     platform: str | None = None
     since: date | None = None
     until: date | None = None  # inclusive: posts of that day count
     open_only: bool = False  # not closed and deadline (if any) not passed
+    due_within: int | None = None  # a deadline in the next so many days (from today)
+    has_deadline: bool = False  # only calls that state a deadline
     sort: str = "newest"  # newest | deadline | fit
     page: int = 1
     per_page: int = 20
@@ -102,7 +113,7 @@ class OpportunityPage:
     page: int
     per_page: int
     has_next: bool
-    total: int | None  # None when counting would cost more than the page itself
+    total: int | None  # None when more than COUNT_MOST calls match (counting stops there)
 
 
 @dataclass(slots=True)
@@ -176,26 +187,46 @@ def _filters(query: OpportunityQuery, today: datetime) -> listing.Filters:
     # The day after `until`, as its posts count; the last day a date can hold has no day
     # after it, and nothing can be posted later, so it bounds nothing (not a 500).
     until = query.until + timedelta(days=1) if query.until and query.until < date.max else None
+    topics = tuple(dict.fromkeys(t for t in (query.topic, *query.topics) if t))
+    any_topic = query.topic_match == "any" and len(topics) > 1
     return listing.Filters(
         today=today.date(), q=query.q, label=query.label, audience=query.audience,
-        topic=query.topic, form=query.form, platform=query.platform,
+        topic=None if any_topic or not topics else topics[0],
+        topics=topics if any_topic else topics[1:], any_topic=any_topic,
+        form=query.form, platform=query.platform,
         since=midnight(query.since),
-        until=midnight(until), state="open" if query.open_only else None)
+        until=midnight(until), state="open" if query.open_only else None,
+        due_within=_within_calendar(today.date(), query.due_within),
+        has_deadline=query.has_deadline)
+
+
+def check_dates(query: OpportunityQuery) -> None:
+    """Raise QueryError when the from date is after the to date: nothing could match, and a
+    person who swapped them should hear so rather than see an empty list."""
+    if query.since and query.until and query.since > query.until:
+        raise QueryError(
+            f"The from date ({query.since.isoformat()}) is after the to date "
+            f"({query.until.isoformat()}), so nothing could match; swap them or clear one.")
 
 
 def list_opportunities(settings: Settings, query: OpportunityQuery, *,
                        trainee: TraineeProfile | None = None,
                        today: datetime | None = None) -> OpportunityPage:
     """A page of opportunities matching `query`. Raises ValueError for an unknown sort and
-    QueryError for a search with nothing to look for. Answers are kept while the store is
-    unchanged (service.cache.py): treat them as read-only."""
+    QueryError for a search with nothing to look for or dates that exclude each other.
+    Answers are kept while the store is unchanged (service.cache.py): treat them as
+    read-only."""
     if query.sort not in SORTS:
         raise ValueError(f"unknown sort {query.sort!r}; use one of {', '.join(SORTS)}")
+    if query.topic_match not in TOPIC_MATCHES:
+        raise ValueError(f"unknown topic_match {query.topic_match!r}; use all or any")
+    check_dates(query)
     now = today or _as_of(settings)
     per_page = max(1, min(query.per_page, MAX_PER_PAGE))
     page = max(1, query.page)
-    key = ("list", query.q, query.label, query.audience, query.topic, query.form,
-           query.platform, query.since, query.until, query.open_only, query.sort, page,
+    key = ("list", query.q, query.label, query.audience, query.topic, query.topics,
+           query.topic_match, query.form, query.platform, query.since, query.until,
+           query.open_only, query.due_within, query.has_deadline, query.sort, page,
            per_page, now.date(), repr(trainee) if query.sort == "fit" else None)
     return service.cache.remembered(store_for(settings), key, lambda: _listing(
         settings, query, trainee, now, page, per_page))
@@ -215,10 +246,14 @@ def _listing(settings: Settings, query: OpportunityQuery, trainee: TraineeProfil
         if query.sort == "fit" and trainee is not None:
             return _by_fit(store, filters, trainee, now, page, per_page)
         sort = "newest" if query.sort == "fit" else query.sort
-        rows = store.listing_page(filters, sort=sort,
-                                 offset=(page - 1) * per_page, limit=per_page + 1)
+        total = store.listing_count(filters, most=COUNT_MOST + 1)
+        offset = (page - 1) * per_page
+        past_end = page > MAX_PAGE or (total <= COUNT_MOST and offset >= total)
+        rows = [] if past_end else store.listing_page(filters, sort=sort, offset=offset,
+                                                      limit=per_page + 1)
     cards = [_card(row) for row in rows[:per_page]]
-    return OpportunityPage(cards, page, per_page, len(rows) > per_page, None)
+    return OpportunityPage(cards, page, per_page, len(rows) > per_page,
+                           total if total <= COUNT_MOST else None)
 
 
 def best_fits(settings: Settings, trainee: TraineeProfile, *, limit: int = 10,
@@ -256,7 +291,7 @@ def _by_fit(store: Store, filters: listing.Filters, trainee: TraineeProfile,
     by_key = {(row["platform"], row["post_id"]): row for row in rows}
     fits = {found.key: found for found in matches}
     ordered = [by_key.pop(found.key) for found in matches] + list(by_key.values())
-    start = (page - 1) * per_page
+    start = (page - 1) * per_page if page <= MAX_PAGE else len(ordered)
     cards = []
     for row in ordered[start:start + per_page]:
         card = _card(row)

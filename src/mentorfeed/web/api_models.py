@@ -146,7 +146,9 @@ class OpportunityList(Shape):
     page: int
     per_page: int
     has_next: bool
-    total: int | None = Field(description="Null when counting would slow the answer down")
+    total: int | None = Field(description=(
+        "How many calls match the filters; null when more than 10,000 do (counting stops "
+        "there)"))
 
 
 class ThreadItem(Shape):
