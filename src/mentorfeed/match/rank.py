@@ -15,7 +15,7 @@ from mentorfeed.models import Opportunity
 from mentorfeed.people.activity import Key
 from mentorfeed.people.events import event_time
 from mentorfeed.people.profiles import AuthorProfile, Signals
-from mentorfeed.taxonomy import MENTOR_ROLES
+from mentorfeed.taxonomy import LABEL_CAPTIONS, MENTOR_ROLES
 
 HALF_LIFE_DAYS = 180.0
 STALE_AFTER_DAYS = 150
@@ -139,6 +139,16 @@ def _for_stage(trainee: TraineeProfile, signals: Signals) -> float:
     return min(1.0, signals.recent_audiences.get(trainee.audience, 0.0) / 2.0)
 
 
+def _phrase(label: str) -> str:
+    """A label's caption inside a sentence: "research collaboration", "URiM outreach"."""
+    caption = LABEL_CAPTIONS.get(label, label.replace("_", " "))
+    return caption if caption[1:2].isupper() else caption[:1].lower() + caption[1:]
+
+
+def _times(n: int) -> str:
+    return "once" if n == 1 else f"{n} times"
+
+
 def _mentor_reasons(trainee: TraineeProfile, person: AuthorProfile,
                     met: Mapping[Key, list[tuple[Key, Key]]], chosen: set[str]) -> list[Reason]:
     """Why this person, in plain words, with the posts that show it."""
@@ -149,7 +159,7 @@ def _mentor_reasons(trainee: TraineeProfile, person: AuthorProfile,
         reasons.append(Reason(f"writes about {', '.join(shared[:3])}"))
     useful = {label: n for label, n in signals.opportunities.items() if label in trainee.labels}
     if useful:
-        kinds = ", ".join(f"{n} {label.replace('_', ' ')}" for label, n in sorted(useful.items()))
+        kinds = ", ".join(f"{n} {_phrase(label)}" for label, n in sorted(useful.items()))
         reasons.append(Reason(f"posted calls you asked for ({kinds})",
                               signals.opportunity_posts[:3]))
     if _for_stage(trainee, signals) > 0:
@@ -158,10 +168,10 @@ def _mentor_reasons(trainee: TraineeProfile, person: AuthorProfile,
     if person.role == "resident" and not NEAR_PEER_GOALS.isdisjoint(trainee.goals):
         reasons.append(Reason("a resident, a few years ahead of you: a near-peer to ask"))
     if signals.trainee_replies:
-        reasons.append(Reason(f"replied to trainees {signals.trainee_replies} times",
+        reasons.append(Reason(f"replied to trainees {_times(signals.trainee_replies)}",
                               signals.trainee_reply_posts[:3]))
     if signals.jc_answers:
-        reasons.append(Reason(f"answered in journal clubs {signals.jc_answers} times"))
+        reasons.append(Reason(f"answered in journal clubs {_times(signals.jc_answers)}"))
     if signals.offers:
         reasons.append(Reason("offers to answer questions or mentor (e.g. DMs open)"))
     exchanges = met.get(person.key, [])
@@ -224,7 +234,7 @@ def rank_opportunities(trainee: TraineeProfile, opportunities: Iterable[Opportun
         if session is not None:
             reasons.append(Reason(f"the session is on {session:%Y-%m-%d %H:%M} UTC"))
         if labels & goals:
-            reasons.append(Reason("a " + " and ".join(sorted(labels & goals)).replace("_", " ") +
+            reasons.append(Reason("a " + " and ".join(map(_phrase, sorted(labels & goals))) +
                                   " opportunity, as you asked", [post.key]))
         audience = set(found.extract.get("audience") or ())
         if not audience:

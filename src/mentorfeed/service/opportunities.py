@@ -121,6 +121,11 @@ class OpportunityDetail:
     card: OpportunityCard
     thread: list[ThreadPost]
     similar: list[OpportunityCard]
+    # The post the call replies to, when the store holds it: a reply ("Yes, DM me!") means
+    # little without the question it answers.
+    parent: ThreadPost | None = None
+    # Whether the poster has a mentor page (a stored profile, not opted out).
+    author_listed: bool = False
 
 
 _stores: dict[str, tuple[Store, Hashable]] = {}
@@ -324,7 +329,27 @@ def _detail(settings: Settings, key: tuple[str, str], now: datetime
     thread = [ThreadPost(f"{r['platform']}:{r['post_id']}", r["platform"], r["post_id"],
                          r["url"], r["text"], r["created_at"], _strings(r["labels"]),
                          _author(r)) for r in members]
-    return OpportunityDetail(card, thread, _similar(store, card, now))
+    listed = card.author is not None and card.author.author_id is not None and \
+        store.mentor(card.platform, card.author.author_id) is not None
+    return OpportunityDetail(card, thread, _similar(store, card, now), _parent(store, card),
+                             listed)
+
+
+def _parent(store: Store, card: OpportunityCard) -> ThreadPost | None:
+    """The stored post the call's first post replies to."""
+    head = store.get_post(card.platform, card.post_id)
+    if head is None or not head.reply_to:
+        return None
+    parent = store.get_post(card.platform, head.reply_to)
+    if parent is None:
+        return None
+    who = parent.author
+    profile = store.mentor(parent.platform, parent.author_id) if parent.author_id else None
+    author = None if who is None else AuthorCard(
+        parent.platform, parent.author_id, who.handle, who.name,
+        profile.role if profile else "unknown", who.url, who.bio, who.followers)
+    return ThreadPost(f"{parent.platform}:{parent.id}", parent.platform, parent.id, parent.url,
+                      parent.text, parent.created_at, [], author)
 
 
 def _similar(store: Store, card: OpportunityCard, now: datetime) -> list[OpportunityCard]:

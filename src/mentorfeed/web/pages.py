@@ -140,11 +140,17 @@ def _query(request: Request, problems: Problems) -> service.opportunities.Opport
 def _feed_url(query: service.opportunities.OpportunityQuery) -> str:
     """The Atom feed of the same filters (the feed's names for them)."""
     params = {"q": query.q, "label": query.label, "audience": query.audience,
-              "topic": query.topic, "form": query.form, "platform": query.platform,
+              "form": query.form, "platform": query.platform,
               "since": query.since.isoformat() if query.since else None,
               "until": query.until.isoformat() if query.until else None,
-              "open_only": "true" if query.open_only else None}
-    kept = {key: value for key, value in params.items() if value}
+              "open_only": "true" if query.open_only else None,
+              "due_within": None if query.due_within is None else str(query.due_within),
+              "has_deadline": "true" if query.has_deadline else None}
+    topics = [t for t in (query.topic, *query.topics) if t]
+    kept = [(key, value) for key, value in params.items() if value]
+    kept += [("topic", t) for t in topics]
+    if len(topics) > 1 and query.topic_match == "any":
+        kept.append(("topic_match", "any"))
     return "/feeds/opportunities.atom" + (f"?{urlencode(kept)}" if kept else "")
 
 

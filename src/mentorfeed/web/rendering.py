@@ -54,6 +54,12 @@ def _day(value: date | datetime | None) -> str:
     return f"{value:%d %b %Y}" if value else ""
 
 
+def sentence(text: str) -> str:
+    """Text with its first letter made upper-case and the rest kept as written (Jinja's
+    `capitalize` lower-cases the rest: "DMs" became "dms")."""
+    return text[:1].upper() + text[1:]
+
+
 def action(card: Any) -> Markup:
     """What acting on an opportunity card means, its date as a <time> ("Apply by 3 Mar 2025",
     "Join the event", "Read"); empty for a call classified before forms were read."""
@@ -96,7 +102,7 @@ def make_environment() -> Environment:
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       finalize=_finalize, undefined=StrictUndefined, trim_blocks=True,
                       lstrip_blocks=True, auto_reload=False, cache_size=-1)
-    env.filters.update(iso=_iso, day=_day, clean=clean,
+    env.filters.update(iso=_iso, day=_day, clean=clean, sentence=sentence,
                        caption_audience=lambda n: words.caption(taxonomy.AUDIENCE_CAPTIONS, n),
                        caption_contact=lambda n: words.caption(taxonomy.CONTACT_CAPTIONS, n),
                        caption_label=lambda n: words.caption(taxonomy.LABEL_CAPTIONS, n),

@@ -25,7 +25,37 @@
     });
   }
 
+  // Save without leaving the place on the page: POST the form in the background and put the
+  // "Saved" mark where the button was. Without this script (or if the request fails) the form
+  // posts as usual and the redirect comes back to the card's anchor.
+  function savesInPlace() {
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (!(form instanceof HTMLFormElement) || !form.classList.contains("save-form") ||
+          !window.fetch || form.dataset.sending) { return; }
+      event.preventDefault();
+      form.dataset.sending = "1";
+      var button = form.querySelector("button");
+      if (button) { button.disabled = true; }
+      fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) { throw new Error(String(response.status)); }
+          var mark = document.createElement("span");
+          mark.className = "saved-mark";
+          mark.setAttribute("role", "status");
+          mark.appendChild(document.createTextNode("Saved · "));
+          var link = document.createElement("a");
+          link.href = "/me#saved";
+          link.textContent = "Track it under Me";
+          mark.appendChild(link);
+          form.replaceWith(mark);
+        })
+        .catch(function () { form.submit(); });
+    });
+  }
+
   function start() { localTimes(); detectTimezone(); }
+  savesInPlace();
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {
