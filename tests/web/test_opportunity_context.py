@@ -37,10 +37,12 @@ def test_a_reply_shows_the_post_it_answers(client: TestClient, demo_settings: Se
     assert replies, "the sample holds calls made as replies"
     for opportunity_id, parent_text in replies[:5]:
         page = html.unescape(client.get(f"/opportunities/{opportunity_id}").text)
-        before, _, after = page.partition("In reply to")
+        _, _, after = page.partition("In reply to")
         assert after, opportunity_id
         # The question comes before the call that answers it.
-        assert " ".join(parent_text.split())[:60] in " ".join(after.split())
+        shown = " ".join(after.split())
+        start = " ".join(parent_text.split())[:60]
+        assert start in shown and shown.index(start) < shown.index("post-text")
     plain = next(i for i in _all_ids(client) if i not in dict(replies))
     assert "In reply to" not in client.get(f"/opportunities/{plain}").text
 
