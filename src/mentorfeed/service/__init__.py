@@ -7,6 +7,7 @@ from mentorfeed.service import (
     curation,
     demo,
     insights,
+    journal_clubs,
     mentors,
     opportunities,
     people,
@@ -15,5 +16,6 @@ from mentorfeed.service import (
     tracking,
 )
 
-__all__ = ["cache", "classifying", "collecting", "curation", "demo", "insights", "mentors",
-           "opportunities", "people", "people_view", "posts", "tracking"]
+__all__ = ["cache", "classifying", "collecting", "curation", "demo", "insights",
+           "journal_clubs", "mentors", "opportunities", "people", "people_view", "posts",
+           "tracking"]
