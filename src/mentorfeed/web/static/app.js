@@ -6,7 +6,7 @@
   // zone, in the pages' one format: "14 Oct 2025, 21:00 EDT" (data-local="datetime") or
   // "14 Oct 2025" (data-local="date").
   function localTimes() {
-    var format = new Intl.DateTimeFormat("en-GB", {
+    var format = new Intl.DateTimeFormat("en-US", {
       year: "numeric", month: "short", day: "2-digit", hour: "2-digit", minute: "2-digit",
       hourCycle: "h23", timeZoneName: "short"
     });
