@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import Engine
 
 from mentorfeed.config import Settings
 from mentorfeed.errors import QueryError
 from mentorfeed.service import opportunities
 from mentorfeed.service.opportunities import OpportunityCard, OpportunityQuery
+from mentorfeed.store import Store, listing
 
 TODAY = datetime(2025, 11, 1, 12, tzinfo=UTC)  # some of the sample's deadlines are ahead
 
@@ -79,3 +82,15 @@ def test_dates_that_exclude_each_other_are_a_query_error(demo_settings: Settings
 
 def _day(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
+
+
+def test_counting_stops_at_its_cap_and_its_time(demo_settings: Settings,
+                                                engine_of: Callable[[Store], Engine]) -> None:
+    with Store(demo_settings.database_url) as store:
+        engine = engine_of(store)
+        filters = listing.Filters(today=TODAY.date())
+        every = listing.count(engine, filters, most=10**6, seconds=10)
+        assert every is not None and every > 5
+        assert listing.count(engine, filters, most=5, seconds=10) == 5
+        assert listing.count(engine, filters, most=10**6, seconds=0) is None  # over time
+        assert listing.count(engine, filters, most=10**6, seconds=10) == every  # usable again

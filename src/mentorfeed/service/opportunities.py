@@ -33,8 +33,10 @@ MAX_PAGE = 10_000  # a listing pages this deep; a later page is past its end
 FIT_CANDIDATES = 2000  # the newest matching calls that `sort="fit"` ranks
 SIMILAR = 5
 TOPIC_MATCHES = ("all", "any")
-# A listing counts its calls up to this many; past it, `total` is None ("more than").
-COUNT_MOST = 10_000
+# A listing counts its calls up to this many, for at most so long; past either, `total` is
+# None (the page is shown without a count rather than late).
+COUNT_MOST = 1000
+COUNT_SECONDS = 0.1
 
 
 @dataclass(slots=True)
@@ -113,7 +115,8 @@ class OpportunityPage:
     page: int
     per_page: int
     has_next: bool
-    total: int | None  # None when more than COUNT_MOST calls match (counting stops there)
+    total: int | None  # None past COUNT_MOST calls or COUNT_SECONDS of counting
+    more_than: int | None = None  # COUNT_MOST when more calls than that match
 
 
 @dataclass(slots=True)
@@ -251,14 +254,15 @@ def _listing(settings: Settings, query: OpportunityQuery, trainee: TraineeProfil
         if query.sort == "fit" and trainee is not None:
             return _by_fit(store, filters, trainee, now, page, per_page)
         sort = "newest" if query.sort == "fit" else query.sort
-        total = store.listing_count(filters, most=COUNT_MOST + 1)
+        counted = store.listing_count(filters, most=COUNT_MOST + 1, seconds=COUNT_SECONDS)
+        total = counted if counted is not None and counted <= COUNT_MOST else None
         offset = (page - 1) * per_page
-        past_end = page > MAX_PAGE or (total <= COUNT_MOST and offset >= total)
+        past_end = page > MAX_PAGE or (total is not None and offset >= total)
         rows = [] if past_end else store.listing_page(filters, sort=sort, offset=offset,
                                                       limit=per_page + 1)
     cards = [_card(row) for row in rows[:per_page]]
-    return OpportunityPage(cards, page, per_page, len(rows) > per_page,
-                           total if total <= COUNT_MOST else None)
+    more = COUNT_MOST if counted is not None and counted > COUNT_MOST else None
+    return OpportunityPage(cards, page, per_page, len(rows) > per_page, total, more)
 
 
 def best_fits(settings: Settings, trainee: TraineeProfile, *, limit: int = 10,

@@ -32,6 +32,7 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from mentorfeed.models import Classification, Opportunity
 from mentorfeed.store import search
@@ -372,13 +373,32 @@ def _segmented(engine: Engine, filters: Filters, segments: list[Select[Any]], of
     return rows
 
 
-def count(engine: Engine, filters: Filters, *, most: int) -> int:
+def count(engine: Engine, filters: Filters, *, most: int, seconds: float) -> int | None:
     """How many calls pass the filters, counted up to `most` (a caller shows "more than" past
-    it): the keys only, walked as a page walks them, so a narrow filter costs little and a
-    broad one stops at `most`."""
+    it), or None when counting takes longer than `seconds`: a filter that few calls pass and
+    no index serves (a deadline window, a common word with a rare facet) has every call
+    looked at, while the page itself stops at its twenty."""
     keys = _filtered(engine, filters).query.order_by(None).limit(most)
+    statement = select(func.count()).select_from(keys.subquery())
     with engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(keys.subquery())).scalar_one())
+        if engine.dialect.name == "sqlite":
+            raw: Any = conn.connection.driver_connection
+            deadline = time.monotonic() + seconds
+            raw.set_progress_handler(lambda: int(time.monotonic() > deadline), 2000)
+            try:
+                return int(conn.execute(statement).scalar_one())
+            except OperationalError:  # interrupted: over time
+                conn.rollback()
+                return None
+            finally:
+                raw.set_progress_handler(None, 0)
+        try:
+            with conn.begin():
+                budget = max(1, int(seconds * 1000))
+                conn.exec_driver_sql(f"SET LOCAL statement_timeout = {budget}")
+                return int(conn.execute(statement).scalar_one())
+        except DBAPIError:  # canceled: over time
+            return None
 
 
 def candidates(engine: Engine, filters: Filters, *, limit: int) -> list[dict[str, Any]]:

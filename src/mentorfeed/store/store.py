@@ -589,8 +589,9 @@ class Store:
                      limit: int = 20) -> list[dict[str, Any]]:
         return listing.list_page(self._engine, filters, sort=sort, offset=offset, limit=limit)
 
-    def listing_count(self, filters: listing.Filters, *, most: int) -> int:
-        return listing.count(self._engine, filters, most=most)
+    def listing_count(self, filters: listing.Filters, *, most: int, seconds: float
+                      ) -> int | None:
+        return listing.count(self._engine, filters, most=most, seconds=seconds)
 
     def listing_candidates(self, filters: listing.Filters, *, limit: int
                            ) -> list[dict[str, Any]]:

@@ -147,8 +147,8 @@ class OpportunityList(Shape):
     per_page: int
     has_next: bool
     total: int | None = Field(description=(
-        "How many calls match the filters; null when more than 10,000 do (counting stops "
-        "there)"))
+        "How many calls match the filters; null when more than 1,000 do or counting them "
+        "would slow the answer down"))
 
 
 class ThreadItem(Shape):
