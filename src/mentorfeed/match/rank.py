@@ -8,7 +8,8 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mentorfeed.match.profile import TraineeProfile
 from mentorfeed.models import Opportunity
@@ -145,6 +146,15 @@ def _phrase(label: str) -> str:
     return caption if caption[1:2].isupper() else caption[:1].lower() + caption[1:]
 
 
+def _local(moment: datetime, zone: str) -> str:
+    """A moment in the trainee's time zone, as the pages write it: "14 Oct 2025, 20:00 EDT"."""
+    try:
+        local = moment.astimezone(ZoneInfo(zone or "UTC"))
+    except (ZoneInfoNotFoundError, ValueError):
+        local = moment.astimezone(UTC)
+    return f"{local:%d %b %Y, %H:%M} {local.tzname() or 'UTC'}"
+
+
 def _times(n: int) -> str:
     return "once" if n == 1 else f"{n} times"
 
@@ -232,7 +242,7 @@ def rank_opportunities(trainee: TraineeProfile, opportunities: Iterable[Opportun
         fit = min(1.0, 0.8 + 0.2 * (len(labels & goals) - 1)) if labels & goals else \
             (0.0 if goals else 0.5)
         if session is not None:
-            reasons.append(Reason(f"the session is on {session:%Y-%m-%d %H:%M} UTC"))
+            reasons.append(Reason(f"the session is on {_local(session, trainee.time_zone)}"))
         if labels & goals:
             reasons.append(Reason("a " + " and ".join(map(_phrase, sorted(labels & goals))) +
                                   " opportunity, as you asked", [post.key]))
