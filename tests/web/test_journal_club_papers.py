@@ -85,3 +85,16 @@ def test_every_past_session_names_its_paper(clubs: TestClient) -> None:
     assert session is not None
     detail = html.unescape(clubs.get(html.unescape(session.group(1))).text)
     assert "<dt>Paper</dt>" in detail and "doi:" in detail
+
+
+def test_the_api_gives_each_session_and_event_its_paper(clubs: TestClient) -> None:
+    sessions = clubs.get("/api/v1/sessions").json()["items"]
+    assert sessions
+    for session in sessions:
+        paper = session["paper"]
+        assert (paper["title"] or paper["about"]) and paper["url"].startswith("https://")
+    events = clubs.get("/api/v1/events", params={"after": "2026-05-15T00:00:00Z"}).json()
+    by_doi = {e["paper"]["doi"]: e for e in events}
+    minoxidil = by_doi["10.5555/minoxidil.2026.0519"]
+    assert minoxidil["paper"]["about"].startswith("a randomized trial of oral minoxidil")
+    assert minoxidil["starts"].startswith("2026-05-20T01:00")

@@ -278,6 +278,7 @@ def _session(view: PeopleView, session: Session) -> m.Session:
     return m.Session(
         id=session.id, platform=session.platform, hashtag=session.hashtag,
         host=_person(view, session.host), start=session.start, end=session.end,
+        paper=m.Paper.of(service.journal_clubs.session_paper(session, view.posts)),
         questions=[m.Question(number=q.number, post=m.key_id(q.post), text=q.text,
                               answers=len(q.answers)) for q in session.questions],
         participants=[_participant(view, key, n) for key, n in participants])
@@ -298,7 +299,9 @@ async def events(request: Request, after: Annotated[datetime | None, Query(
     found = await run_in_threadpool(upcoming, view, after)
     return [m.Event(platform=e.platform, host=_person(view, e.host), hashtag=e.hashtag,
                     starts=e.starts, post=m.key_id(e.post), url=m.safe_url(_url(view, e.post)),
-                    title=e.title) for e in found]
+                    title=e.title,
+                    paper=m.Paper.of(service.journal_clubs.event_paper(e, view.posts)))
+            for e in found]
 
 
 def upcoming(view: PeopleView, after: datetime | None) -> list[Event]:
