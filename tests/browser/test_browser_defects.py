@@ -67,9 +67,11 @@ def test_a_reply_shows_what_it_answers_and_links_the_posters_page(sized: Page,
 
 def test_save_keeps_the_readers_place(sized: Page, long_handle_server: str) -> None:
     sized.goto(f"{long_handle_server}/opportunities")
-    card_id = sized.locator(CARDS).filter(
-        has=sized.get_by_role("button", name="Save this opportunity")).nth(4).get_attribute("id")
-    card = sized.locator(f"#{card_id}")  # the same card once it has no Save button
+    title_id = sized.locator(CARDS).filter(
+        has=sized.get_by_role("button", name="Save this opportunity")).nth(4).locator(
+        ".card-title").get_attribute("id")
+    # The same card once it has no Save button.
+    card = sized.locator(CARDS).filter(has=sized.locator(f"#{title_id}"))
     card.scroll_into_view_if_needed()
     before = sized.evaluate("window.scrollY")
     url = sized.url
@@ -92,14 +94,14 @@ def test_without_script_save_comes_back_to_the_card(browser: Browser,
         page.goto(f"{long_handle_server}/opportunities")
         card = page.locator(CARDS).filter(
             has=page.get_by_role("button", name="Save this opportunity")).nth(3)
-        card_id = card.get_attribute("id")
-        assert card_id and card_id.startswith("opp-")
+        title_id = card.locator(".card-title").get_attribute("id")
+        assert title_id and title_id.startswith("card-")
         with page.expect_navigation():
             card.get_by_role("button", name="Save this opportunity").click()
-        assert page.url.endswith(f"#{card_id}")
-        again = page.locator(f"#{card_id}")
+        assert page.url.endswith(f"#{title_id}")
+        again = page.locator(CARDS).filter(has=page.locator(f"#{title_id}"))
         expect(again.locator(".saved-mark")).to_be_visible()
-        expect(again).to_be_in_viewport()
+        expect(page.locator(f"#{title_id}")).to_be_in_viewport()
     finally:
         context.close()
 
