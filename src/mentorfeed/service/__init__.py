@@ -1,6 +1,7 @@
 """The library API beneath the CLI and the web app: one module per concern."""
 
 from mentorfeed.service import (
+    accounts,
     cache,
     classifying,
     collecting,
@@ -16,6 +17,6 @@ from mentorfeed.service import (
     tracking,
 )
 
-__all__ = ["cache", "classifying", "collecting", "curation", "demo", "insights",
+__all__ = ["accounts", "cache", "classifying", "collecting", "curation", "demo", "insights",
            "journal_clubs", "mentors", "opportunities", "people", "people_view", "posts",
            "tracking"]
