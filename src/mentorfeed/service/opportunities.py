@@ -33,8 +33,9 @@ MAX_PAGE = 10_000  # a listing pages this deep; a later page is past its end
 FIT_CANDIDATES = 2000  # the newest matching calls that `sort="fit"` ranks
 SIMILAR = 5
 TOPIC_MATCHES = ("all", "any")
-# A listing counts its calls up to this many, for at most so long; past either, `total` is
-# None (the page is shown without a count rather than late).
+# A listing counts its calls up to this many, for at most so many seconds of its thread's CPU
+# (SQLite; PostgreSQL: of the server's clock); past either, `total` is None (the page is shown
+# without a count rather than late).
 COUNT_MOST = 1000
 COUNT_SECONDS = 0.1
 
