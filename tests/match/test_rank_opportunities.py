@@ -40,7 +40,7 @@ def test_an_announced_session_stays_until_it_happens() -> None:
                   days_ago=11)
     assert ids(announced, prompt) == ["jc"]
     reasons = rank_opportunities(MS2, [announced], today=TODAY)[0].reasons
-    assert any("session is on 2025-01-24" in r.text for r in reasons)  # 8pm ET is 01:00 UTC
+    assert any("session is on 24 Jan 2025, 01:00 UTC" in r.text for r in reasons)  # 8pm ET
     after = rank_opportunities(MS2, [announced], today=TODAY + timedelta(days=5))
     assert after == []
 

@@ -8,7 +8,8 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mentorfeed.classify.lifecycle import lifecycle
 from mentorfeed.match import evidence as ev
@@ -180,6 +181,15 @@ def _shared(chosen: set[str], background: list[str]) -> float:
     return min(1.0, len(chosen.intersection(background)) / min(2, len(chosen)))
 
 
+def _local(moment: datetime, zone: str) -> str:
+    """A moment in the trainee's time zone, as the pages write it: "14 Oct 2025, 20:00 EDT"."""
+    try:
+        local = moment.astimezone(ZoneInfo(zone or "UTC"))
+    except (ZoneInfoNotFoundError, ValueError):
+        local = moment.astimezone(UTC)
+    return f"{local:%d %b %Y, %H:%M} {local.tzname() or 'UTC'}"
+
+
 def _mentor_reasons(trainee: TraineeProfile, person: AuthorProfile,
                     met: Mapping[Key, list[tuple[Key, Key]]], chosen: set[str],
                     evidence: Evidence) -> list[Reason]:
@@ -330,7 +340,7 @@ def rank_opportunities(trainee: TraineeProfile, opportunities: Iterable[Opportun
         fit = min(1.0, 0.8 + 0.2 * (len(labels & goals) - 1)) if labels & goals else \
             (0.0 if goals else 0.5)
         if session is not None:
-            reasons.append(Reason(f"the session is on {session:%Y-%m-%d %H:%M} UTC"))
+            reasons.append(Reason(f"the session is on {_local(session, trainee.time_zone)}"))
         if labels & goals:
             served = sorted(labels & goals)
             reasons.append(Reason("a " + " and ".join(label_words(x) for x in served) +

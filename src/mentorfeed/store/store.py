@@ -631,6 +631,10 @@ class Store:
                      limit: int = 20) -> list[dict[str, Any]]:
         return listing.list_page(self._engine, filters, sort=sort, offset=offset, limit=limit)
 
+    def listing_count(self, filters: listing.Filters, *, most: int, seconds: float
+                      ) -> int | None:
+        return listing.count(self._engine, filters, most=most, seconds=seconds)
+
     def listing_candidates(self, filters: listing.Filters, *, limit: int
                            ) -> list[dict[str, Any]]:
         return listing.candidates(self._engine, filters, limit=limit)

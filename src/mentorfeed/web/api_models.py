@@ -154,7 +154,9 @@ class OpportunityList(Shape):
     page: int
     per_page: int
     has_next: bool
-    total: int | None = Field(description="Null when counting would slow the answer down")
+    total: int | None = Field(description=(
+        "How many calls match the filters; null when more than 1,000 do or counting them "
+        "would slow the answer down"))
 
 
 class ThreadItem(Shape):
@@ -330,6 +332,24 @@ class Participant(Person):
     posts: int
 
 
+class Paper(BaseModel):
+    """The paper a journal-club session reads, as far as its posts say (any part may be null)."""
+
+    title: str | None = Field(description="The title, as the announcement quotes it")
+    about: str | None = Field(description='What it is: "a randomized trial of ..."')
+    authors: str | None
+    journal: str | None
+    year: int | None
+    doi: str | None
+    url: str | None = Field(description="The DOI's address or a link to the paper (http(s))")
+
+    @classmethod
+    def of(cls, paper: Any) -> Self:
+        return cls(title=paper.title, about=paper.about, authors=paper.authors,
+                   journal=paper.journal, year=paper.year, doi=paper.doi,
+                   url=safe_url(paper.url))
+
+
 class Session(BaseModel):
     id: str
     platform: str
@@ -337,6 +357,7 @@ class Session(BaseModel):
     host: Person | None
     start: datetime
     end: datetime
+    paper: Paper
     questions: list[Question]
     participants: list[Participant]
 
@@ -356,6 +377,7 @@ class Event(BaseModel):
     post: str = Field(description='"platform:post_id" of the announcement')
     url: str | None
     title: str
+    paper: Paper
 
 
 class PeriodCounts(Shape):

@@ -161,8 +161,13 @@ def journal_clubs(request: Request, page: str | None = None) -> Response:
     sessions = sorted(view.people.sessions, key=lambda s: s.start, reverse=True)
     start = (number - 1) * SESSIONS_PER_PAGE
     upcoming = view.upcoming(view.as_of())
+    shown = sessions[start:start + SESSIONS_PER_PAGE]
+    papers = {s.id: service.journal_clubs.session_paper(s, view.posts) for s in shown}
+    event_papers = [service.journal_clubs.event_paper(e, view.posts)
+                    for e in upcoming[:UPCOMING_SHOWN]]
     return render(request, "journal_clubs.html", {
-        "sessions": sessions[start:start + SESSIONS_PER_PAGE], "page": number,
+        "sessions": shown, "page": number, "papers": papers,
+        "upcoming_papers": event_papers,
         "has_next": start + SESSIONS_PER_PAGE < len(sessions), "total": len(sessions),
         "per_page": SESSIONS_PER_PAGE, "authors": authors,
         "upcoming": upcoming[:UPCOMING_SHOWN], "more_upcoming": len(upcoming) - UPCOMING_SHOWN,
@@ -180,7 +185,8 @@ def session(request: Request, session_id: str) -> Response:
     hidden = service.mentors.opted_out(_store(request))
     return render(request, "session.html", {
         "t": transcript.build(found, view.posts, view.people.activity.authors, view.role,
-                              hidden)})
+                              hidden),
+        "paper": service.journal_clubs.session_paper(found, view.posts)})
 
 
 # -- insights -----------------------------------------------------------------------------------
