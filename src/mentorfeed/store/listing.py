@@ -31,6 +31,7 @@ from sqlalchemy import (
     case,
     exists,
     func,
+    literal,
     or_,
     select,
     union_all,
@@ -293,10 +294,15 @@ def list_page(engine: Engine, filters: Filters, *, sort: str = "newest", offset:
     event_at = classifications.c.event_at
     ahead = union_all(
         _by_deadline(dated, _dated.c.deadline >= today).add_columns(
-            _dated.c.deadline.label("due"), posts.c.created_at.label("at")),
+            _dated.c.deadline.label("due"), literal(0).label("kind"),
+            posts.c.created_at.label("at")),
         _filtered(engine, filters).where(group_deadline.is_(None), event_at >= start).query
-        .add_columns(event_at.label("due"), posts.c.created_at.label("at"))).subquery()
-    segments = [select(ahead.c.pk).order_by(ahead.c.due, ahead.c.at.desc(), ahead.c.pk.desc()),
+        .add_columns(event_at.label("due"), literal(1).label("kind"),
+                     posts.c.created_at.label("at"))).subquery()
+    # A deadline before an event at midnight of its day: SQLite compares the day's text as
+    # less, PostgreSQL the two as equal.
+    segments = [select(ahead.c.pk).order_by(ahead.c.due, ahead.c.kind, ahead.c.at.desc(),
+                                            ahead.c.pk.desc()),
                 _filtered(engine, filters).where(
                     group_deadline.is_(None), or_(event_at.is_(None), event_at < start)).newest()]
     if filters.state != "open":

@@ -32,7 +32,6 @@ from mentorfeed.web.rendering import (
     url_with,
     with_token,
 )
-from mentorfeed.web.zones import profile_zone
 
 router = APIRouter(include_in_schema=False)
 
@@ -206,7 +205,7 @@ def _opportunities_page(request: Request) -> tuple[int, bytes]:
         "sorts": service.opportunities.SORTS, "has_profile": trainee is not None,
         "here": url_with(request, notice=None), "feed_url": _feed_url(query),
         "corrected": corrected_ids(settings, ids),
-        "now": service.opportunities.as_of(settings), "zone": profile_zone(settings),
+        "now": service.opportunities.as_of(settings)
     }, csrf_token=TOKEN_STAND_IN)
 
 
@@ -228,7 +227,7 @@ def opportunity(request: Request, opportunity_id: str) -> Response:
         "detail": detail, "card": detail.card, "statuses": statuses, "session": session,
         "notice": _notice(request), "here": opportunity_url(detail.card.id),
         "corrected": corrected_ids(settings, ids),
-        "now": service.opportunities.as_of(settings), "zone": profile_zone(settings),
+        "now": service.opportunities.as_of(settings)
     })
 
 

@@ -21,7 +21,6 @@ from starlette.responses import Response
 from mentorfeed import service, taxonomy
 from mentorfeed.web import words
 from mentorfeed.web.security import CSRF_FIELD, is_safe_url, new_token
-from mentorfeed.web.zones import event_when
 
 TEMPLATES = Path(__file__).with_name("templates")
 # Control characters (except tab and newline) and bidi overrides can garble or disguise text.
@@ -81,6 +80,16 @@ def when(value: datetime | None) -> Markup:
     return Markup('<time datetime="{}"{}>{}</time>').format(
         _iso(value), Markup("") if chosen else Markup(' data-local="datetime"'),
         f"{local:{DAY}, %H:%M} {local.tzname() or 'UTC'}")
+
+
+def event_when(start: datetime | None, now: datetime | None) -> Markup:
+    """An event's start as a card shows it, in the page's zone like `when`: "Happens 18 Jun
+    2026, 20:00 EDT" before `now`, "It happened on ..." once `now` has passed it."""
+    if start is None:
+        return Markup("")
+    aware = start if start.tzinfo else start.replace(tzinfo=UTC)
+    past = now is not None and aware <= (now if now.tzinfo else now.replace(tzinfo=UTC))
+    return Markup("{} {}").format("It happened on" if past else "Happens", when(aware))
 
 
 def when_day(value: date | datetime | None) -> Markup:
