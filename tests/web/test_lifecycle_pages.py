@@ -91,3 +91,17 @@ def test_an_event_ahead_happens_and_one_past_happened() -> None:
     assert ahead == "Happens 19 Jun 2026, 00:00 UTC"  # app.js shows it in the viewer's zone
     assert str(event_when(start, datetime(2026, 6, 20, tzinfo=UTC))).startswith(
         "It happened on <time")
+
+
+def test_an_event_ahead_says_when_it_happens_and_no_open_event_has_happened(
+        client: TestClient, demo_settings: Settings) -> None:
+    query = service.opportunities.OpportunityQuery(form="event", open_only=True, per_page=100)
+    cards = service.opportunities.list_opportunities(demo_settings, query).items
+    now = service.opportunities.as_of(demo_settings)
+    ahead = [c for c in cards if c.event_at is not None]
+    assert ahead, "the demo announces events ahead of its today"
+    assert all(c.event_at is not None and c.event_at > now for c in ahead)
+    event = ahead[0]
+    assert event.event_at is not None
+    html = client.get("/opportunities/" + quote(event.id, safe=":/@")).text
+    assert f'Happens <time datetime="{event.event_at.isoformat()}"' in html
