@@ -437,3 +437,33 @@ def describe(found: Mapping[str, Any] | None) -> list[str]:
     if location := found.get("location"):
         out.append(f"in {location}")
     return out
+
+
+# -- jobs for attendings ---------------------------------------------------------------------
+
+_ATTENDING = (r"(?:dermatologists?|dermatologist-educator|mohs surgeons?|dermatopathologists?|"
+              r"teledermatologists?|attendings?|faculty member|associate dermatologists?)")
+_JOB = re.compile(
+    rf"\b(?:hiring|recruiting|seeks|seeking|looking for|wants|adding)\b[^.!?\n]{{0,60}}?"
+    rf"\b{_ATTENDING}\b|\b{_ATTENDING}\s+(?:wanted|needed)\b|"
+    r"\b(?:board[- ]certified|BC/BE|BC|fellowship[- ]trained)\)?\s+(?:[\w-]+\s+){0,2}"
+    r"(?:dermatologists?|mohs surgeons?|dermatopathologists?)\b|\(BC/BE\)|"
+    r"\b(?:board[- ]certified|BC/BE|fellowship[- ]trained)\b[^.!?\n]{0,40}\b(?:only|wanted|"
+    r"required)\b|\bboard certification\b[^.!?\n]{0,40}\brequired\b|"
+    r"\b(?:ACMS )?fellowship required\b|"
+    r"\bopportunity for an? (?:fellowship[- ]trained|board[- ]certified|BC/BE)\b|"
+    r"\battending job|\bjob (?:alert|board|posting)s?\b[^.!?\n]{0,80}\bdermatologist|"
+    r"\b(?:graduating residents|finishing residency)\b[^\n]{0,120}\b(?:apply|associate|hiring|"
+    r"new associate)\b|\bis hiring\b[^\n]{0,40}\b(?:academic position|dermatologist)|"
+    r"\bdermatologist\b[^\n]{0,100}\bis hiring\b", re.I)
+# What a job for attendings never says: a call for trainees.
+_FOR_TRAINEES = re.compile(r"\b(?:med(?:ical)? students?|premeds?|ms[1-4]s?|research (?:assistant|"
+                           r"coordinator|fellow)|summer students?|students? (?:to|who|for)|"
+                           r"shadow\w*|mentees?|observerships?|undergrads?)\b", re.I)
+
+
+def is_attending_job(text: str) -> bool:
+    """A job for board-certified dermatologists (taxonomy.md's `attending_job_ad`): never a
+    trainee's opportunity, however much it says about teaching or mentoring."""
+    text = (text or "")[:20_000]
+    return _JOB.search(text) is not None and _FOR_TRAINEES.search(text) is None

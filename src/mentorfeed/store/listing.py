@@ -106,7 +106,7 @@ def _cards() -> Select[Any]:
         select(posts.c.pk, posts.c.platform, posts.c.post_id, posts.c.url, posts.c.author_id,
                posts.c.text, posts.c.created_at, classifications.c.labels,
                classifications.c.extract, classifications.c.links,
-               group_deadline.label("group_deadline"),
+               classifications.c.eligibility, group_deadline.label("group_deadline"),
                authors.c.handle.label("author_handle"), authors.c.name.label("author_name"),
                authors.c.url.label("author_url"), authors.c.bio.label("author_bio"),
                authors.c.followers.label("author_followers"), role.label("author_role"))
@@ -367,7 +367,7 @@ def opportunities(engine: Engine, filters: Filters, *, limit: int) -> list[Oppor
     c = classifications.c
     heads = (posts_with_authors()
              .add_columns(c.labels, c.scores, c.extract, c.links, c.why, c.model_version,
-                          c.closes_call, group_deadline.label("group_deadline"),
+                          c.closes_call, c.eligibility, group_deadline.label("group_deadline"),
                           _state(filters).label("state"))
              .join(classifications, c.post_pk == posts.c.pk))
     wanted: Any = bindparam("keys", expanding=True)
@@ -385,7 +385,8 @@ def opportunities(engine: Engine, filters: Filters, *, limit: int) -> list[Oppor
                 found[m["pk"]] = Opportunity(
                     to_post(row), Classification(m["labels"], m["scores"], m["extract"],
                                                  m["links"], m["why"], m["model_version"],
-                                                 m["closes_call"]),
+                                                 m["closes_call"],
+                                                 eligibility=m["eligibility"] or {}),
                     [], m["group_deadline"], m["state"])
             for row in conn.execute(members, batch):
                 found[row._mapping["head"]].posts.append(to_post(row))

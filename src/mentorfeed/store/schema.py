@@ -113,6 +113,7 @@ classifications = Table(
     Column("closed", Boolean, nullable=False),  # its author said the opportunity is closed
     Column("classified_at", Timestamp, nullable=False),
     Column("margin", Float),  # how near the model came to another answer (0008); None: not asked
+    Column("eligibility", Json),  # who may take the call (0013); None: anyone
     Index("ix_classifications_opportunity", "is_opportunity", "deadline"),
     Index("ix_classifications_group", "opportunity_pk"),
     Index("ix_classifications_version", "model_version"),
