@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from mentorfeed.classify.eligibility import excludes
 from mentorfeed.match.profile import TraineeProfile
 from mentorfeed.models import Opportunity
 from mentorfeed.people.activity import Key
@@ -29,6 +30,7 @@ WEIGHTS = {"interests": 0.20, "calls": 0.25, "for_your_stage": 0.10, "engagement
 NEAR_PEER_GOALS = frozenset({"peer_support", "application_help"})
 _AUDIENCE_WORDS = {"premed": "premeds", "resident": "residents", "img": "IMGs",
                    "medical_student": "medical students"}
+_TOLD_APART = ("premed", "resident", "img")  # students are everyone's; "other" is no audience
 
 
 @dataclass(slots=True)
@@ -92,7 +94,7 @@ class _Wants:
         self.interests = list(trainee.interests)
         self.labels = frozenset(trainee.labels)
         self.near_peer = not NEAR_PEER_GOALS.isdisjoint(trainee.goals)
-        self.audience = None if trainee.audience == "medical_student" else trainee.audience
+        self.audience = trainee.audience if trainee.audience in _TOLD_APART else None
         self.today, self.met, self.chosen = today, met, chosen
         self.engaged_scale = math.log1p(most_engaged) if most_engaged else 0.0
 
@@ -134,7 +136,7 @@ def _shared(chosen: set[str], background: list[str]) -> float:
 def _for_stage(trainee: TraineeProfile, signals: Signals) -> float:
     """How much this person's recent calls are meant for the trainee's stage (students are
     everyone's audience, so only premeds, residents and IMGs are told apart)."""
-    if trainee.audience == "medical_student":
+    if trainee.audience not in _TOLD_APART:
         return 0.0
     return min(1.0, signals.recent_audiences.get(trainee.audience, 0.0) / 2.0)
 
@@ -196,15 +198,27 @@ def _diverse(ranked: Sequence[MentorMatch], profiles: Mapping[Key, AuthorProfile
     return (picked + held_back)[:limit]
 
 
+def left_out(item: Opportunity, trainee: TraineeProfile) -> str | None:
+    """Why a call is never offered to this trainee: their own post, or a call its text says
+    excludes them (classify/eligibility.py); None when it may be offered."""
+    author = item.post.author
+    mine = trainee.handles.get(item.post.platform, "").lower().lstrip("@")
+    if author is not None and mine and author.handle.lower().lstrip("@") in (
+            mine, mine.split("@")[0]):
+        return "your own post"
+    return excludes(item.classification.eligibility, trainee)
+
+
 def rank_opportunities(trainee: TraineeProfile, opportunities: Iterable[Opportunity], *,
                        today: datetime, limit: int = 10) -> list[OpportunityMatch]:
-    """Open opportunities posted by `today`, by fit to goals, stage, interests and freshness."""
+    """Open opportunities posted by `today`, by fit to goals, stage, interests and freshness;
+    never a call that leaves the trainee out (`left_out`)."""
     goals = set(trainee.labels)
     wanted = set(trainee.interests)
     results: list[OpportunityMatch] = []
     for item in opportunities:
         post, found = item.post, item.classification
-        if post.created_at > today or item.state != "open":
+        if post.created_at > today or item.state != "open" or left_out(item, trainee):
             continue
         session = event_time(post.text, post.created_at) if "journal_club" in found.labels \
             else None

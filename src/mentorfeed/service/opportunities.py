@@ -14,9 +14,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from mentorfeed import service
+from mentorfeed.classify.eligibility import describe
 from mentorfeed.classify.topics import TOPICS as TOPICS  # the topics the filters offer
 from mentorfeed.config import Settings
-from mentorfeed.models import Classification, Opportunity, Post
+from mentorfeed.models import Author, Classification, Opportunity, Post
 from mentorfeed.service.posts import MOST_ROWS, open_store
 from mentorfeed.store import Store, listing
 from mentorfeed.store.store import file_identity
@@ -44,6 +45,8 @@ class OpportunityQuery:
     until: date | None = None  # inclusive: posts of that day count
     open_only: bool = False  # not closed and deadline (if any) not passed
     sort: str = "newest"  # newest | deadline | fit
+    # With sort="fit": also the calls that leave the trainee out, each saying why.
+    everything: bool = False
     page: int = 1
     per_page: int = 20
 
@@ -80,6 +83,8 @@ class OpportunityCard:
     form: str | None = None  # call | event | resource; None if classified before forms
     fit: float | None = None
     fit_reasons: list[str] = field(default_factory=list)
+    eligibility: list[str] = field(default_factory=list)  # who may take it, as the post says
+    not_for_you: str | None = None  # why the trainee is left out (fit order, everything shown)
 
 
 @dataclass(slots=True)
@@ -196,7 +201,8 @@ def list_opportunities(settings: Settings, query: OpportunityQuery, *,
     page = max(1, query.page)
     key = ("list", query.q, query.label, query.audience, query.topic, query.form,
            query.platform, query.since, query.until, query.open_only, query.sort, page,
-           per_page, now.date(), repr(trainee) if query.sort == "fit" else None)
+           per_page, now.date(), repr(trainee) if query.sort == "fit" else None,
+           query.everything)
     return service.cache.remembered(store_for(settings), key, lambda: _listing(
         settings, query, trainee, now, page, per_page))
 
@@ -213,7 +219,8 @@ def _listing(settings: Settings, query: OpportunityQuery, trainee: TraineeProfil
     store = store_for(settings)
     with _running:
         if query.sort == "fit" and trainee is not None:
-            return _by_fit(store, filters, trainee, now, page, per_page)
+            return _by_fit(store, filters, trainee, now, page, per_page,
+                           everything=query.everything)
         sort = "newest" if query.sort == "fit" else query.sort
         rows = store.listing_page(filters, sort=sort,
                                  offset=(page - 1) * per_page, limit=per_page + 1)
@@ -236,6 +243,21 @@ def fitting(store: Store, trainee: TraineeProfile, now: datetime) -> list[Opport
     return _fits(store, listing.Filters(today=now.date(), state="open"), trainee, now)[1]
 
 
+def left_out_calls(store: Store, trainee: TraineeProfile, now: datetime
+                   ) -> list[tuple[Opportunity, str]]:
+    """The open calls among the newest FIT_CANDIDATES that are never offered to the trainee,
+    each with why (`mentorfeed match --everything` shows them)."""
+    from mentorfeed.match.rank import left_out
+
+    filters = listing.Filters(today=now.date(), state="open", posted_by=now)
+    found = []
+    for row in store.listing_candidates(filters, limit=FIT_CANDIDATES):
+        call = _as_opportunity(row)
+        if call.post.created_at <= now and (reason := left_out(call, trainee)) is not None:
+            found.append((call, reason))
+    return found
+
+
 def _fits(store: Store, filters: listing.Filters, trainee: TraineeProfile, now: datetime
           ) -> tuple[list[dict[str, Any]], list[OpportunityMatch]]:
     """The candidate rows, and those the ranker finds fitting, best first."""
@@ -249,17 +271,30 @@ def _fits(store: Store, filters: listing.Filters, trainee: TraineeProfile, now: 
 
 
 def _by_fit(store: Store, filters: listing.Filters, trainee: TraineeProfile,
-            now: datetime, page: int, per_page: int) -> OpportunityPage:
+            now: datetime, page: int, per_page: int, *, everything: bool = False
+            ) -> OpportunityPage:
     """The matching calls the ranker finds fitting, best first, then the others, newest
-    first (closed, expired or stale calls get no fit score); cards for one page only."""
+    first (closed, expired or stale calls get no fit score); cards for one page only. Calls
+    that leave the trainee out (their own, or not for their stage, background or language)
+    are hidden, or with `everything` shown last, each saying why."""
+    from mentorfeed.match.rank import left_out
+
     rows, matches = _fits(store, filters, trainee, now)
     by_key = {(row["platform"], row["post_id"]): row for row in rows}
     fits = {found.key: found for found in matches}
-    ordered = [by_key.pop(found.key) for found in matches] + list(by_key.values())
+    ordered = [by_key.pop(found.key) for found in matches]
+    why_not: dict[tuple[str, str], str] = {}
+    for key, row in by_key.items():
+        if (reason := left_out(_as_opportunity(row), trainee)) is not None:
+            why_not[key] = reason
+    ordered += [row for key, row in by_key.items() if key not in why_not]
+    if everything:
+        ordered += [by_key[key] for key in why_not]
     start = (page - 1) * per_page
     cards = []
     for row in ordered[start:start + per_page]:
         card = _card(row)
+        card.not_for_you = why_not.get((row["platform"], row["post_id"]))
         if (found := fits.get((row["platform"], row["post_id"]))) is not None:
             card.fit = found.score
             card.fit_reasons = [reason.text for reason in found.reasons]
@@ -332,15 +367,19 @@ def _card(row: dict[str, Any]) -> OpportunityCard:
         audience=_strings(extract.get("audience")), contact=_strings(extract.get("contact")),
         topics=_strings(extract.get("topics")), links=links, state=row["state"],
         author=_author(row), posts_in_group=row["posts_in_group"],
-        form=form if (form := extract.get("form")) in FORMS else None)
+        form=form if (form := extract.get("form")) in FORMS else None,
+        eligibility=describe(row.get("eligibility")))
 
 
 def _as_opportunity(row: dict[str, Any]) -> Opportunity:
     """The store's Opportunity shape, which the ranker reads."""
+    author = None if row["author_id"] is None else Author(
+        row["platform"], row["author_id"], row["author_handle"] or "")
     post = Post(platform=row["platform"], id=row["post_id"], url=row["url"],
-                author_id=row["author_id"], text=row["text"], created_at=row["created_at"])
+                author_id=row["author_id"], text=row["text"], created_at=row["created_at"],
+                author=author)
     found = Classification(row["labels"] or [], {}, row["extract"] or {},
-                           row["links"] or [], "", "")
+                           row["links"] or [], "", "", eligibility=row.get("eligibility") or {})
     return Opportunity(post, found, [post], row["group_deadline"], row["state"])
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +21,7 @@ from mentorfeed.service.posts import open_store
 
 if TYPE_CHECKING:  # the model's modules load scikit-learn: only commands that classify pay
     from mentorfeed.match.rank import MentorMatch, OpportunityMatch
+    from mentorfeed.models import Opportunity
     from mentorfeed.people.profiles import AuthorProfile
 
 # The people's objects that the shells show, and what they ask of a session's posts.
@@ -99,6 +100,8 @@ def profiles(settings: Settings, *, roles: Sequence[str] | None = None,
 class Matches:
     mentors: list[MentorMatch]
     opportunities: list[OpportunityMatch]
+    # Open calls never offered to the trainee, with why (only when asked for everything).
+    left_out: list[tuple[Opportunity, str]] = field(default_factory=list)
 
 
 def as_of(settings: Settings) -> datetime:
@@ -118,12 +121,14 @@ def moment_after(newest: datetime | None) -> datetime:
 
 
 def match(settings: Settings, trainee: TraineeProfile, *, today: datetime | None = None,
-          limit: int = 10, known: People | None = None, calls: bool = True) -> Matches:
+          limit: int = 10, known: People | None = None, calls: bool = True,
+          everything: bool = False) -> Matches:
     """Mentors and (unless not `calls`) opportunities for a trainee, best first, each with its
     reasons, as of `today` (default: `as_of` the store). The opportunities are those the web's
-    "fit" order ranks first (`service.opportunities.fitting`)."""
+    "fit" order ranks first (`service.opportunities.fitting`); with `everything`, also the
+    open calls that leave the trainee out, each with why."""
     from mentorfeed.match.rank import rank_mentors
-    from mentorfeed.service.opportunities import fitting
+    from mentorfeed.service.opportunities import fitting, left_out_calls
 
     today = today or as_of(settings)
     found = known or people(settings, now=today)
@@ -138,7 +143,8 @@ def match(settings: Settings, trainee: TraineeProfile, *, today: datetime | None
         hidden = store.opted_out()
         candidates = {k: p for k, p in found.profiles.items() if k not in hidden}
         mentors = rank_mentors(trainee, candidates, today=today, met=met, limit=limit)
-        return Matches(mentors, fitting(store, trainee, today)[:limit] if calls else [])
+        return Matches(mentors, fitting(store, trainee, today)[:limit] if calls else [],
+                       left_out_calls(store, trainee, today) if calls and everything else [])
 
 
 def evaluate_people(scenarios: Path | None = None) -> dict[str, Any]:
