@@ -78,13 +78,16 @@ async def opportunity_query(  # async: FastAPI would run a plain def in the thre
     until: Annotated[date | None, Query(description="Posted on or before this day")] = None,
     open_only: Annotated[bool, Query(description="Not closed, deadline not passed")] = False,
     sort: Literal["newest", "deadline", "fit"] = "newest",
+    everything: Annotated[bool, Query(description=(
+        "With sort=fit: also the calls never offered to the trainee, each with why"))] = False,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=service.opportunities.MAX_PER_PAGE)] = 20,
 ) -> service.opportunities.OpportunityQuery:
     """The filters of the Opportunities page, as query parameters (the API and the feeds)."""
     return service.opportunities.OpportunityQuery(q=q, label=label, audience=audience, topic=topic,
                                    form=form, platform=platform, since=since, until=until,
-                                   open_only=open_only, sort=sort, page=page, per_page=per_page)
+                                   open_only=open_only, sort=sort, everything=everything,
+                                   page=page, per_page=per_page)
 
 
 @router.get("/docs", include_in_schema=False)

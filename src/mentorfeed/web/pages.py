@@ -129,6 +129,7 @@ def _query(request: Request, problems: list[str]) -> service.opportunities.Oppor
         platform=_choice(params.get("platform"), PLATFORMS),
         since=since, until=until, open_only=open_only,
         sort=_choice(params.get("sort"), service.opportunities.SORTS) or "newest",
+        everything=params.get("everything") == "1",
         page=_page_number(params.get("page")), per_page=PER_PAGE)
 
 
