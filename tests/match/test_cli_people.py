@@ -34,7 +34,8 @@ def test_every_people_command_has_help(command: str) -> None:
 def test_match_ranks_mentors_and_opportunities_with_reasons(demo: Path, tmp_path: Path) -> None:
     profile = tmp_path / "me.toml"
     profile.write_text('stage = "MS2"\ninterests = ["skin of color", "hair"]\n'
-                       'goals = ["research", "urim_programs"]\n', encoding="utf-8")
+                       'goals = ["research", "urim_programs"]\n'
+                       '[background]\nurim = true\n', encoding="utf-8")  # URiM-only calls too
     result = run("--db", str(demo), "match", "--profile", str(profile), "--today", "2025-02-01",
                  "--json")
     assert result.returncode == 0, result.stderr

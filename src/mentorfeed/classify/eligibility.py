@@ -330,17 +330,25 @@ _TO_ALL = re.compile(r"\b(?:anyone|anybody|everyone|everybody|all of you|any of 
                      r"ms[1-4]s|imgs|this thread|in this thread|you all|same goes)\b", re.I)
 
 
+# An offer made to the reader: without one, a reply to one person is talk, not a call.
+_OFFER = re.compile(r"\b(?:dm me|message me|e-?mail me|send me|ping me|reach out|let'?s|"
+                    r"i'?ll (?:send|intro\w*|connect|add|loop|set|pair|read|look)|happy to|"
+                    r"glad to|if you(?:'d| would)? (?:like|want)|you'?re welcome to|set up|"
+                    r"join (?:us|me)|come (?:join|help)|want to help|would love (?:to have|your))\b",
+                    re.I)
+
+
 def find_addressee(text: str) -> str | None:
-    """The one person a reply offers to: its opening @mention or the name it calls its reader
-    by; None when it speaks to everyone."""
-    if _TO_ALL.search(text):
+    """The one person a reply offers something to: its opening @mention or the name it calls
+    its reader by; None when it speaks to everyone or offers nothing."""
+    if _TO_ALL.search(text) or not _OFFER.search(text):
         return None
     opening = _OPENING_MENTIONS.match(text)
     if opening is not None:
         handles = re.findall(r"@([\w.:@-]+)", opening[1])
         return handles[-1].rstrip(".:") if len(handles) == 1 else None
     for m in _VOCATIVE.finditer(text):
-        if m[1].lower() not in _NOT_NAMES:
+        if m[1].lower() not in _NOT_NAMES and not m[1].lower().endswith("ly"):
             return m[1]
     return None
 
