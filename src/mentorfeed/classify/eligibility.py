@@ -325,8 +325,8 @@ _NOT_NAME_WORDS = (
     "fellow residents applicants trainees mentees guys everybody hola gracias")
 _NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
 # A reply that speaks to more than the one it answers.
-_TO_ALL = re.compile(r"\b(?:anyone|anybody|everyone|everybody|all of you|any of you|others|"
-                     r"y'all|folks|lurkers|whoever|people|students|premeds|residents|applicants|"
+_TO_ALL = re.compile(r"\b(?:anyone|anybody|everyone|everybody|all of you|any of you|"
+                     r"y'all|folks|lurkers|whoever|students|premeds|residents|applicants|"
                      r"ms[1-4]s|imgs|this thread|in this thread|you all|same goes)\b", re.I)
 
 
