@@ -334,8 +334,8 @@ _TO_ALL = re.compile(r"\b(?:anyone|anybody|everyone|everybody|all of you|any of 
 _OFFER = re.compile(r"\b(?:dm me|message me|e-?mail me|send me|ping me|reach out|let'?s|"
                     r"i'?ll (?:send|intro\w*|connect|add|loop|set|pair|read|look)|happy to|"
                     r"glad to|if you(?:'d| would)? (?:like|want)|you'?re welcome to|set up|"
-                    r"join (?:us|me)|come (?:join|help)|want to help|would love (?:to have|your))\b",
-                    re.I)
+                    r"join (?:us|me)|come (?:join|help)|want to help|"
+                    r"would love (?:to have|your))\b", re.I)
 
 
 def find_addressee(text: str) -> str | None:
