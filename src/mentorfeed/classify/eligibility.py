@@ -99,6 +99,9 @@ _AUTHOR_AFTER = re.compile(r"^\s*(?:derm\w*\s+)?here\b", re.I)
 _PEOPLE_BEFORE = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|several|some|our|"
                             r"my|\d{1,2})\s+(?:(?!(?:for|to|and|or|of|with)\b)\w+\s+){0,2}$",
                             re.I)
+_BETWEEN = re.compile(r"\bbetween\s+(?:M\.?S\.?\s?-?[1-4]\s+(?:and|&)\s+)?$", re.I)  # "a year between MS3 and MS4": when, not who
+_AWAY = re.compile(r"\bvisiting|\baways?\b|away rotation|\bclerkships?\b|\bvslo\b|\bsub-?i\b",
+                   re.I)
 _ANY_STAGE = re.compile(r"\b(?:any|all|every) (?:stages?|years?|levels?)\b", re.I)
 _PREMED_TO = re.compile(r"\bpre-?meds?\s+(?:through|to|thru|-|\u2013)\s+(?:MS\s?-?4|residents?)\b",
                         re.I)
@@ -120,7 +123,8 @@ def find_stages(text: str, audience: Iterable[str] = ()) -> tuple[str, ...]:
     covered = [m.span() for pattern in (_MS_RANGE, _MS_SLASH, _MS_AND_UP)
                for m in pattern.finditer(text)]
     for m in _MS_RANGE.finditer(text):
-        if _STAGE_SOFT_AFTER.search(text[m.end():m.end() + 30]):
+        if _STAGE_SOFT_AFTER.search(text[m.end():m.end() + 30]) or \
+                _BETWEEN.search(text[max(0, m.start() - 10):m.start()]):
             continue
         low, high = sorted((int(m[1]), int(m[2])))
         named.update(f"MS{n}" for n in range(low, high + 1))
@@ -133,7 +137,7 @@ def find_stages(text: str, audience: Iterable[str] = ()) -> tuple[str, ...]:
     for m in _MS_ONE.finditer(text):
         before, after = text[max(0, m.start() - 30):m.start()], text[m.end():m.end() + 30]
         if any(start <= m.start() < end for start, end in covered) or \
-                _PEOPLE_BEFORE.search(before) or _STAGE_SOFT_AFTER.search(after) or \
+                _BETWEEN.search(before) or _PEOPLE_BEFORE.search(before) or _STAGE_SOFT_AFTER.search(after) or \
                 (not m[3] and (_PERSON_BEFORE.search(before) or _AUTHOR_AFTER.search(after))):
             continue
         year = int(m[2])
@@ -167,6 +171,8 @@ def find_stages(text: str, audience: Iterable[str] = ()) -> tuple[str, ...]:
     if "MS" in named:
         named.discard("MS")
         named.update(MS_STAGES)
+    if "MS4" in named and _AWAY.search(text):  # MS3s apply for the rotations of their MS4 year
+        named.add("MS3")
     # A list that spans stages means the stages between too ("premeds, MS1s, residents").
     ladder = ("premed", *MS_STAGES, "resident")
     steps = [i for i, s in enumerate(ladder) if s in named]
@@ -338,6 +344,13 @@ _OFFER = re.compile(r"\b(?:dm me|message me|e-?mail me|send me|ping me|reach out
                     r"would love (?:to have|your))\b", re.I)
 
 
+_PERSONAL = re.compile(
+    r"\b(?:congrats|congratulations|your (?:idea|project|proposal|plan|curriculum|design|poster|"
+    r"abstract|draft|work)|(?:that|this)(?:'s| is) (?:a |an )?(?:great|publishable|exactly|"
+    r"perfect|fantastic|brilliant)|then let'?s|let'?s talk|not a bad idea|great idea|love "
+    r"(?:this|that|your) idea|we match you)\b", re.I)
+
+
 def find_addressee(text: str) -> str | None:
     """The one person a reply offers something to: its opening @mention or the name it calls
     its reader by; None when it speaks to everyone or offers nothing."""
@@ -345,8 +358,11 @@ def find_addressee(text: str) -> str | None:
         return None
     opening = _OPENING_MENTIONS.match(text)
     if opening is not None:
+        # X puts the replied-to handle first by itself: only words for that one person make
+        # the offer theirs ("congrats", "that's a publishable pilot", "then let's talk").
         handles = re.findall(r"@([\w.:@-]+)", opening[1])
-        return handles[-1].rstrip(".:") if len(handles) == 1 else None
+        if len(handles) == 1 and _PERSONAL.search(text[opening.end():]):
+            return handles[0].rstrip(".:")
     for m in _VOCATIVE.finditer(text):
         if m[1].lower() not in _NOT_NAMES and not m[1].lower().endswith("ly"):
             return m[1]
@@ -396,9 +412,14 @@ def excludes(found: Mapping[str, Any] | None, trainee: _Trainee) -> str | None:
 
 
 def _is_one_of(addressed: str, handles: Iterable[str]) -> bool:
+    """Whether a handle as written in a post names one of `handles` (a Mastodon post may
+    leave out the server, a Bluesky one never does)."""
     wanted = addressed.lower().lstrip("@")
-    return any(h.lower().lstrip("@") == wanted or h.lower().lstrip("@").split(".")[0] == wanted
-               for h in handles)
+    for handle in handles:
+        mine = handle.lower().lstrip("@")
+        if wanted in (mine, mine.split("@")[0]) or mine.split("@")[0] == wanted.split("@")[0]:
+            return True
+    return False
 
 
 def _has_background(required: list[str], trainee: _Trainee) -> bool:
@@ -407,6 +428,8 @@ def _has_background(required: list[str], trainee: _Trainee) -> bool:
         mine.add("img")
     if not mine.isdisjoint(URIM_GROUPS):
         mine.add("urim")
+    if "urim" in mine:  # who opted into URiM is not told which group they belong to
+        mine.update(URIM_GROUPS)
     return not mine.isdisjoint(required)
 
 
