@@ -97,11 +97,15 @@ _STAGE_SOFT_AFTER = re.compile(r"^\W{0,3}(?:(?:are|is)\s+)?(?:very\s+|more than\
 _AUTHOR_AFTER = re.compile(r"^\s*(?:derm\w*\s+)?here\b", re.I)
 # People in the story too: "two MS3s volunteered", "our PGY-2s".
 _PEOPLE_BEFORE = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|several|some|our|"
+                            r"many|most|"
                             r"my|\d{1,2})\s+(?:(?!(?:for|to|and|or|of|with)\b)\w+\s+){0,2}$",
                             re.I)
-_BETWEEN = re.compile(r"\bbetween\s+(?:M\.?S\.?\s?-?[1-4]\s+(?:and|&)\s+)?$", re.I)  # "a year between MS3 and MS4": when, not who
+# "A year between MS3 and MS4" says when, not who.
+_BETWEEN = re.compile(r"\bbetween\s+(?:M\.?S\.?\s?-?[1-4]\s+(?:and|&)\s+)?$", re.I)
 _AWAY = re.compile(r"\bvisiting|\baways?\b|away rotation|\bclerkships?\b|\bvslo\b|\bsub-?i\b",
                    re.I)
+_WANTED_BEFORE = re.compile(r"\b(?:need|needs|looking for|seeking|take|taking|want|wants|"
+                            r"recruiting|for|of|with)\s+(?:\w+\s+){0,2}$", re.I)
 _ANY_STAGE = re.compile(r"\b(?:any|all|every) (?:stages?|years?|levels?)\b", re.I)
 _PREMED_TO = re.compile(r"\bpre-?meds?\s+(?:through|to|thru|-|\u2013)\s+(?:MS\s?-?4|residents?)\b",
                         re.I)
@@ -110,6 +114,12 @@ _RESIDENT_BESIDE = re.compile(
     r"\bresidents?\s*(?:,|or|and|&|/)\s*(?:\w+\s+){0,2}(?:ms[1-4]|students?|premeds?)|"
     r"(?:ms[1-4]s?|students?|premeds?)\s*(?:,|or|and|&|/)\s*(?:\w+\s+){0,3}residents?\b", re.I)
 _MENTIONS_LINKS = re.compile(r"https?://\S+|@[\w.:@-]+")
+
+
+def _people(before: str) -> bool:
+    """Whether the words before a stage make it people in the story ("two MS3s volunteered"),
+    not people wanted ("I need 2 MS2/MS3s", "groups of five MS3s")."""
+    return _PEOPLE_BEFORE.search(before) is not None and _WANTED_BEFORE.search(before) is None
 
 
 def find_stages(text: str, audience: Iterable[str] = ()) -> tuple[str, ...]:
@@ -131,13 +141,14 @@ def find_stages(text: str, audience: Iterable[str] = ()) -> tuple[str, ...]:
     for m in _MS_AND_UP.finditer(text):
         named.update(f"MS{n}" for n in range(int(m[1]), 5))
     for m in _MS_SLASH.finditer(text):
-        if _STAGE_SOFT_AFTER.search(text[m.end():m.end() + 30]):
+        if _STAGE_SOFT_AFTER.search(text[m.end():m.end() + 30]) or \
+                _people(text[max(0, m.start() - 30):m.start()]):
             continue
         named.update((f"MS{m[1]}", f"MS{m[2]}"))
     for m in _MS_ONE.finditer(text):
         before, after = text[max(0, m.start() - 30):m.start()], text[m.end():m.end() + 30]
         if any(start <= m.start() < end for start, end in covered) or \
-                _BETWEEN.search(before) or _PEOPLE_BEFORE.search(before) or _STAGE_SOFT_AFTER.search(after) or \
+                _BETWEEN.search(before) or _people(before) or _STAGE_SOFT_AFTER.search(after) or \
                 (not m[3] and (_PERSON_BEFORE.search(before) or _AUTHOR_AFTER.search(after))):
             continue
         year = int(m[2])
@@ -150,7 +161,7 @@ def find_stages(text: str, audience: Iterable[str] = ()) -> tuple[str, ...]:
     for m in _PGY.finditer(text):
         before = text[max(0, m.start() - 30):m.start()]
         after = text[m.end():m.end() + 30]
-        if _PEOPLE_BEFORE.search(before) or _STAGE_SOFT_AFTER.search(after) or \
+        if _people(before) or _STAGE_SOFT_AFTER.search(after) or \
                 (not m[1] and (_PERSON_BEFORE.search(before) or _AUTHOR_AFTER.search(after))):
             continue
         named.add("resident")
@@ -203,9 +214,15 @@ _GROUP_PHRASE = re.compile(
     rf"\b(?:{_GROUP})(?:{_JOIN}(?:{_GROUP}))*\s+(?:{_TRAINEES})\b|\b(?:imgs|international medical"
     r" graduates)\b", re.I)
 _FOR_GROUP = re.compile(r"(?:\bfor|\bfellow|\bopen to|\bcalling all|\bamong|\bto|\bseeking|"
-                        r"\bcohort of|"
-                        r"^|[.!?:\n]|[^\w\s#@,;()'\"-])\s*(?:(?:the|our|all|two|three|\d+)\s+)?$",
-                        re.I)
+                        r"\bcohort of)\s*(?:(?:the|our|all|two|three|\d+)\s+)?$", re.I)
+# A group named first in a sentence is the audience only when the sentence speaks to it
+# ("First-gen derm applicants: ...", "IMGs wondering ...", "URiM students can now apply").
+_OPENS = re.compile(r"(?:^|[.!?:\n]|[^\w\s#@,;()'\"-])\s*(?:(?:the|our|all|\d+)\s+)?$", re.I)
+_SPOKEN_TO = re.compile(
+    r"^\s*(?::|,|\+|&|-|\u2014|who\b|(?:are|is|get|can|may|will be)\s+(?:paired|invited|"
+    r"eligible|matched|welcome|apply|now)|can\b|interested|applying|thinking|looking|wondering|"
+    r"into\b|in (?:the|this)\b|aiming|curious|pursuing|planning|doing|without|starting|"
+    r"considering|going|heading|paired|spend|get\b|pls\b|please\b)", re.I)
 _SOFT_BEFORE = re.compile(r"\b(?:priority|prioriti\w*|especially|particularly|including|incl\.?|"
                           r"bonus|preference|preferred|encourag\w*|welcom\w*|also|plus|esp\.?|"
                           r"incluyendo|especialmente)\b[^.!?\n]{0,25}$", re.I)
@@ -222,7 +239,8 @@ def find_background(text: str) -> tuple[str, ...]:
         before, after = text[max(0, m.start() - 40):m.start()], text[m.end():m.end() + 40]
         if _SOFT_BEFORE.search(before) or _SOFT_AFTER.search(after):
             continue
-        if not (_FOR_GROUP.search(before) or _ONLY_AFTER.search(after)):
+        if not (_FOR_GROUP.search(before) or _ONLY_AFTER.search(after) or
+                (_OPENS.search(before) and _SPOKEN_TO.search(after))):
             continue
         names = [name for name in _GROUPS for part in _split_groups(m[0])
                  if re.fullmatch(_GROUPS[name], part, re.I)]
@@ -300,7 +318,7 @@ _LOCATION = re.compile(
     rf"(?-i:\b(?P<c2>{_COUNTRIES}))\s+(?:(?:med(?:ical)?|derm\w*|pre-?med)\s+)?(?:students|"
     r"applicants|trainees|med schools|medical schools|schools)\b|"
     rf"\b(?:students?|applicants|trainees|residents|schools?|open|live|living|based)\s+(?:in|"
-    rf"from|at schools in)\s+(?:the\s+)?(?-i:(?P<c3>{_COUNTRIES}|{_STATES}))\b|"
+    rf"at schools in)\s+(?:the\s+)?(?-i:(?P<c3>{_COUNTRIES}|{_STATES}))\b|"
     rf"(?-i:\b(?P<s1>{_STATES}))[- ]based\b|"
     rf"(?-i:\b(?P<s2>{_STATES}))\s+(?:(?:med(?:ical)?|derm\w*|pre-?med)\s+)?(?:students|"
     r"applicants|trainees|med schools|medical schools)\b", re.I)
@@ -360,9 +378,9 @@ def find_addressee(text: str) -> str | None:
     if opening is not None:
         # X puts the replied-to handle first by itself: only words for that one person make
         # the offer theirs ("congrats", "that's a publishable pilot", "then let's talk").
-        handles = re.findall(r"@([\w.:@-]+)", opening[1])
+        handles: list[str] = re.findall(r"@([\w.:@-]+)", opening[1])
         if len(handles) == 1 and _PERSONAL.search(text[opening.end():]):
-            return handles[0].rstrip(".:")
+            return str(handles[0]).rstrip(".:")
     for m in _VOCATIVE.finditer(text):
         if m[1].lower() not in _NOT_NAMES and not m[1].lower().endswith("ly"):
             return m[1]
