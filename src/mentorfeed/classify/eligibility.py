@@ -6,18 +6,22 @@ the listing read it to keep a call away from trainees it excludes (`excludes`). 
 where a post is ambiguous (tests/classify/test_eligibility.py shows each):
 
 - stages: only a named year or level restricts ("MS2s", "MS1-MS3", "rising MS3", "3rd/4th-year
-  students", "PGY-2+", "residents only"); plain "students" or "residents" beside a named year
-  widen it ("residents or MS4s"). A singular "a PGY-2", "our PGY-3 hosts", "I'm an MS4" is a
-  person in the story, not the audience. Without a named year nothing is restricted.
+  students", "PGY-2+", "medical students only"); a resident listed beside students widens it
+  ("residents or MS4s"), and a list spanning stages takes in those between ("premeds, MS1s,
+  residents"). A stage welcomed ("MS1s very welcome") does not restrict, nor does a person in
+  the story ("a PGY-2", "two MS3s volunteered", "I'm an MS4"). Visiting rotations for MS4s take
+  MS3s too: they apply a year ahead. Without a named year nothing is restricted.
 - background: only a call for a group restricts ("for URiM and first-gen students", "Latinx
-  students:" opening the post, "LGBTQ+ applicants only"); a group that is welcomed, encouraged
-  or given priority does not. Several groups mean any of them.
+  students:" opening a sentence, "LGBTQ+ applicants only"); a group that is welcomed,
+  encouraged or given priority does not. Several groups mean any of them.
 - language: a call written in Spanish, or for Spanish speakers ("Spanish-speaking students",
   "fluent in Spanish", "sessions in Spanish"); "Spanish a plus", "bonus if you speak Spanish"
   and "in Spanish and English" are not requirements.
-- addressed_to: a reply that opens with an @mention, or names its reader ("Valeria, send me a
-  DM"), and offers to that one person; a reply that speaks to a group ("Premeds are welcome")
-  is for everyone.
+- location: shown on the card only; a profile holds no place to compare it with.
+- addressed_to: a reply that offers something to one person: one that calls its reader by name
+  ("Valeria, send me a DM"), or opens with one @mention (X adds the replied-to handle by
+  itself) and has words for that person alone ("congrats", "your project", "then let's talk").
+  A reply that speaks to a group ("Premeds are welcome") is for everyone.
 """
 
 from __future__ import annotations
