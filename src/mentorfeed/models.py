@@ -241,4 +241,8 @@ class Opportunity:
     classification: Classification
     posts: list[Post] = field(default_factory=list)
     deadline: date | None = None
-    state: str = "open"  # open, closed (its author said so) or expired (the deadline passed)
+    state: str = "open"  # open, closed (its author said so) or expired (past `open_until`)
+    # The last day a trainee can act on it, and how that is known: stated (a deadline), event
+    # (a day its text names) or estimated (a period or a lifetime; classify/lifecycle.py).
+    open_until: date | None = None
+    open_until_basis: str | None = None

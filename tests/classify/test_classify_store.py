@@ -162,7 +162,8 @@ def test_filter_by_state(corpus: Settings) -> None:
     for state, found in by_state.items():
         assert found and {o.state for o in found} == {state}
         assert _keys(found) == {o.post.key for o in everything if o.state == state}
-    assert all(o.deadline and o.deadline < TODAY for o in by_state["expired"])
+    assert all(o.open_until and o.open_until < TODAY for o in by_state["expired"])
+    assert all(o.open_until and o.open_until >= TODAY for o in by_state["open"])
     assert all(o.deadline is None or o.deadline >= TODAY for o in by_state["open"])
     long_ago = opportunities.opportunities(corpus, limit=ALL, today=date(2019, 1, 1))
     assert {o.state for o in long_ago} == {"open", "closed"}  # nothing expired yet

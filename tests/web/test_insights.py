@@ -166,8 +166,8 @@ def test_postgresql_gives_the_same_figures_and_directory(
     pg = Settings(database_url=postgres_url)
     service.posts.import_files(pg, service.posts.sample_files())
     service.classifying.classify_store(pg)
+    service.people.refresh_people(pg)  # profiles and linked persons, as on SQLite
     with service.posts.open_store(pg) as store:
-        store.save_profiles(service.people.people(settings).profiles.values())
         found = service.insights.compute(store, period="quarter", top=10, examples=2)
         page = mentors.directory(store, mentors.DirectoryQuery(topic="hair"))
     with service.posts.open_store(settings) as store:

@@ -44,7 +44,9 @@ def test_every_shell_lists_the_same_open_calls(demo_settings: Settings,
            client.get("/api/v1/opportunities", params=params).json()["items"]]
     feed = feedparser.parse(client.get("/feeds/opportunities.atom", params=params).content)
     in_feed = [entry.id.removeprefix("tag:mentorfeed,2024:") for entry in feed.entries]
-    assert len(cli) == SHOWN
+    # At the demo's "today" few old calls are still open (their lifetimes have passed): the
+    # shells must agree on those few.
+    assert 0 < len(cli) <= SHOWN
     assert on_page == api == in_feed == cli
 
 

@@ -138,8 +138,9 @@ def _text(page: str) -> str:
 
 
 def _profile_rows(settings: Settings) -> list[AuthorProfile]:
-    with service.posts.open_store(settings) as store:
-        return list(store.load_profiles().values())
+    """The stored profiles, one per person (a linked person under their main account), as the
+    directory lists them."""
+    return list(service.people.profiles(settings).values())
 
 
 # -- mentors ------------------------------------------------------------------------------------

@@ -187,3 +187,8 @@ def _next_day_of_month(day: int, posted: date) -> date | None:
 
 GATE_STRINGS = frozenset().union(*(p.strings for p in (
     _STRONG, _WEAK, _PROMISE, _EXTENDED, _COUNTDOWN, _ROMANCE)))
+
+# The days a post names (classify/lifecycle.py) are read with the same month names and the
+# same rule for a date without a year.
+MONTHS = _MONTHS
+resolve_day = _resolve

@@ -122,7 +122,9 @@ def print_opportunities(found: list[Opportunity]) -> None:
     for item in found:
         c = item.classification
         handle = f"@{item.post.author.handle}" if item.post.author else "unknown author"
-        due = f" · due {item.deadline:%Y-%m-%d}" if item.deadline else ""
+        due = f" · due {item.deadline:%Y-%m-%d}" if item.deadline else (
+            f" · open until {'about ' if item.open_until_basis == 'estimated' else ''}"
+            f"{item.open_until:%Y-%m-%d}" if item.open_until else "")
         form = f"{c.extract['form']} " if c.extract.get("form") else ""
         console.print(Text.assemble(
             (f"{item.post.created_at:%Y-%m-%d} ", "dim"), (f"{item.state.upper()} ", "bold"),

@@ -238,7 +238,8 @@ def opportunities_(
     ] = None,
     platform: Annotated[Platform | None, typer.Option(help="Only this platform.")] = None,
     state: Annotated[OpportunityState | None, typer.Option(
-        help="open, closed (its author said so) or expired (deadline passed).")] = None,
+        help="open, closed (its author said so) or expired (past its deadline, a day it names "
+             "or its lifetime).")] = None,
     due_within: Annotated[int | None, typer.Option(
         help="Only those with a deadline in the next N days.")] = None,
     since: Annotated[str | None, typer.Option(help="Posted from this date (YYYY-MM-DD).")] = None,
@@ -260,6 +261,8 @@ def opportunities_(
                 "extract": item.classification.extract, "links": item.classification.links,
                 "why": item.classification.why, "state": item.state,
                 "deadline": item.deadline.isoformat() if item.deadline else None,
+                "open_until": item.open_until.isoformat() if item.open_until else None,
+                "open_until_basis": item.open_until_basis,
                 "posts": [p.url for p in item.posts]}).decode() + "\n")
         return
     if not found:

@@ -87,15 +87,23 @@ def match(
                                         (f"  ({o['not_for_you']})", "dim")))
 
 
-@app.command("people")
+people_app = typer.Typer(help="Author profiles, and which accounts are one person.")
+app.add_typer(people_app, name="people")
+
+
+@people_app.callback(invoke_without_command=True)
 def people_(
     ctx: typer.Context,
     role: Annotated[str | None, typer.Option(help="Only this role, e.g. dermatologist.")] = None,
     limit: Annotated[int, typer.Option(help="How many to show.")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
 ) -> None:
-    """Author profiles: role (with confidence), interests and mentorship signals."""
+    """Author profiles: role (with confidence), interests and mentorship signals; `links`,
+    `link` and `unlink` show and change which accounts are one person."""
+    if ctx.invoked_subcommand is not None:
+        return
     stored = service.people.profiles(settings_of(ctx), roles=[role] if role else None)
+    also = service.accounts.handles(settings_of(ctx))
     chosen = list(stored.values())
     chosen.sort(key=lambda p: -(p.signals.trainee_replies + p.signals.jc_answers +
                                 sum(p.signals.opportunities.values())))
@@ -103,7 +111,8 @@ def people_(
         interests = sorted(person.interests, key=lambda t: -person.interests[t])[:4]
         if as_json:
             sys.stdout.write(orjson.dumps({
-                "platform": person.key[0], "handle": person.handle, "role": person.role,
+                "platform": person.key[0], "handle": person.handle,
+                "also": also.get(person.key, []), "role": person.role,
                 "confidence": person.role_confidence, "interests": interests,
                 "opportunities": person.signals.opportunities,
                 "trainee_replies": person.signals.trainee_replies,
@@ -112,10 +121,58 @@ def people_(
         console.print(Text.assemble(
             (f"@{person.handle}", "bold"),
             (f" ({person.key[0]}) {person.role} {person.role_confidence:.2f}", "dim"),
+            (f" also {', '.join(also[person.key])}" if person.key in also else "", "dim"),
             f"  interests: {', '.join(interests) or '-'}; "
             f"{sum(person.signals.opportunities.values())} calls, "
             f"{person.signals.trainee_replies} replies to trainees, "
             f"{person.signals.jc_answers} journal-club answers"))
+
+
+@people_app.command("links")
+def links(
+    ctx: typer.Context,
+    undone: Annotated[bool, typer.Option(help="Also list the links you undid.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+) -> None:
+    """The accounts counted as one person, each pair with the reason for its link."""
+    found = service.accounts.account_links(settings_of(ctx), undone=undone)
+    for one in found:
+        if as_json:
+            sys.stdout.write(orjson.dumps({
+                "a": f"{one.a[0]}:{one.a_handle}", "b": f"{one.b[0]}:{one.b_handle}",
+                "kind": one.kind, "reason": one.reason}).decode() + "\n")
+            continue
+        console.print(Text.assemble((f"{one.a[0]}:{one.a_handle}", "bold"), " = ",
+                                    (f"{one.b[0]}:{one.b_handle}", "bold"),
+                                    (f"  ({one.kind}) ", "dim"), one.reason))
+    if not found and not as_json:
+        console.print("No linked accounts; run `mentorfeed people` after importing posts.")
+
+
+@people_app.command("unlink")
+def unlink(
+    ctx: typer.Context,
+    first: Annotated[str, typer.Argument(help="An account, as platform:handle.")],
+    second: Annotated[str, typer.Argument(help="The other account, as platform:handle.")],
+) -> None:
+    """Undo a wrong link: the two accounts count as two people, also after the links are
+    found again."""
+    done = service.accounts.unlink(settings_of(ctx), first, second)
+    console.print(f"Unlinked {done.a[0]}:{done.a_handle} and {done.b[0]}:{done.b_handle}."
+                  + (" Other links still join them; `mentorfeed people links` lists them."
+                     if done.still_one else ""))
+
+
+@people_app.command("link")
+def link(
+    ctx: typer.Context,
+    first: Annotated[str, typer.Argument(help="An account, as platform:handle.")],
+    second: Annotated[str, typer.Argument(help="The other account, as platform:handle.")],
+) -> None:
+    """Count two accounts as one person."""
+    done = service.accounts.link(settings_of(ctx), first, second)
+    console.print(f"Linked {done.a[0]}:{done.a_handle} and {done.b[0]}:{done.b_handle} "
+                  "as one person.")
 
 
 @app.command()

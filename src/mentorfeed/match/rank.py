@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from mentorfeed.classify.eligibility import excludes
+from mentorfeed.classify.lifecycle import lifecycle
 from mentorfeed.match.profile import TraineeProfile
 from mentorfeed.models import Opportunity
 from mentorfeed.people.activity import Key
@@ -19,7 +20,6 @@ from mentorfeed.people.profiles import AuthorProfile, Signals
 from mentorfeed.taxonomy import MENTOR_ROLES
 
 HALF_LIFE_DAYS = 180.0
-STALE_AFTER_DAYS = 150
 # Someone who already talked with you is the warmest contact, and a background you chose to
 # match on is something you asked for: both weigh more than general fit. Among the rest, who
 # posts the kinds of calls you want, lately, counts most; then shared interests.
@@ -228,7 +228,11 @@ def rank_opportunities(trainee: TraineeProfile, opportunities: Iterable[Opportun
                 (today - post.created_at).days > 7:
             continue  # a live session's prompt, or an announcement of a session now past
         deadline = item.deadline
-        if deadline is not None and deadline < today.date():
+        # Past its deadline, a day it names or its lifetime (classify/lifecycle.py, the rule
+        # the listing's state follows; worked out here for a call not grouped in a store).
+        until = item.open_until or lifecycle(post.text, post.created_at, found.labels,
+                                             found.extract.get("form"), deadline).open_until
+        if until < today.date():
             continue
         reasons: list[Reason] = []
         labels = set(found.labels)
@@ -253,8 +257,6 @@ def rank_opportunities(trainee: TraineeProfile, opportunities: Iterable[Opportun
         if topics:
             reasons.append(Reason("on " + ", ".join(sorted(topics))))
         age = (today - post.created_at).days
-        if deadline is None and age > STALE_AFTER_DAYS:
-            continue  # a call with no deadline, months old: most likely filled by now
         freshness = float(0.5 ** (max(0, age) / 60))
         if deadline is not None:
             left = (deadline - today.date()).days

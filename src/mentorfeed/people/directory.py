@@ -29,6 +29,18 @@ class Mentor:
     bio: str | None = None
     url: str | None = None
     followers: int | None = None
+    accounts: list[LinkedAccount] = field(default_factory=list)  # the person's other accounts
+
+
+@dataclass(slots=True)
+class LinkedAccount:
+    """Another account of the same person, and why we think it is theirs."""
+
+    platform: str
+    author_id: str
+    handle: str
+    url: str | None
+    reason: str
 
 
 @dataclass(slots=True)

@@ -1,6 +1,7 @@
 """The library API beneath the CLI and the web app: one module per concern."""
 
 from mentorfeed.service import (
+    accounts,
     cache,
     classifying,
     collecting,
@@ -15,5 +16,5 @@ from mentorfeed.service import (
     tracking,
 )
 
-__all__ = ["cache", "classifying", "collecting", "curation", "demo", "insights", "mentors",
-           "opportunities", "people", "people_view", "posts", "tracking"]
+__all__ = ["accounts", "cache", "classifying", "collecting", "curation", "demo", "insights",
+           "mentors", "opportunities", "people", "people_view", "posts", "tracking"]

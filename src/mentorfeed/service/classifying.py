@@ -106,15 +106,19 @@ def stored(result: Result, version: str) -> Classification:
 
 
 def regroup(store: Store) -> int:
-    """Group opportunity posts into opportunities; returns how many there are."""
+    """Group opportunity posts into opportunities, and say how long each stays open
+    (classify/lifecycle.py); returns how many there are. `mentorfeed classify` runs it every
+    time, so a store upgraded to 0012 gets its `open_until` on the next run."""
     items = [Item(pk=row["pk"], author_id=row["author_id"], created_at=row["created_at"],
                   text=row["text"], urls=row["urls"], refs=row["refs"],
                   is_repost=row["repost_of"] is not None,
                   is_opportunity=bool(row["is_opportunity"]),
-                  closes_call=bool(row["closes_call"]), deadline=row["deadline"])
+                  closes_call=bool(row["closes_call"]), deadline=row["deadline"],
+                  labels=list(row["labels"] or []), form=(row["extract"] or {}).get("form"))
              for row in store.grouping_rows()]
     groups = group_opportunities(items)
-    store.set_groups([(member, g.pk, g.closed) for g in groups for member in g.members])
+    store.set_groups([(member, g.pk, g.closed) for g in groups for member in g.members],
+                     {g.pk: (g.open_until, g.open_until_basis, g.event_at) for g in groups})
     return len(groups)
 
 

@@ -83,6 +83,12 @@ class OpportunityCard:
     form: str | None = None  # call | event | resource; None if classified before forms
     fit: float | None = None
     fit_reasons: list[str] = field(default_factory=list)
+    # The last day a trainee can act on it, and how that is known: stated (its deadline), event
+    # (a day its text names) or estimated (a period or a lifetime by kind; "open until about
+    # ..., no deadline stated"). `event_at`: when its event starts, if its text says.
+    open_until: date | None = None
+    open_until_basis: str | None = None
+    event_at: datetime | None = None
     eligibility: list[str] = field(default_factory=list)  # who may take it, as the post says
     not_for_you: str | None = None  # why the trainee is left out (fit order, everything shown)
 
@@ -368,7 +374,15 @@ def _card(row: dict[str, Any]) -> OpportunityCard:
         topics=_strings(extract.get("topics")), links=links, state=row["state"],
         author=_author(row), posts_in_group=row["posts_in_group"],
         form=form if (form := extract.get("form")) in FORMS else None,
-        eligibility=describe(row.get("eligibility")))
+        open_until=row.get("open_until") or row["group_deadline"],
+        open_until_basis=row.get("open_until_basis") or (
+            "stated" if row["group_deadline"] else None),
+        event_at=_aware(row.get("event_at")), eligibility=describe(row.get("eligibility")))
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite gives times back without their zone; the store writes them in UTC."""
+    return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
 
 
 def _as_opportunity(row: dict[str, Any]) -> Opportunity:
@@ -380,7 +394,9 @@ def _as_opportunity(row: dict[str, Any]) -> Opportunity:
                 author=author)
     found = Classification(row["labels"] or [], {}, row["extract"] or {},
                            row["links"] or [], "", "", eligibility=row.get("eligibility") or {})
-    return Opportunity(post, found, [post], row["group_deadline"], row["state"])
+    return Opportunity(post, found, [post], row["group_deadline"], row["state"],
+                       row.get("open_until") or row["group_deadline"],
+                       row.get("open_until_basis"))
 
 
 def opportunities(settings: Settings, *, label: str | None = None, audience: str | None = None,

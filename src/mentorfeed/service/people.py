@@ -17,6 +17,7 @@ from mentorfeed.match.profile import BACKGROUND, GOALS, STAGES, TraineeProfile
 from mentorfeed.people.activity import Activity, AuthorRow, Key, PostRow
 from mentorfeed.people.events import Event, upcoming_events
 from mentorfeed.people.sessions import FollowUp, Session, follow_ups
+from mentorfeed.service import accounts
 from mentorfeed.service.posts import open_store
 
 if TYPE_CHECKING:  # the model's modules load scikit-learn: only commands that classify pay
@@ -80,26 +81,42 @@ def refresh_people(settings: Settings, *, community: Community | None = None) ->
     found = people(settings, community=community)
     with open_store(settings) as store:
         read = store.count_traits() - before
-        count = store.save_profiles(found.profiles.values())
+        # One person, one profile: a linked person's main account holds the merged profile
+        # (the directory and insights list it once); the other accounts keep their own, marked
+        # with the main one (service/accounts.py).
+        joined = accounts.persons(found.profiles, accounts.find(store, found.activity))
+        count = store.save_profiles([joined.profiles.get(key, profile)
+                                     for key, profile in found.profiles.items()])
+        store.save_persons(joined.into)
         store.set_state("people", "profiles", store.people_fingerprint())
     return PeopleReport(len(found.activity.posts), read, count, time.perf_counter() - started)
 
 
 def profiles(settings: Settings, *, roles: Sequence[str] | None = None,
              community: Community | None = None) -> dict[Key, AuthorProfile]:
-    """The stored author profiles (refreshed first if posts or labels changed since)."""
+    """The stored author profiles (refreshed first if posts or labels changed since), one per
+    person: a linked person's profile is under their main account and holds all accounts'
+    activity (`service.accounts.handles` names the others)."""
     with open_store(settings) as store:
         fresh = store.get_state("people", "profiles") == store.people_fingerprint()
     if not fresh:
         refresh_people(settings, community=community)
     with open_store(settings) as store:
-        return store.load_profiles(roles=roles)
+        merged = store.merged_accounts()  # a person once: under their main account
+        return {k: p for k, p in store.load_profiles(roles=roles).items() if k not in merged}
 
 
 @dataclass(slots=True)
 class Matches:
     mentors: list[MentorMatch]
     opportunities: list[OpportunityMatch]
+    # A mentor with several accounts: all of them, the one ranked (the most active) first.
+    accounts: dict[Key, list[Key]] = field(default_factory=dict)
+
+    def handles(self, key: Key, authors: dict[Key, AuthorRow]) -> list[str]:
+        """Every handle of the mentor ranked under `key`, as "platform:handle"."""
+        return [f"{k[0]}:{authors[k].handle if k in authors else k[1]}"
+                for k in self.accounts.get(key, [key])]
     # Open calls never offered to the trainee, with why (only when asked for everything).
     left_out: list[tuple[Opportunity, str]] = field(default_factory=list)
 
@@ -134,16 +151,19 @@ def match(settings: Settings, trainee: TraineeProfile, *, today: datetime | None
     found = known or people(settings, now=today)
     own = [key for key, author in found.activity.authors.items()
            if trainee.handles.get(key[0], "").lower() == author.handle.lower()]
-    met: dict[Key, list[tuple[Key, Key]]] = {}
-    for follow_up in follow_ups(found.sessions, found.activity, own):
-        met.setdefault(follow_up.person, []).extend(follow_up.exchanges)
     with open_store(settings) as store:
+        # One person is one candidate: linked accounts are merged under the most active one.
+        joined = accounts.persons(found.profiles, store.account_links(accounts.LINKED))
+        met: dict[Key, list[tuple[Key, Key]]] = {}
+        for follow_up in follow_ups(found.sessions, found.activity, own):
+            met.setdefault(joined.main(follow_up.person), []).extend(follow_up.exchanges)
         # Who opted out, by the stored profiles as well as by this community's config: the
         # directory hides them, and so does every match.
-        hidden = store.opted_out()
-        candidates = {k: p for k, p in found.profiles.items() if k not in hidden}
+        hidden = {joined.main(k) for k in store.opted_out()}
+        candidates = {k: p for k, p in joined.profiles.items() if k not in hidden}
         mentors = rank_mentors(trainee, candidates, today=today, met=met, limit=limit)
-        return Matches(mentors, fitting(store, trainee, today)[:limit] if calls else [],
+        also = {m.key: joined.accounts[m.key] for m in mentors if m.key in joined.accounts}
+        return Matches(mentors, fitting(store, trainee, today)[:limit] if calls else [], also,
                        left_out_calls(store, trainee, today) if calls and everything else [])
 
 
@@ -167,6 +187,7 @@ def evaluate_people(scenarios: Path | None = None) -> dict[str, Any]:
         settings = Settings(database_url=sqlite_url(path))
         known = people(settings)
         report["roles"] = evaluate_roles(known.activity, root / "roles.jsonl")
+        report["links"] = accounts.evaluate(settings, root / "roles.jsonl")
         report["sessions"] = evaluate_sessions(known.sessions, root / "sessions.json",
                                                known.activity)
         rows = []
@@ -175,7 +196,10 @@ def evaluate_people(scenarios: Path | None = None) -> dict[str, Any]:
                 else []:
             found = match(settings, scenario.trainee, today=scenario.today, limit=10,
                           known=people(settings, now=scenario.today))
-            mentors = [f"{m.key[0]}:{m.handle}" for m in found.mentors]
+            # A person with several accounts is right under any of them the judge named.
+            mentors = [next((h for h in found.handles(m.key, known.activity.authors)
+                             if h in scenario.mentors), f"{m.key[0]}:{m.handle}")
+                       for m in found.mentors]
             calls = [keys.get(o.key, "") for o in found.opportunities]
             base_mentors, base_calls = _follower_baseline(settings, known, scenario.today)
             rows.append({

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from collections.abc import Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +28,7 @@ from mentorfeed.collect.community import load as load_community
 from mentorfeed.config import Settings
 from mentorfeed.people.activity import Key, PostRow
 from mentorfeed.people.events import Event, upcoming_events
+from mentorfeed.people.sessions import Session
 from mentorfeed.service.opportunities import store_for
 
 
@@ -48,6 +50,13 @@ class PeopleView:
 
     def upcoming(self, now: datetime) -> list[Event]:
         return [e for e in self.events if e.starts > now]
+
+    def session_of(self, keys: Iterable[Key]) -> Session | None:
+        """The session a call's posts announce or run (a journal-club card links its
+        transcript), if the posts are one's announcements or questions."""
+        wanted = set(keys)
+        return next((s for s in self.people.sessions
+                     if wanted & {*s.announcements, *(q.post for q in s.questions)}), None)
 
     def as_of(self) -> datetime:
         """`service.people.as_of` without a query: a past collection's moment stays where it

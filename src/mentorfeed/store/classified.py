@@ -3,8 +3,8 @@ into opportunities (store/listing.py lists them)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -99,7 +99,8 @@ def grouping_rows(engine: Engine) -> list[dict[str, Any]]:
                                 target.c.author_id == posts.c.author_id)
     query = (select(posts.c.pk, posts.c.author_id, posts.c.created_at, posts.c.text,
                     posts.c.urls, posts.c.repost_of, classifications.c.is_opportunity,
-                    classifications.c.closes_call, classifications.c.deadline)
+                    classifications.c.closes_call, classifications.c.deadline,
+                    classifications.c.labels, classifications.c.extract)
              .outerjoin(classifications, classifications.c.post_pk == posts.c.pk)
              .where(or_(classifications.c.is_opportunity, classifications.c.closes_call,
                         posts.c.repost_of.is_not(None), posts.c.quote_of.is_not(None),
@@ -119,16 +120,32 @@ def grouping_rows(engine: Engine) -> list[dict[str, Any]]:
     return rows
 
 
-def set_groups(engine: Engine, assignments: Sequence[tuple[int, int, bool]]) -> None:
-    """Record (post pk, opportunity pk, closed) for every grouped post."""
+def set_groups(engine: Engine, assignments: Sequence[tuple[int, int, bool]],
+               lifecycles: Mapping[int, tuple[date | None, str | None, datetime | None]]
+               | None = None) -> None:
+    """Record (post pk, opportunity pk, closed) for every grouped post, and each member's call's
+    (open until, how that was known, event start) from `lifecycles` by opportunity pk."""
+    # Two regroupings at once (two corrections) rewrite the same rows: on PostgreSQL one may
+    # lose a deadlock to the other; it tries again.
+    conflicts.retrying(lambda: _set_groups(engine, assignments, lifecycles or {}))
+
+
+def _set_groups(engine: Engine, assignments: Sequence[tuple[int, int, bool]],
+                lives: Mapping[int, tuple[date | None, str | None, datetime | None]]) -> None:
     with engine.begin() as conn:
-        conn.execute(update(classifications).values(opportunity_pk=None, closed=False))
+        conn.execute(update(classifications).values(
+            opportunity_pk=None, closed=False, open_until=None, open_until_basis=None,
+            event_at=None))
         if assignments:
             conn.execute(
                 update(classifications)
                 .where(classifications.c.post_pk == bindparam("pk"))
-                .values(opportunity_pk=bindparam("group"), closed=bindparam("is_closed")),
-                [{"pk": pk, "group": group, "is_closed": closed}
+                .values(opportunity_pk=bindparam("group"), closed=bindparam("is_closed"),
+                        open_until=bindparam("until"), open_until_basis=bindparam("basis"),
+                        event_at=bindparam("event")),
+                [{"pk": pk, "group": group, "is_closed": closed,
+                  **dict(zip(("until", "basis", "event"), lives.get(group, (None,) * 3),
+                             strict=True))}
                  for pk, group, closed in assignments])
         revision.bump(conn)
 

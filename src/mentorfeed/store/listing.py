@@ -3,7 +3,9 @@ matching: one opportunity per call (its first post), filtered, sorted and paged 
 a page costs the same on a million posts as on a thousand.
 
 A call's deadline is the latest deadline any of its posts gives; its state is closed (its author
-said so), expired (that deadline passed) or open (`_state`, the one place that says so).
+said so), expired (its `open_until` passed: a stated deadline, an event's day or its lifetime,
+classify/lifecycle.py; the deadline for a store not regrouped since 0012) or open (`_state`,
+the one place that says so).
 
 A page is found in two steps: first the keys of its calls, walking narrow indexes in the page's
 order (no post text, author or deadline is read for the calls skipped or left out), then what
@@ -66,6 +68,8 @@ group_deadline: ColumnElement[Any] = func.coalesce(
     .where(_member.c.opportunity_pk == classifications.c.post_pk)
     .scalar_subquery(),
     classifications.c.deadline)
+# The last day a trainee can act on the call (grouping sets it on the call's first post).
+open_until: ColumnElement[Any] = func.coalesce(classifications.c.open_until, group_deadline)
 
 
 @dataclass(slots=True)
@@ -89,14 +93,14 @@ class Filters:
 
 
 def _state(filters: Filters) -> ColumnElement[str]:
-    """A call's state: closed (its author said so), expired (its deadline passed) or open."""
+    """A call's state: closed (its author said so), expired (past `open_until`) or open."""
     closed: ColumnElement[bool] = classifications.c.closed
     if filters.posted_by is not None:
         closer, closer_post = classifications.alias("closer"), posts.alias("closer_post")
         closed = exists().where(closer.c.opportunity_pk == classifications.c.post_pk,
                                 closer.c.closes_call, closer_post.c.pk == closer.c.post_pk,
                                 closer_post.c.created_at <= filters.posted_by)
-    return case((closed, "closed"), (group_deadline < filters.today, "expired"), else_="open")
+    return case((closed, "closed"), (open_until < filters.today, "expired"), else_="open")
 
 
 def _cards() -> Select[Any]:
@@ -107,6 +111,8 @@ def _cards() -> Select[Any]:
                posts.c.text, posts.c.created_at, classifications.c.labels,
                classifications.c.extract, classifications.c.links,
                classifications.c.eligibility, group_deadline.label("group_deadline"),
+               classifications.c.open_until, classifications.c.open_until_basis,
+               classifications.c.event_at,
                authors.c.handle.label("author_handle"), authors.c.name.label("author_name"),
                authors.c.url.label("author_url"), authors.c.bio.label("author_bio"),
                authors.c.followers.label("author_followers"), role.label("author_role"))
@@ -368,7 +374,8 @@ def opportunities(engine: Engine, filters: Filters, *, limit: int) -> list[Oppor
     heads = (posts_with_authors()
              .add_columns(c.labels, c.scores, c.extract, c.links, c.why, c.model_version,
                           c.closes_call, c.eligibility, group_deadline.label("group_deadline"),
-                          _state(filters).label("state"))
+                          _state(filters).label("state"), open_until.label("open_until"),
+                          c.open_until_basis)
              .join(classifications, c.post_pk == posts.c.pk))
     wanted: Any = bindparam("keys", expanding=True)
     members = (posts_with_authors().add_columns(_head(classifications).label("head"))
@@ -387,7 +394,8 @@ def opportunities(engine: Engine, filters: Filters, *, limit: int) -> list[Oppor
                                                  m["links"], m["why"], m["model_version"],
                                                  m["closes_call"],
                                                  eligibility=m["eligibility"] or {}),
-                    [], m["group_deadline"], m["state"])
+                    [], m["group_deadline"], m["state"], m["open_until"],
+                    m["open_until_basis"])
             for row in conn.execute(members, batch):
                 found[row._mapping["head"]].posts.append(to_post(row))
     return [found[key] for key in keys if key in found]
@@ -435,7 +443,7 @@ def thread(engine: Engine, head_pk: int) -> list[dict[str, Any]]:
 
 # Built once (building a statement costs about as much as running it on a page of cards).
 _CARDS_NOW = _CARDS.add_columns(
-    case((classifications.c.closed, "closed"), (group_deadline < bindparam("today"), "expired"),
+    case((classifications.c.closed, "closed"), (open_until < bindparam("today"), "expired"),
          else_="open").label("state")).where(posts.c.pk.in_(bindparam("keys", expanding=True)))
 _SIZES = (select(classifications.c.opportunity_pk, func.count())  # one indexed count per call
           .where(classifications.c.opportunity_pk.in_(bindparam("keys", expanding=True)))

@@ -113,6 +113,11 @@ classifications = Table(
     Column("closed", Boolean, nullable=False),  # its author said the opportunity is closed
     Column("classified_at", Timestamp, nullable=False),
     Column("margin", Float),  # how near the model came to another answer (0008); None: not asked
+    # The call's last day to act (0012): a stated deadline, an event's day or an estimate
+    # (classify/lifecycle.py); grouping sets it on every member of the call.
+    Column("open_until", Date),
+    Column("open_until_basis", String(16)),  # stated | event | estimated
+    Column("event_at", Timestamp),  # when the call's event starts, if its text says
     Column("eligibility", Json),  # who may take the call (0013); None: anyone
     Index("ix_classifications_opportunity", "is_opportunity", "deadline"),
     Index("ix_classifications_group", "opportunity_pk"),
@@ -173,7 +178,22 @@ author_profiles = Table(  # built from post_traits by people/profiles.py
     Column("institution", Text),
     Column("opted_out", Boolean, nullable=False),
     Column("last_active", Timestamp),
+    # The main account of the person this account belongs to (account_links); NULL for a
+    # main account or an account on its own: the directory lists only those.
+    Column("person_platform", String(16)),
+    Column("person_id", Text),
     Index("ix_author_profiles_role", "role", "opted_out"),
+)
+
+account_links = Table(  # one person's accounts; see people/linking.py
+    "account_links", metadata,
+    Column("a_platform", String(16), primary_key=True),  # the pair in order: a < b
+    Column("a_id", Text, primary_key=True),
+    Column("b_platform", String(16), primary_key=True),
+    Column("b_id", Text, primary_key=True),
+    Column("kind", String(16), nullable=False),  # found, manual, unlinked (undone by hand)
+    Column("reason", Text, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
 )
 
 saved_opportunities = Table(  # the trainee's tracked opportunities; see tracking.py

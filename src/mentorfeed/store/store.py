@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -46,8 +46,9 @@ from mentorfeed.models import (
     TopicCount,
     normalize_tag,
 )
-from mentorfeed.people.activity import Activity, Key, PostRow
+from mentorfeed.people.activity import Activity, AuthorRow, Key, PostRow
 from mentorfeed.people.directory import DirectoryPage, DirectoryQuery, Mentor, PostLink
+from mentorfeed.people.linking import Link
 from mentorfeed.people.profiles import AuthorProfile
 from mentorfeed.store import (
     classified,
@@ -60,7 +61,7 @@ from mentorfeed.store import (
     versions,
 )
 from mentorfeed.store.corrections import Correction
-from mentorfeed.store.queries import insights, mentors, people, tracking
+from mentorfeed.store.queries import insights, links, mentors, people, tracking
 from mentorfeed.store.rows import posts_with_authors, to_author, to_post, utc, where_posted
 from mentorfeed.store.schema import (
     authors,
@@ -296,8 +297,11 @@ class Store:
     def grouping_rows(self) -> list[dict[str, Any]]:
         return classified.grouping_rows(self._engine)
 
-    def set_groups(self, assignments: Sequence[tuple[int, int, bool]]) -> None:
-        classified.set_groups(self._engine, assignments)
+    def set_groups(self, assignments: Sequence[tuple[int, int, bool]],
+                   lifecycles: Mapping[int, tuple[date | None, str | None, datetime | None]]
+                   | None = None) -> None:
+        """Record each post's call, whether it is closed, and (by call) how long it is open."""
+        classified.set_groups(self._engine, assignments, lifecycles)
 
     def opportunities(self, filters: listing.Filters, *, limit: int = 50) -> list[Opportunity]:
         """The newest `limit` opportunities matching `filters`, one per call with all its posts:
@@ -497,6 +501,10 @@ class Store:
         return Activity(list(people.activity_posts(self._engine, chunk)),
                         people.activity_authors(self._engine))
 
+    def activity_authors(self) -> dict[Key, AuthorRow]:
+        """Every author as the people features read them (no posts)."""
+        return people.activity_authors(self._engine)
+
     def save_traits(self, rows: Sequence[PostRow]) -> int:
         """Keep the traits read from these posts, so the next build reads only new ones."""
         return people.save_traits(self._engine, rows)
@@ -516,6 +524,36 @@ class Store:
     def people_fingerprint(self) -> list[str]:
         """What stored profiles depend on; when it changes, they are rebuilt."""
         return people.fingerprint(self._engine)
+
+    # -- one person's accounts (queries/links.py) --------------------------------------------
+
+    def account_links(self, kinds: Iterable[str] = links.KINDS) -> list[Link]:
+        """The links between accounts: found, added by hand ("manual"), undone ("unlinked")."""
+        return links.links(self._engine, kinds)
+
+    def save_found_links(self, found: Iterable[Link]) -> int:
+        """Replace the found links (a pair linked or undone by hand keeps its choice)."""
+        return links.save_found(self._engine, found)
+
+    def set_account_link(self, a: Key, b: Key, *, kind: str, reason: str) -> None:
+        """Link two accounts by hand ("manual") or undo their link ("unlinked")."""
+        links.set_link(self._engine, a, b, kind=kind, reason=reason)
+
+    def raw_profiles(self) -> dict[Key, dict[str, Any]]:
+        """Profile fields and links beside the bio, for the accounts that show some."""
+        return links.raw_profiles(self._engine)
+
+    def save_persons(self, into: dict[Key, Key]) -> None:
+        """Mark each merged account with its person's main account."""
+        links.save_persons(self._engine, into)
+
+    def merged_accounts(self) -> dict[Key, Key]:
+        """Every account merged into another, with its person's main account."""
+        return links.merged(self._engine)
+
+    def person_of(self, key: Key) -> Key | None:
+        """The main account of the person `key` was merged into, if any."""
+        return links.person_of(self._engine, key)
 
     # -- the mentor directory (queries/mentors.py) -------------------------------------------
 

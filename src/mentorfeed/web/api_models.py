@@ -130,7 +130,15 @@ class Opportunity(Shape):
     created_at: datetime
     labels: list[str]
     fields: Fields
-    state: str = Field(description="open, closed (its author said so) or expired")
+    state: str = Field(
+        description="open, closed (its author said so) or expired (open_until passed)")
+    open_until: date | None = Field(None, description=(
+        "The last day a trainee can act on it; null in a store not regrouped since it was "
+        "upgraded (mentorfeed classify regroups)"))
+    open_until_basis: str | None = Field(None, description=(
+        "How open_until is known: stated (its deadline), event (a day its text names) or "
+        "estimated (a period it names, or a lifetime by its kind and form)"))
+    event_at: datetime | None = Field(None, description="When its event starts, if its text says")
     author: Author | None
     posts_in_group: int
     fit: float | None = Field(None, description="With sort=fit and a saved profile")

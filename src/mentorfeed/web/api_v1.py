@@ -76,7 +76,7 @@ async def opportunity_query(  # async: FastAPI would run a plain def in the thre
     platform: Platform | None = None,
     since: Annotated[date | None, Query(description="Posted on or after this day")] = None,
     until: Annotated[date | None, Query(description="Posted on or before this day")] = None,
-    open_only: Annotated[bool, Query(description="Not closed, deadline not passed")] = False,
+    open_only: Annotated[bool, Query(description="Not closed, not past open_until")] = False,
     sort: Literal["newest", "deadline", "fit"] = "newest",
     everything: Annotated[bool, Query(description=(
         "With sort=fit: also the calls never offered to the trainee, each with why"))] = False,

@@ -200,8 +200,12 @@ def opportunity(request: Request, opportunity_id: str) -> Response:
         return RedirectResponse(opportunity_url(detail.card.id), status_code=307)
     ids = [detail.card.id, *(card.id for card in detail.similar)]
     statuses = service.tracking.statuses_of(settings, ids)
+    session = None  # a journal-club session's card links its transcript
+    if "journal_club" in detail.card.labels:
+        session = service.people_view.people_view(request.app.state).session_of(
+            (post.platform, post.post_id) for post in detail.thread)
     return render(request, "opportunity.html", {
-        "detail": detail, "card": detail.card, "statuses": statuses,
+        "detail": detail, "card": detail.card, "statuses": statuses, "session": session,
         "notice": _notice(request), "here": opportunity_url(detail.card.id),
         "corrected": corrected_ids(settings, ids),
     })

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from mentorfeed import service
 from mentorfeed.config import Settings
@@ -107,6 +108,10 @@ def mentor(request: Request, platform: str, author_id: str) -> Response:
     if platform not in PLATFORMS:
         raise HTTPException(404)
     store = _store(request)
+    main = service.mentors.main_account(store, platform, author_id)
+    if main is not None:  # one person, one page: the person's main account's
+        return RedirectResponse(f"/mentors/{quote(main[0])}/{quote(main[1], safe='/:')}",
+                                status_code=303)
     found = service.mentors.person(store, platform, author_id)
     if found is None:
         raise HTTPException(404, "No mentor profile here: the person may have asked not to "
@@ -114,6 +119,9 @@ def mentor(request: Request, platform: str, author_id: str) -> Response:
     signals = found.signals
     linked = service.mentors.posts_by_key(store, signals.trainee_reply_posts[:5])
     recent = service.mentors.recent_opportunities(store, platform, author_id)
+    for other in found.accounts:  # the person's calls from every account, newest first
+        recent += service.mentors.recent_opportunities(store, other.platform, other.author_id)
+    recent = sorted(recent, key=lambda post: post.created_at, reverse=True)[:10]
     return render(request, "mentors_person.html", {
         "person": found, "recent": recent,
         "reply_posts": [linked[k] for k in signals.trainee_reply_posts[:5] if k in linked]})

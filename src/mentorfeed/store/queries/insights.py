@@ -128,7 +128,8 @@ def engaged_mentors(engine: Engine, roles: Sequence[str], top: int) -> list[Enga
     engagement = (_signal("trainee_replies") + _signal("jc_answers")).label("engagement")
     query = (select(author_profiles, engagement)
              .where(author_profiles.c.role.in_(list(roles)),
-                    author_profiles.c.opted_out.is_(False), engagement > 0)
+                    author_profiles.c.opted_out.is_(False), engagement > 0,
+                    author_profiles.c.person_id.is_(None))  # a person once, all accounts
              .order_by(engagement.desc(), author_profiles.c.handle).limit(top))
     found = []
     with engine.connect() as conn:

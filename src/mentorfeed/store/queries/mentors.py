@@ -34,7 +34,8 @@ def _like(text: str) -> str:
 def _conditions(query: DirectoryQuery) -> list[ColumnElement[bool]]:
     roles = [query.role] if query.role in DIRECTORY_ROLES else list(MENTOR_ROLES)
     found: list[ColumnElement[bool]] = [author_profiles.c.role.in_(roles),
-                                        author_profiles.c.opted_out.is_(False)]
+                                        author_profiles.c.opted_out.is_(False),
+                                        author_profiles.c.person_id.is_(None)]  # once
     if query.topic:  # as_float: a missing key is NULL on SQLite too (not JSON 'null')
         found.append(author_profiles.c.interests[query.topic].as_float() > 0)
     if query.q and query.q.strip():

@@ -18,7 +18,7 @@ from mentorfeed.store.rows import utc
 from mentorfeed.store.schema import author_profiles, authors, classifications, post_traits, posts
 
 _KEPT_POSTS = 50  # supporting posts kept per signal: the newest ones
-FORMAT = "p3"     # bump when what a stored profile holds changes: stores then rebuild them
+FORMAT = "p4"     # bump when what a stored profile holds changes: stores then rebuild them
 
 
 def _key(platform: str, value: str | None) -> Key | None:
