@@ -60,7 +60,7 @@ def test_the_api_hides_calls_not_for_the_trainee_unless_asked(premed: TestClient
     assert all(item["not_for_you"] is None for item in shown)
     assert any(str(i["not_for_you"]).endswith("you are a premed") for i in hidden)
     assert any("does not opt into" in str(i["not_for_you"]) for i in hidden)
-    stated = [i for i in shown if i["fields"]["eligibility"]]  # type: ignore[index]
+    stated = [i for i in everything if i["fields"]["eligibility"]]  # type: ignore[index]
     assert stated  # cards say who may take a call when the post says so
 
 
