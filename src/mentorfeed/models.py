@@ -7,9 +7,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from mentorfeed.taxonomy import Platform
+
+if TYPE_CHECKING:
+    from mentorfeed.people.directory import LinkedAccount
 
 # Why a post is in the store: it matched the collection, or it came along as context.
 Origin = Literal["match", "replied_to", "quoted", "reposted", "context"]
@@ -174,6 +177,7 @@ class EngagedMentor:
     offers: int
     opportunities: int  # opportunity posts (the profile's `calls`)
     last_active: datetime | None
+    accounts: list[LinkedAccount] = field(default_factory=list)  # the person's other accounts
 
     @property
     def engagement(self) -> int:

@@ -8,6 +8,7 @@ except under CI=true, where a missing browser must fail the run rather than hide
 
 from __future__ import annotations
 
+import csv
 import os
 import socket
 import sqlite3
@@ -113,6 +114,54 @@ def own_server(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     with closing(sqlite3.connect(demo_db)) as source, closing(sqlite3.connect(copy)) as target:
         source.backup(target)
     with serving(Settings(database_url=sqlite_url(copy))) as base:
+        yield base
+    service.opportunities.close_stores()
+
+
+# A Mastodon handle holds its server: this one is as long as real ones get, and a phone's width
+# must hold it (issue 15: such a handle once widened every card to 438-485 px).
+LONG_HANDLE = "dermatology_residents_journal_club@dermatology-community.social.example"
+LONG_HANDLE_POSTS = [
+    ("991001", "2026-05-12T14:00:00Z",
+     "Research opportunity for medical students interested in dermatology: our department is "
+     "looking for two students to help with a chart review on hidradenitis suppurativa. DM me "
+     "if interested! #DermTwitter"),
+    ("991002", "2026-05-13T14:00:00Z",
+     "Students asked: yes, the research project still has one spot. Reply here or DM me."),
+]
+
+
+@pytest.fixture(scope="module")
+def long_handle_server(demo_db: Path, tmp_path_factory: pytest.TempPathFactory
+                       ) -> Iterator[str]:
+    """A copy of the demo store with calls from a Mastodon account whose handle is very long
+    (the second replies to the first), and its own web app."""
+    folder = tmp_path_factory.mktemp("browser-long-handle")
+    copy = folder / "demo.db"
+    with closing(sqlite3.connect(demo_db)) as source, closing(sqlite3.connect(copy)) as target:
+        source.backup(target)
+    settings = Settings(database_url=sqlite_url(copy))
+    user, server = LONG_HANDLE.split("@")
+    table = folder / "long.csv"
+    with table.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, ["platform", "id", "text", "created_at", "url", "author_id",
+                                      "author_handle", "author_name", "reply_to",
+                                      "conversation_id"])
+        writer.writeheader()
+        for number, (post_id, when, text) in enumerate(LONG_HANDLE_POSTS):
+            writer.writerow({
+                "platform": "mastodon", "id": f"https://{server}/users/{user}/statuses/{post_id}",
+                "text": text, "created_at": when,
+                "url": f"https://{server}/@{user}/{post_id}",
+                "author_id": f"https://{server}/users/{user}", "author_handle": LONG_HANDLE,
+                "author_name": "Dermatology Residents Journal Club of the Community",
+                "reply_to": (f"https://{server}/users/{user}/statuses/{LONG_HANDLE_POSTS[0][0]}"
+                             if number else ""),
+                "conversation_id": f"https://{server}/users/{user}/statuses/991001"})
+    service.posts.import_files(settings, [table])
+    service.classifying.classify_store(settings)
+    service.people.refresh_people(settings)
+    with serving(settings) as base:
         yield base
     service.opportunities.close_stores()
 

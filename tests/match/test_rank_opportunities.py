@@ -40,7 +40,7 @@ def test_an_announced_session_stays_until_it_happens() -> None:
                   days_ago=11)
     assert ids(announced, prompt) == ["jc"]
     reasons = rank_opportunities(MS2, [announced], today=TODAY)[0].reasons
-    assert any("session is on 2025-01-24" in r.text for r in reasons)  # 8pm ET is 01:00 UTC
+    assert any("session is on 24 Jan 2025, 01:00 UTC" in r.text for r in reasons)  # 8pm ET
     after = rank_opportunities(MS2, [announced], today=TODAY + timedelta(days=5))
     assert after == []
 
@@ -53,3 +53,24 @@ def test_closed_expired_and_stale_calls_are_left_out() -> None:
                     days_ago=200),
                call("open", "Apply by Feb 1", ["research_collaboration"],
                     deadline=date(2025, 2, 1))) == ["open"]
+
+
+def test_a_call_for_a_background_opted_in_to_comes_first_and_says_so() -> None:
+    group = call("group", "Disabled medical students interested in derm: a small peer group, "
+                          "monthly by video.", ["peer_mentorship"], days_ago=10)
+    other = call("other", "Peer study group for MS2s, weekly.", ["peer_mentorship"], days_ago=2)
+    peers = TraineeProfile(stage="MS2", goals=["peer_support"])
+    assert ids(group, other, trainee=peers) == ["other", "group"]
+    opted = TraineeProfile(stage="MS2", goals=["peer_support"], background=["disability"])
+    assert ids(group, other, trainee=opted) == ["group", "other"]
+    first = rank_opportunities(opted, [group, other], today=TODAY)[0]
+    assert "written for disabled trainees, as you opted in" in [r.text for r in first.reasons]
+
+
+def test_reasons_name_labels_and_audiences_as_people_read_them() -> None:
+    urim = call("urim", "URiM students: our visiting clerkship is open.",
+                ["urim_outreach"], audience=("urim",))
+    found = rank_opportunities(TraineeProfile(stage="MS1", goals=["urim_programs"]), [urim],
+                               today=TODAY)[0]
+    assert [r.text for r in found.reasons][:2] == [
+        "a URiM outreach opportunity, as you asked", "meant for URiM trainees, as you asked"]

@@ -34,7 +34,7 @@ def test_atom_feed_for_a_filter(client: TestClient) -> None:
     assert 0 < len(feed.entries) <= 50
     for entry in feed.entries:
         assert "journal_club" in {tag.term for tag in entry.tags}
-        assert "journal club" in entry.title.split(":")[0]
+        assert "Journal club" in entry.title.split(":")[0]
         assert all(link.href.startswith(("https://", "http://")) for link in entry.links)
     updated = [entry.updated_parsed for entry in feed.entries]
     assert updated == sorted(updated, reverse=True)  # newest first

@@ -170,6 +170,7 @@ def test_postgresql_gives_the_same_figures_and_directory(
     with service.posts.open_store(pg) as store:
         found = service.insights.compute(store, period="quarter", top=10, examples=2)
         page = mentors.directory(store, mentors.DirectoryQuery(topic="hair"))
+        by_other = mentors.directory(store, mentors.DirectoryQuery(q="draluciaderm.bsky"))
     with service.posts.open_store(settings) as store:
         expected = mentors.directory(store, mentors.DirectoryQuery(topic="hair"))
     assert found.opportunities == figures.opportunities
@@ -178,7 +179,12 @@ def test_postgresql_gives_the_same_figures_and_directory(
     assert [(t.topic, t.opportunities) for t in found.topics] == \
         [(t.topic, t.opportunities) for t in figures.topics]
     assert [m.handle for m in found.mentors] == [m.handle for m in figures.mentors]
+    assert [[a.handle for a in m.accounts] for m in found.mentors] == \
+        [[a.handle for a in m.accounts] for m in figures.mentors]
+    assert [(m.handle, [a.handle for a in m.accounts]) for m in by_other.items] == [
+        ("DraLuciaDerm", ["draluciaderm.bsky.social"])]
     assert [[e.post_id for e in row.examples] for row in found.table] == \
         [[e.post_id for e in row.examples] for row in figures.table]
     assert page.total == expected.total and \
-        [m.handle for m in page.items] == [m.handle for m in expected.items]
+        [(m.handle, [a.handle for a in m.accounts]) for m in page.items] == \
+        [(m.handle, [a.handle for a in m.accounts]) for m in expected.items]

@@ -43,8 +43,8 @@ SESSION = "x:DermJC:2023-09-15T01:00"
 CONFIG_OPT_OUT = "DrKarimSkin"  # a sample account, listed as opted out in the test's config
 HOSTILE_REPLY = ('@scope_and_skin <script>alert("jc")</script> what about <b>bold</b> claims? '
                  '\u202eevil #DermJC')
-# The sample store describes the day after its newest post (service.people.as_of): 2026-05-15.
-ANNOUNCEMENT = ("#DermJC next Tuesday, May 19, 9pm ET: teledermatology follow-up visits. "
+# The sample store describes the day after its newest post (service.people.as_of): 2026-06-15.
+ANNOUNCEMENT = ("#DermJC next Tuesday, June 16, 9pm ET: teledermatology follow-up visits. "
                 "Students, residents, attendings: everyone welcome!")
 EXTRA_POSTS = [
     "Dermatologist here: DMs open for med students interested in skin of color research. Happy "
@@ -94,7 +94,7 @@ def people_settings(demo_settings: Settings, tmp_path_factory: pytest.TempPathFa
                          "reply_to": answer[1], "conversation_id": answer[1],
                          "author_followers": 120, **EXTRA_AUTHORS[1]})
         writer.writerow({"platform": "x", "id": "9940000", "text": ANNOUNCEMENT,
-                         "created_at": "2026-05-14T12:00:00Z", "author_id": "990004",
+                         "created_at": "2026-06-14T12:00:00Z", "author_id": "990004",
                          "url": "https://x.com/fict_jc_club/status/9940000",
                          "author_handle": "fict_jc_club", "author_name": "Fictional Derm JC",
                          "author_bio": "A fictional dermatology journal club."})
@@ -227,6 +227,7 @@ def test_a_person_page_shows_profile_signals_and_recent_opportunities(web: TestC
     assert page.status_code == 200
     text = _text(page.text)
     assert "@scope_and_skin" in text and "dermatologist" in text
+    assert "dermatologist on X " in text  # the platform by its own name, not "on x"
     assert "Recent opportunities" in text and "Replies to trainees" in text
     assert 'href="https://x.com/scope_and_skin/status/' in page.text
     assert 'rel="noopener nofollow ugc"' in page.text
@@ -250,9 +251,14 @@ def test_for_me_ranks_mentors_with_reasons_and_supporting_posts(
     shown = re.findall(r'<a href="/mentors/[^"]+">@([^<]+)</a>', page.text)
     assert shown == expected
     assert "fit" in text and "out of 100" in text
-    assert "talked with you in a journal club" in text.lower()
+    assert "you talked with them" in text.lower()
     assert re.search(r'<a href="https://[^"]+" rel="noopener nofollow ugc"[^>]*>post 1</a>',
                      page.text)
+    # A call links to its page in the app first (the original is one click further, there).
+    call = re.search(r'<a href="(/opportunities/[^"]+)">call 1</a>', page.text)
+    assert call and web.get(html.unescape(call.group(1))).status_code == 200
+    # Reasons keep their own capitals ("3 Mar 2025", "URiM"), only the first letter is raised.
+    assert re.search(r"You talked with them[^.]*? \d{1,2} [A-Z][a-z]{2} \d{4}", text)
 
 
 def test_the_api_and_the_library_match_no_one_who_opted_out(
@@ -311,7 +317,7 @@ def test_past_sessions_come_a_page_at_a_time_and_upcoming_ones_point_to_the_cale
 def test_upcoming_sessions_show_when_they_start(web: TestClient) -> None:
     page = web.get("/journal-clubs").text
     section = page.split('id="upcoming"', 1)[1].split('id="follow-ups"', 1)[0]
-    assert '<time datetime="2026-05-20T01:00:00+00:00"' in section  # 9pm EDT, in UTC
+    assert '<time datetime="2026-06-17T01:00:00+00:00"' in section  # 9pm EDT, in UTC
     assert "teledermatology follow-up visits" in section and "@fict_jc_club" in section
     assert 'href="https://x.com/fict_jc_club/status/9940000"' in section
 

@@ -27,7 +27,9 @@ def tokens(html: str) -> set[str]:
 
 
 def saved_marks(html: str) -> list[str]:
-    return re.findall(r"Saved: ([A-Za-z ]+)", html)
+    """The status each "Saved" mark shows ("Saved" itself, or "Saved · Ongoing")."""
+    found = re.findall(r'class="saved-mark">Saved(?: · ([A-Za-z ]+?))?\s*·', html)
+    return [status or "Saved" for status in found]
 
 
 def test_a_kept_page_carries_each_visitors_own_token(demo_app: object) -> None:

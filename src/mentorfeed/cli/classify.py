@@ -128,12 +128,19 @@ def evaluate(
         "--people", help="Evaluate people instead: role accuracy, journal-club session "
         "reconstruction, and matching against the trainee scenarios (NDCG@10, recall@10).")
     ] = False,
+    scenarios: Annotated[list[Path] | None, typer.Option(
+        "--scenarios", help="With --people: a folder of trainee scenarios, reported on its own "
+        "(repeat for several; default corpus/scenarios, and corpus/scenarios_blind if it "
+        "exists).")] = None,
 ) -> None:
     """Precision, recall and F1 by cross-validation, on the test split and on fresh posts,
     beside a keyword baseline; extraction accuracy per field."""
     if people:
+        missing = [str(folder) for folder in scenarios or () if not folder.is_dir()]
+        if missing:
+            raise MentorfeedError(f"No folder of scenarios at {', '.join(missing)}.")
         with errors.status("Evaluating people on the sample corpus..."):
-            figures = service.people.evaluate_people()
+            figures = service.people.evaluate_people(scenarios or None)
         output.write_bytes(orjson.dumps(figures, option=orjson.OPT_INDENT_2))
         _print_people_evaluation(figures)
         console.print(f"Figures written to {output}.")
@@ -203,14 +210,26 @@ def _print_people_evaluation(figures: dict[str, Any]) -> None:
                   f"{roles.get('authors', '?')} authors (target 0.90).")
     console.print("Journal-club sessions: " + ", ".join(
         f"{k} {v}" for k, v in sessions.items() if not isinstance(v, list | dict)))
-    if matching.get("scenarios"):
+    for folder, matching in figures.get("matching_sets", {}).items():
+        if not matching.get("scenarios"):
+            console.print(f"{folder}: no scenarios.")
+            continue
+        table = Table(title=f"{folder}: per scenario", header_style="bold")
+        for column in ("scenario", "mentors NDCG@10", "opportunities NDCG@10",
+                       "false reasons in top fives"):
+            table.add_column(column, justify="left" if column == "scenario" else "right")
+        for row in matching["per_scenario"]:
+            table.add_row(row["scenario"], f"{row['mentors_ndcg']:.3f}",
+                          f"{row['opportunities_ndcg']:.3f}", str(row["false_reasons"]))
+        console.print(table)
         console.print(
-            f"Matching over {matching['scenarios']} scenarios: mentors NDCG@10 "
+            f"{folder}: matching over {matching['scenarios']} scenarios: mentors NDCG@10 "
             f"{matching['mentors_ndcg']:.3f} (baseline {matching['baseline_mentors_ndcg']:.3f}),"
             f" recall@10 {matching['mentors_recall']:.3f}; opportunities NDCG@10 "
             f"{matching['opportunities_ndcg']:.3f} (baseline "
             f"{matching['baseline_opportunities_ndcg']:.3f}), recall@10 "
-            f"{matching['opportunities_recall']:.3f}.")
+            f"{matching['opportunities_recall']:.3f}; false reasons in the top fives: "
+            f"{matching['false_reasons_total']}.")
 
 
 class OpportunityState(StrEnum):

@@ -54,7 +54,9 @@ def match(
     authors = known.activity.authors
     mentors: list[dict[str, Any]] = [
         {"platform": m.key[0], "handle": m.handle, "url": authors[m.key].url, "role": m.role,
-         "score": m.score, "reasons": _reasons(m.reasons, urls)} for m in found.mentors]
+         "score": m.score, "reasons": _reasons(m.reasons, urls),
+         "also": [{"platform": a.platform, "handle": a.handle, "url": a.url, "reason": a.reason}
+                  for a in found.others.get(m.key, [])]} for m in found.mentors]
     calls: list[dict[str, Any]] = [
         {"platform": o.key[0], "id": o.key[1], "url": o.url, "labels": o.labels,
          "deadline": o.deadline.isoformat() if o.deadline else None, "score": o.score,
@@ -71,7 +73,9 @@ def match(
     console.print("[bold]Mentors worth contacting[/]")
     for m in mentors:
         console.print(Text.assemble((f"{m['score']:.2f} ", "dim"), (f"@{m['handle']}", "bold"),
-                                    (f" ({m['platform']}, {m['role']})", "dim")))
+                                    (f" ({m['platform']}, {m['role']})", "dim"),
+                                    *((f" · @{a['handle']} ({a['platform']})", "bold")
+                                      for a in m["also"])))
         for reason in m["reasons"]:
             console.print(Text(f"   · {reason['text']}"))
     console.print("\n[bold]Opportunities[/]")

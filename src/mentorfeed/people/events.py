@@ -175,7 +175,8 @@ def upcoming_events(activity: Activity, *, now: datetime, hashtags: Iterable[str
     """Announced journal-club sessions that start after `now`, soonest first, one per session.
 
     An announcement is a post with a club hashtag or from a configured host that the classifier
-    labelled journal_club or that names a day and a time; its start is read from the text."""
+    labelled journal_club or that names a day and a time, or any post the classifier read as a
+    journal-club event; its start is read from the text."""
     tags, club = list(hashtags), Hosts(hosts)
     by_key = activity.by_key()
     events: dict[tuple[str, str | None, Key | None, datetime], Event] = {}
@@ -184,7 +185,9 @@ def upcoming_events(activity: Activity, *, now: datetime, hashtags: Iterable[str
             continue
         tag = session_tag(post, tags)
         author = activity.authors.get(post.author) if post.author else None
-        if tag is None and author not in club:
+        # A club without a configured hashtag or host still announces: a journal-club event.
+        event = "journal_club" in post.labels and post.extract.get("form") == "event"
+        if tag is None and author not in club and not event:
             continue
         starts = event_time(post.text, post.created_at)
         if starts is None or starts <= now or starts < post.created_at - timedelta(hours=1):

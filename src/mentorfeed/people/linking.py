@@ -18,13 +18,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from mentorfeed.classify.topics import topics_in
-from mentorfeed.people.activity import AuthorRow, Key
-from mentorfeed.people.profiles import AuthorProfile, Signals
+from mentorfeed.people.activity import AuthorRow, Key, PostRow
+from mentorfeed.people.crossposts import copies_of
+from mentorfeed.people.profiles import CALLS_HALF_LIFE_DAYS, AuthorProfile, Signals
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -35,8 +37,17 @@ PLATFORM_NAMES = {"x": "X", "bluesky": "Bluesky", "mastodon": "Mastodon"}
 SHARED_WORDS = 3       # bio words in common needed beside the same name...
 SHARED_WORDS_HINTED = 2  # ...or fewer when a bio says the person is also elsewhere
 
-_URL = re.compile(r"(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+[a-z]{2,})(/[^\s<>\"')\]|,]*)?",
-                  re.IGNORECASE)
+# An address starts where a word starts (or at "http"/"www."), never inside a run of letters,
+# digits, dots and hyphens: trying every position inside each word made reading 50k bios
+# take seconds. The possessive `++` gives nothing back that a "." could use.
+_URL = re.compile(r"(?:(?<![a-z0-9.-])|(?=https?://|www\.))(?:https?://)?(?:www\.)?"
+                  r"((?:[a-z0-9-]++\.)+[a-z]{2,})(/[^\s<>\"')\]|,]*)?", re.IGNORECASE)
+_MAY_HOLD_URL = re.compile(r"[a-z0-9-]\.[a-z]{2}", re.IGNORECASE)  # what every address holds
+
+
+def _addresses(text: str) -> Iterator[re.Match[str]]:
+    """The web addresses in `text` (most bios hold none: one quick look says so)."""
+    return _URL.finditer(text) if _MAY_HOLD_URL.search(text) else iter(())
 _SOCIAL_HOSTS = {"x.com", "twitter.com", "bsky.app", "t.co", "mobile.twitter.com"}
 _HANDLE = re.compile(r"@?([a-z0-9_][a-z0-9_.-]*(?:@[a-z0-9-]+(?:\.[a-z0-9-]+)+)?)", re.I)
 # Words that announce one's own account elsewhere, then the handle within a few words.
@@ -46,6 +57,9 @@ _POINTER = re.compile(
     r"\b[^@\n]{0,40}?(@[a-z0-9_][a-z0-9_.-]*(?:@[a-z0-9-]+(?:\.[a-z0-9-]+)+)?|"
     r"[a-z0-9_-]+(?:\.[a-z0-9-]+)+)",
     re.IGNORECASE)
+# Words one of which every _POINTER phrase holds.
+_POINTER_CUES = ("also ", "same ", "find me", "follow me", "i'm", "im ", "i am ", "formerly",
+                 "moved", "other account")
 # A bio that says the person posts elsewhere too, without naming the account.
 _ELSEWHERE = re.compile(
     r"\b(?:also (?:on|at|still on)|still on|same person as|moved (?:here )?from|new here from|"
@@ -197,7 +211,7 @@ def _pointed_at(account: Account, by_handle: dict[str, list[Key]]
 
 def _handles_in(text: str) -> Iterable[tuple[str, str]]:
     """(handle, the words that name it) for each profile address or pointer phrase."""
-    for match in _URL.finditer(text):
+    for match in _addresses(text):
         host, path = match.group(1).lower(), (match.group(2) or "").rstrip("/.")
         parts = [p for p in path.split("/") if p]
         if host == "bsky.app" and len(parts) >= 2 and parts[0] == "profile":
@@ -206,8 +220,10 @@ def _handles_in(text: str) -> Iterable[tuple[str, str]]:
             yield parts[0], match.group(0)
         elif len(parts) == 1 and parts[0].startswith("@") and host not in _SOCIAL_HOSTS:
             yield f"{parts[0][1:]}@{host}", match.group(0)  # a Mastodon profile address
-    for match in _POINTER.finditer(text):
-        yield match.group(1).lstrip("@").rstrip("."), match.group(0)
+    low = text.lower()
+    if any(cue in low for cue in _POINTER_CUES):  # most texts hold none of its words
+        for match in _POINTER.finditer(text):
+            yield match.group(1).lstrip("@").rstrip("."), match.group(0)
 
 
 def _clip(text: str, most: int = 90) -> str:
@@ -232,7 +248,7 @@ def _site(url: str) -> str | None:
 def _same_website(accounts: list[Account]) -> Iterable[tuple[tuple[Key, Key], str]]:
     sites: dict[str, list[Account]] = defaultdict(list)
     for account in accounts:
-        seen = {_site(m.group(0)) for m in _URL.finditer(account.bio or "")}
+        seen = {_site(m.group(0)) for m in _addresses(account.bio or "")}
         seen |= {_site(url) for url in account.urls}
         for site in seen - {None}:
             assert site is not None
@@ -257,6 +273,8 @@ def name_words(name: str | None) -> tuple[str, ...]:
 
 
 def _plain(text: str) -> str:
+    if text.isascii():  # nothing to take off: most names and bios
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -325,11 +343,13 @@ def primary_of(group: Iterable[Key], profiles: Mapping[Key, AuthorProfile]) -> K
     return max(known, key=lambda k: (activity_of(profiles[k]), k)) if known else min(group)
 
 
-def merge(profiles: Mapping[Key, AuthorProfile], persons: Iterable[list[Key]]
+def merge(profiles: Mapping[Key, AuthorProfile], persons: Iterable[list[Key]],
+          posts: Mapping[Key, PostRow] | None = None, now: datetime | None = None
           ) -> tuple[dict[Key, AuthorProfile], dict[Key, Key]]:
     """The profiles with each person's accounts made one profile under the most active account
     (signals and interests added up, background joined), and which main account each merged
-    account now belongs to."""
+    account now belongs to. With the `posts`, a call the person cross-posted from two accounts
+    counts once (people/crossposts.py; `now` anchors how recent it is, as in the profiles)."""
     merged = dict(profiles)
     into: dict[Key, Key] = {}
     for group in persons:
@@ -338,15 +358,20 @@ def merge(profiles: Mapping[Key, AuthorProfile], persons: Iterable[list[Key]]
             continue
         main = primary_of(known, profiles)
         others = [profiles[k] for k in known if k != main]
-        merged[main] = merge_profiles(profiles[main], others)
+        duplicates = copies_of([c for k in known for c in profiles[k].signals.opportunity_posts],
+                               posts) if posts else []
+        merged[main] = merge_profiles(profiles[main], others, duplicates, now)
         for other in others:
             del merged[other.key]
             into[other.key] = main
     return merged, into
 
 
-def merge_profiles(main: AuthorProfile, others: list[AuthorProfile]) -> AuthorProfile:
-    """One profile for one person: the main account's identity, everyone's activity."""
+def merge_profiles(main: AuthorProfile, others: list[AuthorProfile],
+                   duplicates: Sequence[PostRow] = (), now: datetime | None = None
+                   ) -> AuthorProfile:
+    """One profile for one person: the main account's identity, everyone's activity, each
+    call once (`duplicates`: the copies of a call another account posted first)."""
     everyone = [main, *others]
     interests: Counter[str] = Counter()
     for profile in everyone:
@@ -355,7 +380,7 @@ def merge_profiles(main: AuthorProfile, others: list[AuthorProfile]) -> AuthorPr
     return replace(
         main, role=role.role, role_confidence=role.role_confidence, role_cues=role.role_cues,
         interests={t: round(w, 4) for t, w in interests.most_common()},
-        signals=_merged_signals([p.signals for p in everyone]),
+        signals=_without(_merged_signals([p.signals for p in everyone]), duplicates, now),
         background=sorted({b for p in everyone for b in p.background}),
         institution=main.institution or next((p.institution for p in others if p.institution),
                                              None),
@@ -381,6 +406,32 @@ def _merged_signals(all_signals: list[Signals]) -> Signals:
         offers=sum(s.offers for s in all_signals),
         answered_questions=sum(s.answered_questions for s in all_signals),
         says_full=latest.says_full, last_active=latest.last_active)
+
+
+def _without(signals: Signals, duplicates: Sequence[PostRow], now: datetime | None
+             ) -> Signals:
+    """The signals less the calls in `duplicates` (their count, labels and recent weight)."""
+    if not duplicates:
+        return signals
+    gone = {post.key for post in duplicates}
+    labels = Counter(signals.opportunities)
+    recent: dict[str, float] = dict(signals.recent_opportunities)
+    audiences: dict[str, float] = dict(signals.recent_audiences)
+    for post in duplicates:
+        # as the profile weighed it (people/profiles.py): half at CALLS_HALF_LIFE_DAYS
+        age = (now - post.created_at).total_seconds() / 86400 if now is not None else 0.0
+        weight = 0.5 ** (max(0.0, age) / CALLS_HALF_LIFE_DAYS) if now is not None else 0.0
+        labels.subtract(post.labels)
+        for label in post.labels:
+            recent[label] = recent.get(label, 0.0) - weight
+        for audience in post.extract.get("audience") or ():
+            audiences[audience] = audiences.get(audience, 0.0) - weight
+    return replace(
+        signals, calls=max(0, signals.calls - len(gone)),
+        opportunities={k: v for k, v in labels.items() if v > 0},
+        opportunity_posts=[k for k in signals.opportunity_posts if k not in gone],
+        recent_opportunities={k: round(v, 4) for k, v in recent.items() if v > 1e-4},
+        recent_audiences={k: round(v, 4) for k, v in audiences.items() if v > 1e-4})
 
 
 def _interleave(lists: list[list[Key]]) -> list[Key]:

@@ -8,6 +8,7 @@ from mentorfeed.service import (
     curation,
     demo,
     insights,
+    journal_clubs,
     mentors,
     opportunities,
     people,
@@ -17,4 +18,5 @@ from mentorfeed.service import (
 )
 
 __all__ = ["accounts", "cache", "classifying", "collecting", "curation", "demo", "insights",
-           "mentors", "opportunities", "people", "people_view", "posts", "tracking"]
+           "journal_clubs", "mentors", "opportunities", "people", "people_view", "posts",
+           "tracking"]

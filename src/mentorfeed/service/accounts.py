@@ -9,6 +9,7 @@ insights then count each person once under their most active account.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,7 @@ from mentorfeed.people.linking import (
     merge,
     ordered,
     people,
+    pointer_text,
 )
 from mentorfeed.service.posts import open_store
 from mentorfeed.store import Store
@@ -56,8 +58,9 @@ def find(store: Store, activity: Activity) -> list[Link]:
     undone), and return every link that joins accounts now."""
     raw = store.raw_profiles()
     texts: dict[Key, list[str]] = {}
-    for post in activity.posts:
-        if post.author is not None and post.repost_of is None and post.text:
+    for post in activity.posts:  # only the posts that may name an account elsewhere
+        if post.author is not None and post.repost_of is None and post.text \
+                and pointer_text(post.text):
             texts.setdefault(post.author, []).append(post.text)
     accounts = [account_of(row, raw.get(key), texts.get(key, ()))
                 for key, row in activity.authors.items()]
@@ -65,10 +68,16 @@ def find(store: Store, activity: Activity) -> list[Link]:
     return store.account_links(LINKED)
 
 
-def persons(profiles: dict[Key, AuthorProfile], links: list[Link]) -> Persons:
-    """The profiles with each linked person made one (under their most active account)."""
+def persons(profiles: dict[Key, AuthorProfile], links: list[Link],
+            activity: Activity | None = None, now: datetime | None = None) -> Persons:
+    """The profiles with each linked person made one (under their most active account); with
+    the `activity` the profiles were built from (as of `now`, default: its newest post), a call
+    cross-posted from two of a person's accounts counts once."""
     groups = people(links)
-    merged, into = merge(profiles, groups)
+    posts = activity.by_key() if activity is not None and groups else None
+    if posts and now is None:
+        now = max(p.created_at for p in posts.values())
+    merged, into = merge(profiles, groups, posts, now)
     accounts: dict[Key, list[Key]] = {}
     for group in groups:
         main = next((into[k] for k in group if k in into), None)

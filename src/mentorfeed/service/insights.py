@@ -13,6 +13,7 @@ from typing import Literal
 
 from mentorfeed.config import Settings
 from mentorfeed.models import EngagedMentor, Example, TopicCount
+from mentorfeed.service.mentors import linked_accounts_of
 from mentorfeed.store import Store
 from mentorfeed.taxonomy import LABEL_TITLES, LABELS, MENTOR_ROLES
 
@@ -74,9 +75,13 @@ def compute(store: Store, *, period: Period = "quarter", platform: str | None = 
         table.append(LabelSummary(
             label, LABEL_TITLES.get(label, label), count, count / total if total else 0.0,
             shown.get(label, [])))
+    mentors = store.engaged_mentors(MENTOR_ROLES, top)  # a person once, with all handles
+    others = linked_accounts_of(store, [(m.platform, m.author_id) for m in mentors])
+    for mentor in mentors:
+        mentor.accounts = others.get((mentor.platform, mentor.author_id), [])
     return Insights(period=period, opportunities=total, labels=list(LABELS),
                     timeline=timeline, topics=store.insight_topics(platform, top),
-                    mentors=store.engaged_mentors(MENTOR_ROLES, top), table=table,
+                    mentors=mentors, table=table,
                     generated_at=datetime.now(UTC))
 
 

@@ -5,6 +5,8 @@ listed."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from mentorfeed.people.activity import Key
 from mentorfeed.people.directory import (
     DIRECTORY_ROLES,
@@ -18,14 +20,19 @@ from mentorfeed.store import Store
 from mentorfeed.taxonomy import MENTOR_ROLES
 
 __all__ = ["DIRECTORY_ROLES", "MENTOR_ROLES", "DirectoryPage", "DirectoryQuery", "Key",
-           "LinkedAccount", "Mentor", "PostLink", "directory", "linked_accounts", "main_account",
+           "LinkedAccount", "Mentor", "PostLink", "directory", "linked_accounts",
+           "linked_accounts_of", "main_account",
            "opted_out", "person", "posts_by_key", "recent_opportunities"]
 
 
 def directory(store: Store, query: DirectoryQuery) -> DirectoryPage:
     """One page of the directory: the people who engage with trainees most first (with a
     topic, those who write most about it)."""
-    return store.directory(query)
+    found = store.directory(query)
+    others = linked_accounts_of(store, [(m.platform, m.author_id) for m in found.items])
+    for item in found.items:  # each card shows all of its person's handles
+        item.accounts = others.get((item.platform, item.author_id), [])
+    return found
 
 
 def person(store: Store, platform: str, author_id: str) -> Mentor | None:
@@ -46,25 +53,39 @@ def main_account(store: Store, platform: str, author_id: str) -> Key | None:
 def linked_accounts(store: Store, key: Key) -> list[LinkedAccount]:
     """The other accounts of the person whose account is `key`, each with the reason of the
     link that joins it (the person's links, walked out from `key`)."""
+    return linked_accounts_of(store, [key]).get(key, [])
+
+
+def linked_accounts_of(store: Store, keys: Iterable[Key]) -> dict[Key, list[LinkedAccount]]:
+    """For each of `keys` whose person has other accounts: those accounts, each with the
+    reason of the link that joins it. One read of the links and of the accounts' names, so a
+    page of cards costs two queries."""
     from mentorfeed.service.accounts import LINKED
 
     links = store.account_links(LINKED)
-    reached: dict[Key, str] = {key: ""}
-    frontier = [key]
-    while frontier:
-        here = frontier.pop()
-        for one in links:
-            for near, far in ((one.a, one.b), (one.b, one.a)):
-                if near == here and far not in reached:
-                    reached[far] = one.reason
+    if not links:
+        return {}
+    near: dict[Key, list[tuple[Key, str]]] = {}
+    for one in links:
+        near.setdefault(one.a, []).append((one.b, one.reason))
+        near.setdefault(one.b, []).append((one.a, one.reason))
+    reached_of: dict[Key, dict[Key, str]] = {}
+    for key in keys:
+        if key not in near:
+            continue
+        reached: dict[Key, str] = {key: ""}
+        frontier = [key]
+        while frontier:
+            for far, reason in near.get(frontier.pop(), ()):
+                if far not in reached:
+                    reached[far] = reason
                     frontier.append(far)
-    del reached[key]
-    if not reached:
-        return []
-    authors = store.activity_authors()
-    return [LinkedAccount(k[0], k[1], authors[k].handle if k in authors else k[1],
-                          authors[k].url if k in authors else None, reason)
-            for k, reason in sorted(reached.items())]
+        del reached[key]
+        reached_of[key] = reached
+    named = store.account_names({k for reached in reached_of.values() for k in reached})
+    return {key: [LinkedAccount(k[0], k[1], *named.get(k, (k[1], None)), reason)
+                  for k, reason in sorted(reached.items())]
+            for key, reached in reached_of.items() if reached}
 
 
 def opted_out(store: Store) -> set[Key]:

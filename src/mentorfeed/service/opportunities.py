@@ -17,6 +17,7 @@ from mentorfeed import service
 from mentorfeed.classify.eligibility import describe
 from mentorfeed.classify.topics import TOPICS as TOPICS  # the topics the filters offer
 from mentorfeed.config import Settings
+from mentorfeed.errors import QueryError
 from mentorfeed.models import Author, Classification, Opportunity, Post
 from mentorfeed.service.posts import MOST_ROWS, open_store
 from mentorfeed.store import Store, listing
@@ -29,8 +30,15 @@ if TYPE_CHECKING:
 
 SORTS = ("newest", "deadline", "fit")
 MAX_PER_PAGE = 100
+MAX_PAGE = 10_000  # a listing pages this deep; a later page is past its end
 FIT_CANDIDATES = 2000  # the newest matching calls that `sort="fit"` ranks
 SIMILAR = 5
+TOPIC_MATCHES = ("all", "any")
+# A listing counts its calls up to this many, for at most so many seconds of its thread's CPU
+# (SQLite; PostgreSQL: of the server's clock); past either, `total` is None (the page is shown
+# without a count rather than late).
+COUNT_MOST = 1000
+COUNT_SECONDS = 0.1
 
 
 @dataclass(slots=True)
@@ -39,11 +47,17 @@ class OpportunityQuery:
     label: str | None = None  # taxonomy label
     audience: str | None = None
     topic: str | None = None
+    # More topics: with topic_match "all" a call names every one (and `topic`); with "any",
+    # one of them (or `topic`) is enough.
+    topics: tuple[str, ...] = ()
+    topic_match: str = "all"  # all | any
     form: str | None = None  # call | event | resource (taxonomy.md, "Form of an opportunity")
     platform: str | None = None
     since: date | None = None
     until: date | None = None  # inclusive: posts of that day count
     open_only: bool = False  # not closed and deadline (if any) not passed
+    due_within: int | None = None  # a deadline in the next so many days (from today)
+    has_deadline: bool = False  # only calls that state a deadline
     sort: str = "newest"  # newest | deadline | fit
     # With sort="fit": also the calls that leave the trainee out, each saying why.
     everything: bool = False
@@ -113,7 +127,8 @@ class OpportunityPage:
     page: int
     per_page: int
     has_next: bool
-    total: int | None  # None when counting would cost more than the page itself
+    total: int | None  # None past COUNT_MOST calls or COUNT_SECONDS of counting
+    more_than: int | None = None  # COUNT_MOST when more calls than that match
 
 
 @dataclass(slots=True)
@@ -121,6 +136,11 @@ class OpportunityDetail:
     card: OpportunityCard
     thread: list[ThreadPost]
     similar: list[OpportunityCard]
+    # The post the call replies to, when the store holds it: a reply ("Yes, DM me!") means
+    # little without the question it answers.
+    parent: ThreadPost | None = None
+    # Whether the poster has a mentor page (a stored profile, not opted out).
+    author_listed: bool = False
 
 
 _stores: dict[str, tuple[Store, Hashable]] = {}
@@ -187,26 +207,46 @@ def _filters(query: OpportunityQuery, today: datetime) -> listing.Filters:
     # The day after `until`, as its posts count; the last day a date can hold has no day
     # after it, and nothing can be posted later, so it bounds nothing (not a 500).
     until = query.until + timedelta(days=1) if query.until and query.until < date.max else None
+    topics = tuple(dict.fromkeys(t for t in (query.topic, *query.topics) if t))
+    any_topic = query.topic_match == "any" and len(topics) > 1
     return listing.Filters(
         today=today.date(), q=query.q, label=query.label, audience=query.audience,
-        topic=query.topic, form=query.form, platform=query.platform,
+        topic=None if any_topic or not topics else topics[0],
+        topics=topics if any_topic else topics[1:], any_topic=any_topic,
+        form=query.form, platform=query.platform,
         since=midnight(query.since),
-        until=midnight(until), state="open" if query.open_only else None)
+        until=midnight(until), state="open" if query.open_only else None,
+        due_within=_within_calendar(today.date(), query.due_within),
+        has_deadline=query.has_deadline)
+
+
+def check_dates(query: OpportunityQuery) -> None:
+    """Raise QueryError when the from date is after the to date: nothing could match, and a
+    person who swapped them should hear so rather than see an empty list."""
+    if query.since and query.until and query.since > query.until:
+        raise QueryError(
+            f"The from date ({query.since.isoformat()}) is after the to date "
+            f"({query.until.isoformat()}), so nothing could match; swap them or clear one.")
 
 
 def list_opportunities(settings: Settings, query: OpportunityQuery, *,
                        trainee: TraineeProfile | None = None,
                        today: datetime | None = None) -> OpportunityPage:
     """A page of opportunities matching `query`. Raises ValueError for an unknown sort and
-    QueryError for a search with nothing to look for. Answers are kept while the store is
-    unchanged (service.cache.py): treat them as read-only."""
+    QueryError for a search with nothing to look for or dates that exclude each other.
+    Answers are kept while the store is unchanged (service.cache.py): treat them as
+    read-only."""
     if query.sort not in SORTS:
         raise ValueError(f"unknown sort {query.sort!r}; use one of {', '.join(SORTS)}")
+    if query.topic_match not in TOPIC_MATCHES:
+        raise ValueError(f"unknown topic_match {query.topic_match!r}; use all or any")
+    check_dates(query)
     now = today or _as_of(settings)
     per_page = max(1, min(query.per_page, MAX_PER_PAGE))
     page = max(1, query.page)
-    key = ("list", query.q, query.label, query.audience, query.topic, query.form,
-           query.platform, query.since, query.until, query.open_only, query.sort, page,
+    key = ("list", query.q, query.label, query.audience, query.topic, query.topics,
+           query.topic_match, query.form, query.platform, query.since, query.until,
+           query.open_only, query.due_within, query.has_deadline, query.sort, page,
            per_page, now.date(), repr(trainee) if query.sort == "fit" else None,
            query.everything)
     return service.cache.remembered(store_for(settings), key, lambda: _listing(
@@ -228,10 +268,15 @@ def _listing(settings: Settings, query: OpportunityQuery, trainee: TraineeProfil
             return _by_fit(store, filters, trainee, now, page, per_page,
                            everything=query.everything)
         sort = "newest" if query.sort == "fit" else query.sort
-        rows = store.listing_page(filters, sort=sort,
-                                 offset=(page - 1) * per_page, limit=per_page + 1)
+        counted = store.listing_count(filters, most=COUNT_MOST + 1, seconds=COUNT_SECONDS)
+        total = counted if counted is not None and counted <= COUNT_MOST else None
+        offset = (page - 1) * per_page
+        past_end = page > MAX_PAGE or (total is not None and offset >= total)
+        rows = [] if past_end else store.listing_page(filters, sort=sort, offset=offset,
+                                                      limit=per_page + 1)
     cards = [_card(row) for row in rows[:per_page]]
-    return OpportunityPage(cards, page, per_page, len(rows) > per_page, None)
+    more = COUNT_MOST if counted is not None and counted > COUNT_MOST else None
+    return OpportunityPage(cards, page, per_page, len(rows) > per_page, total, more)
 
 
 def best_fits(settings: Settings, trainee: TraineeProfile, *, limit: int = 10,
@@ -296,7 +341,7 @@ def _by_fit(store: Store, filters: listing.Filters, trainee: TraineeProfile,
     ordered += [row for key, row in by_key.items() if key not in why_not]
     if everything:
         ordered += [by_key[key] for key in why_not]
-    start = (page - 1) * per_page
+    start = (page - 1) * per_page if page <= MAX_PAGE else len(ordered)
     cards = []
     for row in ordered[start:start + per_page]:
         card = _card(row)
@@ -330,7 +375,27 @@ def _detail(settings: Settings, key: tuple[str, str], now: datetime
     thread = [ThreadPost(f"{r['platform']}:{r['post_id']}", r["platform"], r["post_id"],
                          r["url"], r["text"], r["created_at"], _strings(r["labels"]),
                          _author(r)) for r in members]
-    return OpportunityDetail(card, thread, _similar(store, card, now))
+    listed = card.author is not None and card.author.author_id is not None and \
+        store.mentor(card.platform, card.author.author_id) is not None
+    return OpportunityDetail(card, thread, _similar(store, card, now), _parent(store, card),
+                             listed)
+
+
+def _parent(store: Store, card: OpportunityCard) -> ThreadPost | None:
+    """The stored post the call's first post replies to."""
+    head = store.get_post(card.platform, card.post_id)
+    if head is None or not head.reply_to:
+        return None
+    parent = store.get_post(card.platform, head.reply_to)
+    if parent is None:
+        return None
+    who = parent.author
+    profile = store.mentor(parent.platform, parent.author_id) if parent.author_id else None
+    author = None if who is None else AuthorCard(
+        parent.platform, parent.author_id, who.handle, who.name,
+        profile.role if profile else "unknown", who.url, who.bio, who.followers)
+    return ThreadPost(f"{parent.platform}:{parent.id}", parent.platform, parent.id, parent.url,
+                      parent.text, parent.created_at, [], author)
 
 
 def _similar(store: Store, card: OpportunityCard, now: datetime) -> list[OpportunityCard]:

@@ -21,14 +21,18 @@ from mentorfeed.service import accounts
 from mentorfeed.service.posts import open_store
 
 if TYPE_CHECKING:  # the model's modules load scikit-learn: only commands that classify pay
+    from mentorfeed.match.evidence import Evidence
     from mentorfeed.match.rank import MentorMatch, OpportunityMatch
     from mentorfeed.models import Opportunity
+    from mentorfeed.people.directory import LinkedAccount
     from mentorfeed.people.profiles import AuthorProfile
+    from mentorfeed.store.store import Store
 
 # The people's objects that the shells show, and what they ask of a session's posts.
 __all__ = ["BACKGROUND", "GOALS", "STAGES", "Activity", "AuthorRow", "Event", "FollowUp", "Key",
            "Matches", "People", "PeopleReport", "PostRow", "Session", "SessionsView",
            "TraineeProfile", "as_of", "evaluate_people", "export_graph", "follow_ups", "match",
+           "match_evidence",
            "moment_after", "people", "profiles", "refresh_people", "sessions",
            "trainee_from_file", "upcoming_events"]
 
@@ -84,7 +88,8 @@ def refresh_people(settings: Settings, *, community: Community | None = None) ->
         # One person, one profile: a linked person's main account holds the merged profile
         # (the directory and insights list it once); the other accounts keep their own, marked
         # with the main one (service/accounts.py).
-        joined = accounts.persons(found.profiles, accounts.find(store, found.activity))
+        joined = accounts.persons(found.profiles, accounts.find(store, found.activity),
+                                  found.activity)
         count = store.save_profiles([joined.profiles.get(key, profile)
                                      for key, profile in found.profiles.items()])
         store.save_persons(joined.into)
@@ -112,13 +117,15 @@ class Matches:
     opportunities: list[OpportunityMatch]
     # A mentor with several accounts: all of them, the one ranked (the most active) first.
     accounts: dict[Key, list[Key]] = field(default_factory=dict)
+    # ...and the other accounts as the shells show them: handle, address, the link's reason.
+    others: dict[Key, list[LinkedAccount]] = field(default_factory=dict)
+    # Open calls never offered to the trainee, with why (only when asked for everything).
+    left_out: list[tuple[Opportunity, str]] = field(default_factory=list)
 
     def handles(self, key: Key, authors: dict[Key, AuthorRow]) -> list[str]:
         """Every handle of the mentor ranked under `key`, as "platform:handle"."""
         return [f"{k[0]}:{authors[k].handle if k in authors else k[1]}"
                 for k in self.accounts.get(key, [key])]
-    # Open calls never offered to the trainee, with why (only when asked for everything).
-    left_out: list[tuple[Opportunity, str]] = field(default_factory=list)
 
 
 def as_of(settings: Settings) -> datetime:
@@ -145,38 +152,89 @@ def match(settings: Settings, trainee: TraineeProfile, *, today: datetime | None
     "fit" order ranks first (`service.opportunities.fitting`); with `everything`, also the
     open calls that leave the trainee out, each with why."""
     from mentorfeed.match.rank import rank_mentors
+    from mentorfeed.service.mentors import linked_accounts_of
     from mentorfeed.service.opportunities import fitting, left_out_calls
 
     today = today or as_of(settings)
     found = known or people(settings, now=today)
-    own = [key for key, author in found.activity.authors.items()
-           if trainee.handles.get(key[0], "").lower() == author.handle.lower()]
     with open_store(settings) as store:
         # One person is one candidate: linked accounts are merged under the most active one.
-        joined = accounts.persons(found.profiles, store.account_links(accounts.LINKED))
+        joined = accounts.persons(found.profiles, store.account_links(accounts.LINKED),
+                                  found.activity, today)
+        evidence = _per_person(_evidence(store, found, trainee, today), joined)
         met: dict[Key, list[tuple[Key, Key]]] = {}
-        for follow_up in follow_ups(found.sessions, found.activity, own):
+        for follow_up in follow_ups(found.sessions, found.activity, evidence.mine):
             met.setdefault(joined.main(follow_up.person), []).extend(follow_up.exchanges)
         # Who opted out, by the stored profiles as well as by this community's config: the
         # directory hides them, and so does every match.
         hidden = {joined.main(k) for k in store.opted_out()}
         candidates = {k: p for k, p in joined.profiles.items() if k not in hidden}
-        mentors = rank_mentors(trainee, candidates, today=today, met=met, limit=limit)
+        mentors = rank_mentors(trainee, candidates, today=today, met=met, limit=limit,
+                               evidence=evidence)
         also = {m.key: joined.accounts[m.key] for m in mentors if m.key in joined.accounts}
+        others = linked_accounts_of(store, list(also))
         return Matches(mentors, fitting(store, trainee, today)[:limit] if calls else [], also,
+                       others,
                        left_out_calls(store, trainee, today) if calls and everything else [])
 
 
-def evaluate_people(scenarios: Path | None = None) -> dict[str, Any]:
-    """Role accuracy, session reconstruction and matching quality on the sample corpus."""
+def match_evidence(settings: Settings, trainee: TraineeProfile, *, today: datetime,
+                   known: People) -> Evidence:
+    """What a match's reasons rest on, and what `match.evidence` checks them against: the
+    posts, roles, the trainee's own accounts and exchanges, and the calls still open."""
+    with open_store(settings) as store:
+        joined = accounts.persons(known.profiles, store.account_links(accounts.LINKED),
+                                  known.activity, today)
+        return _per_person(_evidence(store, known, trainee, today), joined)
+
+
+def _evidence(store: Store, found: People, trainee: TraineeProfile, today: datetime
+              ) -> Evidence:
+    from mentorfeed.match.evidence import gather
+    from mentorfeed.store.listing import Filters
+
+    still_open = store.opportunities(Filters(today=today.date(), state="open", posted_by=today),
+                                     limit=1_000_000)
+    return gather(found.activity, {k: p.role for k, p in found.profiles.items()}, today,
+                  handles=trainee.handles, open_calls=[o.post.key for o in still_open],
+                  sessions=found.sessions)
+
+
+def _per_person(evidence: Evidence, joined: accounts.Persons) -> Evidence:
+    """The evidence under each person's main account: what any of their accounts posted, and
+    every exchange the trainee had with any of them."""
+    from dataclasses import replace
+
+    by_author: dict[Key, list[PostRow]] = {}
+    history: dict[Key, list[PostRow]] = {}
+    sessions: dict[Key, list[Key]] = {}
+    for merged, into in ((evidence.by_author, by_author), (evidence.history, history)):
+        for key, rows in merged.items():
+            into.setdefault(joined.main(key), []).extend(rows)
+        for rows in into.values():
+            rows.sort(key=lambda p: p.created_at, reverse=True)
+    for key, keys in evidence.sessions_with_you.items():
+        sessions.setdefault(joined.main(key), []).extend(keys)
+    return replace(evidence, by_author=by_author, history=history, sessions_with_you=sessions,
+                   into=joined.into)
+
+
+def evaluate_people(scenarios: Sequence[Path] | Path | None = None) -> dict[str, Any]:
+    """Role accuracy, session reconstruction and matching quality on the sample corpus. Each
+    folder of scenarios is reported on its own (`matching_sets`, by folder); `matching` is the
+    first. By default: corpus/scenarios, and corpus/scenarios_blind where it exists."""
     import tempfile
 
     from mentorfeed.classify.corpus import corpus_dir
-    from mentorfeed.match.evaluate import load_scenarios, ndcg, recall, summarise
     from mentorfeed.people.profiles import evaluate_roles
     from mentorfeed.people.sessions import evaluate_sessions
 
     root = corpus_dir()
+    if scenarios is None:
+        folders = [f for f in (Path("corpus/scenarios"), Path("corpus/scenarios_blind"))
+                   if f.is_dir()]
+    else:
+        folders = [scenarios] if isinstance(scenarios, Path) else list(scenarios)
     keys = {(r["platform"], r["id"]): r["key"] for r in
             (orjson.loads(line) for line in (root / "labels.jsonl").read_bytes().splitlines())}
     report: dict[str, Any] = {}
@@ -190,30 +248,46 @@ def evaluate_people(scenarios: Path | None = None) -> dict[str, Any]:
         report["links"] = accounts.evaluate(settings, root / "roles.jsonl")
         report["sessions"] = evaluate_sessions(known.sessions, root / "sessions.json",
                                                known.activity)
-        rows = []
-        folder_of_scenarios = scenarios or Path("corpus/scenarios")
-        for scenario in load_scenarios(folder_of_scenarios) if folder_of_scenarios.is_dir() \
-                else []:
-            found = match(settings, scenario.trainee, today=scenario.today, limit=10,
-                          known=people(settings, now=scenario.today))
-            # A person with several accounts is right under any of them the judge named.
-            mentors = [next((h for h in found.handles(m.key, known.activity.authors)
-                             if h in scenario.mentors), f"{m.key[0]}:{m.handle}")
-                       for m in found.mentors]
-            calls = [keys.get(o.key, "") for o in found.opportunities]
-            base_mentors, base_calls = _follower_baseline(settings, known, scenario.today)
-            rows.append({
-                "scenario": scenario.name,
-                "mentors_ndcg": ndcg(mentors, scenario.mentors),
-                "mentors_recall": recall(mentors, scenario.mentors),
-                "baseline_mentors_ndcg": ndcg(base_mentors, scenario.mentors),
-                "opportunities_ndcg": ndcg(calls, scenario.opportunities),
-                "opportunities_recall": recall(calls, scenario.opportunities),
-                "baseline_opportunities_ndcg": ndcg([keys.get(k, "") for k in base_calls],
-                                                    scenario.opportunities),
-            })
-        report["matching"] = {"scenarios": len(rows), **summarise(rows), "per_scenario": rows}
+        report["matching_sets"] = {
+            str(where): _evaluate_matching(settings, known, where, keys) for where in folders}
+    sets = list(report["matching_sets"].values())
+    report["matching"] = sets[0] if sets else {"scenarios": 0, "per_scenario": []}
     return report
+
+
+def _evaluate_matching(settings: Settings, known: People, folder: Path,
+                       keys: dict[tuple[str, str], str]) -> dict[str, Any]:
+    """NDCG@10 and recall@10 per scenario of one folder (with the follower baseline), and the
+    reasons in the top fives whose linked posts do not show them."""
+    from mentorfeed.match.evaluate import as_expected, load_scenarios, ndcg, recall, summarise
+    from mentorfeed.match.evidence import false_reasons
+
+    rows: list[dict[str, Any]] = []
+    for scenario in load_scenarios(folder):
+        now = people(settings, now=scenario.today)
+        found = match(settings, scenario.trainee, today=scenario.today, limit=10, known=now)
+        # A person with several accounts is right under any of them the judge named.
+        mentors = as_expected((found.handles(m.key, now.activity.authors) for m in found.mentors),
+                              scenario.mentors)
+        calls = [keys.get(o.key, "") for o in found.opportunities]
+        base_mentors, base_calls = _follower_baseline(settings, known, scenario.today)
+        evidence = match_evidence(settings, scenario.trainee, today=scenario.today, known=now)
+        wrong = false_reasons(found.mentors, evidence, trainee_stage=scenario.trainee.stage) + \
+            false_reasons(found.opportunities, evidence, trainee_stage=scenario.trainee.stage)
+        rows.append({
+            "scenario": scenario.name,
+            "mentors_ndcg": round(ndcg(mentors, scenario.mentors), 4),
+            "mentors_recall": round(recall(mentors, scenario.mentors), 4),
+            "baseline_mentors_ndcg": round(ndcg(base_mentors, scenario.mentors), 4),
+            "opportunities_ndcg": round(ndcg(calls, scenario.opportunities), 4),
+            "opportunities_recall": round(recall(calls, scenario.opportunities), 4),
+            "baseline_opportunities_ndcg": round(ndcg([keys.get(k, "") for k in base_calls],
+                                                      scenario.opportunities), 4),
+            "false_reasons": len(wrong),
+            "false_reason_lines": wrong,
+        })
+    totals = {"false_reasons_total": sum(r["false_reasons"] for r in rows)}
+    return {"scenarios": len(rows), **summarise(rows), **totals, "per_scenario": rows}
 
 
 def _follower_baseline(settings: Settings, known: People, today: datetime

@@ -34,6 +34,7 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from mentorfeed.models import Classification, Opportunity
 from mentorfeed.store import search
@@ -87,6 +88,11 @@ class Filters:
     until: datetime | None = None  # posted before this moment
     state: str | None = None  # open, closed or expired
     due_within: int | None = None  # a deadline in the next so many days
+    has_deadline: bool = False  # only calls that state a deadline
+    # More topics than `topic`: with `any_topic`, a call on any of them passes; otherwise a
+    # call must name every one (and `topic` too).
+    topics: tuple[str, ...] = ()
+    any_topic: bool = False
     # As of this moment: what was posted later is left out, and a call is closed only if the
     # post that closed it was written by then.
     posted_by: datetime | None = None
@@ -233,6 +239,15 @@ def _filtered(engine: Engine, filters: Filters, *, words: bool = True,
     for facet, value in facets.items():
         keys = keys.where(_faceted(engine, facet, value,
                                    classifications.c.post_pk if facets_of is None else facets_of))
+    if filters.topics:
+        key = classifications.c.post_pk if facets_of is None else facets_of
+        if filters.any_topic:
+            keys = keys.where(select(post_facets.c.post_pk).where(
+                post_facets.c.facet == "topic", post_facets.c.value.in_(filters.topics),
+                post_facets.c.post_pk == key).exists())
+        else:
+            for value in filters.topics:
+                keys = keys.where(_faceted(engine, "topic", value, key))
     if filters.platform:
         keys = keys.where(posts.c.platform == filters.platform)
     if filters.since:
@@ -246,6 +261,8 @@ def _filtered(engine: Engine, filters: Filters, *, words: bool = True,
     if filters.due_within is not None:
         keys = keys.where(group_deadline >= filters.today, group_deadline <= filters.today +
                           timedelta(days=filters.due_within))
+    if filters.has_deadline:
+        keys = keys.where(group_deadline.is_not(None))
     if words and filters.q and filters.q.strip():
         keys = keys.where(_text_match(engine, filters.q, keys))
     return keys
@@ -360,6 +377,36 @@ def _segmented(engine: Engine, filters: Filters, segments: list[Select[Any]], of
             with engine.connect() as conn:
                 offset = max(0, offset - int(conn.execute(size).scalar_one()))
     return rows
+
+
+def count(engine: Engine, filters: Filters, *, most: int, seconds: float) -> int | None:
+    """How many calls pass the filters, counted up to `most` (a caller shows "more than" past
+    it), or None when counting takes more than `seconds` of work: a filter that few calls pass and
+    no index serves (a deadline window, a common word with a rare facet) has every call
+    looked at, while the page itself stops at its twenty."""
+    keys = _filtered(engine, filters).query.order_by(None).limit(most)
+    statement = select(func.count()).select_from(keys.subquery())
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            raw: Any = conn.connection.driver_connection
+            # This thread's CPU time (SQLite runs in it): a busy machine delays the count
+            # without cutting it short.
+            deadline = time.thread_time() + seconds
+            raw.set_progress_handler(lambda: int(time.thread_time() > deadline), 2000)
+            try:
+                return int(conn.execute(statement).scalar_one())
+            except OperationalError:  # interrupted: over time
+                conn.rollback()
+                return None
+            finally:
+                raw.set_progress_handler(None, 0)
+        try:
+            with conn.begin():
+                budget = max(1, int(seconds * 1000))
+                conn.exec_driver_sql(f"SET LOCAL statement_timeout = {budget}")
+                return int(conn.execute(statement).scalar_one())
+        except DBAPIError:  # canceled: over time
+            return None
 
 
 def candidates(engine: Engine, filters: Filters, *, limit: int) -> list[dict[str, Any]]:

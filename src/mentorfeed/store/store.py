@@ -547,6 +547,10 @@ class Store:
         """Mark each merged account with its person's main account."""
         links.save_persons(self._engine, into)
 
+    def account_names(self, keys: Iterable[Key]) -> dict[Key, tuple[str, str | None]]:
+        """The handle and profile address of each of these accounts."""
+        return links.names(self._engine, keys)
+
     def merged_accounts(self) -> dict[Key, Key]:
         """Every account merged into another, with its person's main account."""
         return links.merged(self._engine)
@@ -626,6 +630,10 @@ class Store:
     def listing_page(self, filters: listing.Filters, *, sort: str = "newest", offset: int = 0,
                      limit: int = 20) -> list[dict[str, Any]]:
         return listing.list_page(self._engine, filters, sort=sort, offset=offset, limit=limit)
+
+    def listing_count(self, filters: listing.Filters, *, most: int, seconds: float
+                      ) -> int | None:
+        return listing.count(self._engine, filters, most=most, seconds=seconds)
 
     def listing_candidates(self, filters: listing.Filters, *, limit: int
                            ) -> list[dict[str, Any]]:

@@ -160,7 +160,9 @@ class OpportunityList(Shape):
     page: int
     per_page: int
     has_next: bool
-    total: int | None = Field(description="Null when counting would slow the answer down")
+    total: int | None = Field(description=(
+        "How many calls match the filters; null when more than 1,000 do or counting them "
+        "would slow the answer down"))
 
 
 class ThreadItem(Shape):
@@ -226,6 +228,22 @@ class Signals(Shape):
     says_full: bool
 
 
+class LinkedAccount(Shape):
+    """Another account of the same person, and why we count it as theirs."""
+
+    platform: str
+    author_id: str
+    handle: str
+    url: SafeUrl
+    reason: str = Field(description="What the accounts publish that links them, or "
+                                    '"linked by hand"')
+
+
+def _accounts() -> Any:
+    return Field(default_factory=list, description="The person's other accounts: the "
+                 "directory, matching and insights count them as one person")
+
+
 class Mentor(Shape):
     platform: str
     author_id: str
@@ -240,6 +258,7 @@ class Mentor(Shape):
     bio: str | None
     url: SafeUrl
     followers: int | None
+    accounts: list[LinkedAccount] = _accounts()
 
 
 class MentorList(Shape):
@@ -263,14 +282,16 @@ class MentorMatch(Shape):
     role: str
     score: float
     reasons: list[Reason]
+    accounts: list[LinkedAccount] = _accounts()
 
     @model_validator(mode="before")
     @classmethod
     def _split_key(cls, found: Any) -> Any:
-        """A match (mentorfeed.match.rank.MentorMatch) names its author by key."""
+        """A match (mentorfeed.match.rank.MentorMatch) names its author by key; the person's
+        other accounts come from the list of matches (`Matches`)."""
         if isinstance(found, dict):
             return found
-        return seen(cls, found, platform=found.key[0], author_id=found.key[1])
+        return seen(cls, found, platform=found.key[0], author_id=found.key[1], accounts=[])
 
 
 class OpportunityMatch(Shape):
@@ -285,6 +306,18 @@ class OpportunityMatch(Shape):
 class Matches(Shape):
     mentors: list[MentorMatch]
     opportunities: list[OpportunityMatch]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _with_accounts(cls, found: Any) -> Any:
+        """Matches (mentorfeed.service.people.Matches) keep each mentor's other accounts
+        beside the ranking, by the mentor's key."""
+        if isinstance(found, dict):
+            return found
+        others = getattr(found, "others", {})
+        return {"mentors": [seen(MentorMatch, one, platform=one.key[0], author_id=one.key[1],
+                                 accounts=others.get(one.key, [])) for one in found.mentors],
+                "opportunities": found.opportunities}
 
 
 class Person(BaseModel):
@@ -305,6 +338,24 @@ class Participant(Person):
     posts: int
 
 
+class Paper(BaseModel):
+    """The paper a journal-club session reads, as far as its posts say (any part may be null)."""
+
+    title: str | None = Field(description="The title, as the announcement quotes it")
+    about: str | None = Field(description='What it is: "a randomized trial of ..."')
+    authors: str | None
+    journal: str | None
+    year: int | None
+    doi: str | None
+    url: str | None = Field(description="The DOI's address or a link to the paper (http(s))")
+
+    @classmethod
+    def of(cls, paper: Any) -> Self:
+        return cls(title=paper.title, about=paper.about, authors=paper.authors,
+                   journal=paper.journal, year=paper.year, doi=paper.doi,
+                   url=safe_url(paper.url))
+
+
 class Session(BaseModel):
     id: str
     platform: str
@@ -312,6 +363,7 @@ class Session(BaseModel):
     host: Person | None
     start: datetime
     end: datetime
+    paper: Paper
     questions: list[Question]
     participants: list[Participant]
 
@@ -331,6 +383,7 @@ class Event(BaseModel):
     post: str = Field(description='"platform:post_id" of the announcement')
     url: str | None
     title: str
+    paper: Paper
 
 
 class PeriodCounts(Shape):
@@ -356,6 +409,7 @@ class EngagedMentor(Shape):
     offers: int
     opportunities: int
     last_active: datetime | None
+    accounts: list[LinkedAccount] = _accounts()
 
 
 class Example(Shape):

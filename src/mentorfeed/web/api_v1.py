@@ -25,6 +25,7 @@ from mentorfeed.taxonomy import AUDIENCES, FORMS, LABELS, Platform
 from mentorfeed.web import api_models as m
 from mentorfeed.web import curation_pages, lanes
 from mentorfeed.web.errors import api_error
+from mentorfeed.web.filter_checks import MOST_DAYS
 
 # Every route may answer these; each route adds the 400 and 404 it can give.
 router = APIRouter(prefix="/api/v1", tags=["api v1"], responses={
@@ -37,7 +38,8 @@ Audience = Literal[AUDIENCES]  # type: ignore[valid-type]
 OpportunityForm = Literal[FORMS]  # type: ignore[valid-type]
 DirectoryRole = Literal[service.mentors.DIRECTORY_ROLES]  # type: ignore[valid-type]
 ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": m.Error, "description": "A search with nothing to look for"},
+    400: {"model": m.Error, "description": (
+        "A search with nothing to look for, or from and to dates that exclude each other")},
 }
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": m.Error, "description": "Not found"}}
 
@@ -69,7 +71,12 @@ async def opportunity_query(  # async: FastAPI would run a plain def in the thre
         ] = None,
     label: Label | None = None,
     audience: Audience | None = None,
-    topic: Annotated[str | None, Query(max_length=64)] = None,
+    topic: Annotated[list[str], Query(description=(
+        "A topic; repeat it for several (`topic=acne&topic=hair`), combined as `topic_match` "
+        "says"))] = [],  # noqa: B006 (FastAPI copies the default)
+    topic_match: Annotated[Literal["all", "any"], Query(description=(
+        "With several topics: `all` (a call names every one) or `any` (one is enough)"))
+        ] = "all",
     form: Annotated[OpportunityForm | None, Query(description=(
         "What acting on it means: a call to respond to, an event to join, a resource to read"
     ))] = None,
@@ -77,17 +84,28 @@ async def opportunity_query(  # async: FastAPI would run a plain def in the thre
     since: Annotated[date | None, Query(description="Posted on or after this day")] = None,
     until: Annotated[date | None, Query(description="Posted on or before this day")] = None,
     open_only: Annotated[bool, Query(description="Not closed, not past open_until")] = False,
+    due_within: Annotated[int | None, Query(ge=0, le=MOST_DAYS, description=(
+        "A deadline from today to this many days ahead"))] = None,
+    has_deadline: Annotated[bool, Query(description="Only calls that state a deadline")
+                            ] = False,
     sort: Literal["newest", "deadline", "fit"] = "newest",
     everything: Annotated[bool, Query(description=(
         "With sort=fit: also the calls never offered to the trainee, each with why"))] = False,
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    page: Annotated[int, Query(ge=1, description=(
+        "Past the last page (or page 10,000): no items, with `total` saying how many match"))
+        ] = 1,
     per_page: Annotated[int, Query(ge=1, le=service.opportunities.MAX_PER_PAGE)] = 20,
 ) -> service.opportunities.OpportunityQuery:
-    """The filters of the Opportunities page, as query parameters (the API and the feeds)."""
-    return service.opportunities.OpportunityQuery(q=q, label=label, audience=audience, topic=topic,
-                                   form=form, platform=platform, since=since, until=until,
-                                   open_only=open_only, sort=sort, everything=everything,
-                                   page=page, per_page=per_page)
+    """The filters of the Opportunities page, as query parameters (the API and the feeds).
+    From and to dates that exclude each other are a 400, as on the page."""
+    topics = tuple(dict.fromkeys(t for t in topic if t))
+    query = service.opportunities.OpportunityQuery(
+        q=q, label=label, audience=audience, topic=topics[0] if topics else None,
+        topics=topics[1:], topic_match=topic_match, form=form, platform=platform, since=since,
+        until=until, open_only=open_only, due_within=due_within, has_deadline=has_deadline,
+        sort=sort, everything=everything, page=page, per_page=per_page)
+    service.opportunities.check_dates(query)  # QueryError: a 400, bad_query (errors.py)
+    return query
 
 
 @router.get("/docs", include_in_schema=False)
@@ -208,6 +226,25 @@ async def mentors(
     return json(m.MentorList.of(found))
 
 
+@router.get("/mentors/{platform}/{author_id:path}", response_model=m.Mentor,
+            responses=NOT_FOUND)
+async def mentor(request: Request, platform: str, author_id: str) -> Any:
+    """One person's profile, as the mentor page shows it, with their other accounts and the
+    reason for each link. Any of a person's accounts gives the person (under their main
+    account, the one the directory lists)."""
+    store = service.opportunities.store_for(settings_of(request))
+
+    def find() -> service.mentors.Mentor | None:
+        main = service.mentors.main_account(store, platform, author_id)
+        return service.mentors.person(store, *(main or (platform, author_id)))
+
+    found = await run_in_threadpool(find)
+    if found is None:
+        return api_error(404, "not_found", f"No mentor profile for {platform}:{author_id}: the "
+                         "person may have asked not to be listed, or is not in the store.")
+    return json(m.Mentor.of(found))
+
+
 @router.get("/match", response_model=m.Matches, responses=NOT_FOUND)
 async def match(request: Request,
                 limit: Annotated[int, Query(ge=1, le=50)] = 10,
@@ -228,7 +265,7 @@ async def match(request: Request,
             settings, trainee, limit=limit, known=view.people, calls=False))
         calls = await run_in_threadpool(lambda: service.opportunities.best_fits(settings, trainee,
                                                                  limit=limit))
-        found = service.people.Matches(mentors.mentors, calls)
+        found = service.people.Matches(mentors.mentors, calls, mentors.accounts, mentors.others)
     else:  # people and calls as known then: a slower pass over the store
         when = today if today.tzinfo else today.replace(tzinfo=UTC)
         found = await run_in_threadpool(
@@ -262,6 +299,7 @@ def _session(view: PeopleView, session: Session) -> m.Session:
     return m.Session(
         id=session.id, platform=session.platform, hashtag=session.hashtag,
         host=_person(view, session.host), start=session.start, end=session.end,
+        paper=m.Paper.of(service.journal_clubs.session_paper(session, view.posts)),
         questions=[m.Question(number=q.number, post=m.key_id(q.post), text=q.text,
                               answers=len(q.answers)) for q in session.questions],
         participants=[_participant(view, key, n) for key, n in participants])
@@ -282,7 +320,9 @@ async def events(request: Request, after: Annotated[datetime | None, Query(
     found = await run_in_threadpool(upcoming, view, after)
     return [m.Event(platform=e.platform, host=_person(view, e.host), hashtag=e.hashtag,
                     starts=e.starts, post=m.key_id(e.post), url=m.safe_url(_url(view, e.post)),
-                    title=e.title) for e in found]
+                    title=e.title,
+                    paper=m.Paper.of(service.journal_clubs.event_paper(e, view.posts)))
+            for e in found]
 
 
 def upcoming(view: PeopleView, after: datetime | None) -> list[Event]:

@@ -27,6 +27,7 @@ from mentorfeed.errors import (
     SourceError,
     StoreError,
 )
+from mentorfeed.web.filter_checks import not_understood
 from mentorfeed.web.security import HEADERS
 
 _FRIENDLY = {
@@ -128,10 +129,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _invalid(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    problems = "; ".join(
-        f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'request'}: {e.get('msg', '')}"
-        for e in exc.errors())
-    return error_response(request.scope, 422, f"Some values were not understood ({problems}).",
+    return error_response(request.scope, 422, not_understood(exc.errors(), skip=1),
                           code=_HTTP_CODES[422])
 
 

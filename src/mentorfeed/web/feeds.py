@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mentorfeed import service
+from mentorfeed import service, taxonomy
 from mentorfeed.config import Settings
 from mentorfeed.service.people_view import PeopleView, people_view
 from mentorfeed.web import lanes, words
@@ -43,7 +43,8 @@ def clean(text: str | None, limit: int | None = None) -> str:
 
 
 def _title(card: service.opportunities.OpportunityCard) -> str:
-    kinds = ", ".join(label.replace("_", " ") for label in card.labels) or "opportunity"
+    kinds = ", ".join(words.caption(taxonomy.LABEL_CAPTIONS, label) for label in card.labels
+                      ) or "Opportunity"
     line = " ".join(clean(card.text).split())
     return clean(f"{kinds}: {line}", 120)
 
@@ -100,7 +101,8 @@ def _summary(card: service.opportunities.OpportunityCard) -> str:
     if card.deadline:
         lines.append(f"Deadline: {card.deadline.isoformat()}")
     if card.audience:
-        lines.append("For: " + ", ".join(a.replace("_", " ") for a in card.audience))
+        lines.append("For: " + ", ".join(words.caption(taxonomy.AUDIENCE_CAPTIONS, a)
+                                         for a in card.audience))
     if card.contact:
         lines.append("How to respond: " + ", ".join(card.contact))
     lines.append(f"State: {card.state}")

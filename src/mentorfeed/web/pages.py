@@ -7,7 +7,7 @@ page never sends a form twice (POST-redirect-GET).
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, TypeGuard
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException
@@ -20,7 +20,7 @@ from mentorfeed.config import Settings
 from mentorfeed.errors import MentorfeedError, QueryError
 from mentorfeed.service.opportunities import TOPICS
 from mentorfeed.taxonomy import AUDIENCES, FORMS, LABELS, PLATFORMS
-from mentorfeed.web import lanes
+from mentorfeed.web import filter_checks, lanes
 from mentorfeed.web.profile_form import ProfileForm
 from mentorfeed.web.rendering import (
     HTML,
@@ -90,17 +90,6 @@ def _choice(value: str | None, allowed: tuple[str, ...] | list[str]) -> str | No
     return value if value in allowed else None
 
 
-def _day(value: str | None, name: str, problems: list[str]) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        problems.append(f"The {name} date was not understood; use the date picker or "
-                        "YYYY-MM-DD.")
-        return None
-
-
 def _page_number(value: str | None) -> int:
     try:
         return max(1, min(int(value or 1), 10_000))
@@ -108,39 +97,61 @@ def _page_number(value: str | None) -> int:
         return 1
 
 
-def _query(request: Request, problems: list[str]) -> service.opportunities.OpportunityQuery:
+class Problems:
+    """What the page says about its filters, and the status it answers with: 422 for a value
+    not understood, 400 for values that cannot go together or a search that cannot run, as
+    the API answers them (web/filter_checks.py)."""
+
+    def __init__(self) -> None:
+        self.sentences: list[str] = []
+        self.status = 200
+
+    def add(self, sentence: str, status: int = 200) -> None:
+        self.sentences.append(sentence)
+        self.status = max(self.status, status)
+
+
+def _query(request: Request, problems: Problems) -> service.opportunities.OpportunityQuery:
     params = request.query_params
-    since = _day(params.get("since"), "from", problems)
-    until = _day(params.get("until"), "to", problems)
-    if since and until and since > until:
-        problems.append("The from date is after the to date, so nothing could match; "
-                        "the dates were swapped.")
-        since, until = until, since
+    checked, wrong = filter_checks.check_page(params)
+    if wrong:
+        problems.add(wrong, 422)
     # A first visit shows open calls; once the filter form is sent, the checkbox decides.
     open_only = params.get("open") == "1" if "filtered" in params else True
     # Not cut short: a search over the limit is named as such (store/search.py), not run on
     # part of what was typed. The cap only keeps a pasted book out of the page.
     q = clean(params.get("q", "")).strip()[:10_000] or None
-    return service.opportunities.OpportunityQuery(
-        q=q, label=_choice(params.get("label"), LABELS),
-        audience=_choice(params.get("audience"), AUDIENCES),
-        topic=_choice(params.get("topic"), TOPICS),
-        form=_choice(params.get("form"), FORMS),
-        platform=_choice(params.get("platform"), PLATFORMS),
-        since=since, until=until, open_only=open_only,
-        sort=_choice(params.get("sort"), service.opportunities.SORTS) or "newest",
-        everything=params.get("everything") == "1",
-        page=_page_number(params.get("page")), per_page=PER_PAGE)
+    topics = tuple(dict.fromkeys(t for t in params.getlist("topic") if t in TOPICS))
+    query = service.opportunities.OpportunityQuery(
+        q=q, label=checked.label, audience=checked.audience,
+        topic=topics[0] if topics else None, topics=topics[1:],
+        topic_match=checked.topic_match, form=checked.form, platform=checked.platform,
+        since=checked.since, until=checked.until, open_only=open_only,
+        due_within=checked.due_within, has_deadline=params.get("dated") == "1",
+        sort=checked.sort, everything=params.get("everything") == "1", page=checked.page,
+        per_page=PER_PAGE)
+    try:
+        service.opportunities.check_dates(query)
+    except QueryError as exc:
+        problems.add(str(exc), 400)
+        query.since = query.until = None
+    return query
 
 
 def _feed_url(query: service.opportunities.OpportunityQuery) -> str:
     """The Atom feed of the same filters (the feed's names for them)."""
     params = {"q": query.q, "label": query.label, "audience": query.audience,
-              "topic": query.topic, "form": query.form, "platform": query.platform,
+              "form": query.form, "platform": query.platform,
               "since": query.since.isoformat() if query.since else None,
               "until": query.until.isoformat() if query.until else None,
-              "open_only": "true" if query.open_only else None}
-    kept = {key: value for key, value in params.items() if value}
+              "open_only": "true" if query.open_only else None,
+              "due_within": None if query.due_within is None else str(query.due_within),
+              "has_deadline": "true" if query.has_deadline else None}
+    topics = [t for t in (query.topic, *query.topics) if t]
+    kept = [(key, value) for key, value in params.items() if value]
+    kept += [("topic", t) for t in topics]
+    if len(topics) > 1 and query.topic_match == "any":
+        kept.append(("topic_match", "any"))
     return "/feeds/opportunities.atom" + (f"?{urlencode(kept)}" if kept else "")
 
 
@@ -153,37 +164,45 @@ async def opportunities(request: Request) -> Response:
     store = service.opportunities.store_for(_settings(request))
     key = ("opportunities-page", request.url.path, request.url.query, date.today())
     kept = service.cache.peek(store, key, trainee=True)  # it marks saved cards
-    page = kept if isinstance(kept, bytes) else await lanes.listing(
+    status, page = kept if _is_page(kept) else await lanes.listing(
         lambda: service.cache.remembered(store, key, lambda: _opportunities_page(request),
                                          trainee=True),
         by_fit=request.query_params.get("sort") == "fit")
-    return Response(with_token(page, request), media_type=HTML)
+    return Response(with_token(page, request), status_code=status, media_type=HTML)
 
 
-def _opportunities_page(request: Request) -> bytes:
+def _is_page(kept: object) -> TypeGuard[tuple[int, bytes]]:
+    return isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[1], bytes)
+
+
+def _opportunities_page(request: Request) -> tuple[int, bytes]:
+    """The page's status (web/filter_checks.py) and its HTML."""
     settings = _settings(request)
-    problems: list[str] = []
+    problems = Problems()
     query = _query(request, problems)
     trainee = service.tracking.get_profile(settings) if query.sort == "fit" else None
     if query.sort == "fit" and trainee is None:
-        problems.append("Sorting by fit needs your profile: fill it in under Me. Until then "
-                        "the newest calls come first.")
+        problems.add("Sorting by fit needs your profile: fill it in under Me. Until then "
+                     "the newest calls come first.")
     try:
         page = service.opportunities.list_opportunities(settings, query, trainee=trainee)
     except QueryError as exc:
-        problems.append(f"The search could not run. {exc}")
+        problems.add(f"The search could not run. {exc}", 400)
         page = service.opportunities.OpportunityPage([], query.page, query.per_page, False, 0)
     if trainee is not None and page.items and all(c.fit is None for c in page.items):
-        problems.append("None of these calls is recent and open enough to score against your "
-                        "profile, so they are listed newest first.")
+        problems.add("None of these calls is recent and open enough to score against your "
+                     "profile, so they are listed newest first.")
     ids = [card.id for card in page.items]
     statuses = service.tracking.statuses_of(settings, ids)
     filtered = any((query.q, query.label, query.audience, query.topic, query.form,
-                    query.platform, query.since, query.until))
-    return render_bytes(request, "opportunities.html", {
-        "query": query, "page": page, "statuses": statuses, "problems": problems,
+                    query.platform, query.since, query.until, query.due_within is not None,
+                    query.has_deadline))
+    chosen_topics = [t for t in (query.topic, *query.topics) if t]
+    return problems.status, render_bytes(request, "opportunities.html", {
+        "query": query, "page": page, "statuses": statuses, "problems": problems.sentences,
         "notice": _notice(request), "filtered": filtered, "labels": LABELS,
         "audiences": AUDIENCES, "topics": TOPICS, "forms": FORMS, "platforms": PLATFORMS,
+        "chosen_topics": chosen_topics,
         "sorts": service.opportunities.SORTS, "has_profile": trainee is not None,
         "here": url_with(request, notice=None), "feed_url": _feed_url(query),
         "corrected": corrected_ids(settings, ids),

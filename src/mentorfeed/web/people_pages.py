@@ -89,13 +89,14 @@ def mentors(request: Request, role: str | None = None, topic: str | None = None,
 def _for_me(request: Request, settings: Settings) -> Response:
     trainee = _trainee(settings)
     context: dict[str, Any] = {"tab": "me", "trainee": trainee, "matches": [], "posts": {},
-                               "updating": False}
+                               "updating": False, "others": {}}
     if trainee is not None:
         view = people_view(request.app.state)
         context["updating"] = updating(request.app.state)
         found = service.people.match(settings, trainee, known=view.people, limit=20,
                                      today=view.built_at, calls=False)
         context["matches"] = found.mentors
+        context["others"] = found.others  # a person's every handle on their card
         context["posts"] = {k: view.posts[k] for m in context["matches"] for r in m.reasons
                             for k in r.posts if k in view.posts}
         context["names"] = {m.key: view.people.activity.authors[m.key].name
@@ -121,6 +122,9 @@ def mentor(request: Request, platform: str, author_id: str) -> Response:
     recent = service.mentors.recent_opportunities(store, platform, author_id)
     for other in found.accounts:  # the person's calls from every account, newest first
         recent += service.mentors.recent_opportunities(store, other.platform, other.author_id)
+    if found.accounts:  # a call they cross-posted once: its copies are not in their signals
+        calls = set(signals.opportunity_posts)
+        recent = [post for post in recent if (post.platform, post.post_id) in calls]
     recent = sorted(recent, key=lambda post: post.created_at, reverse=True)[:10]
     return render(request, "mentors_person.html", {
         "person": found, "recent": recent,
@@ -157,8 +161,13 @@ def journal_clubs(request: Request, page: str | None = None) -> Response:
     sessions = sorted(view.people.sessions, key=lambda s: s.start, reverse=True)
     start = (number - 1) * SESSIONS_PER_PAGE
     upcoming = view.upcoming(view.as_of())
+    shown = sessions[start:start + SESSIONS_PER_PAGE]
+    papers = {s.id: service.journal_clubs.session_paper(s, view.posts) for s in shown}
+    event_papers = [service.journal_clubs.event_paper(e, view.posts)
+                    for e in upcoming[:UPCOMING_SHOWN]]
     return render(request, "journal_clubs.html", {
-        "sessions": sessions[start:start + SESSIONS_PER_PAGE], "page": number,
+        "sessions": shown, "page": number, "papers": papers,
+        "upcoming_papers": event_papers,
         "has_next": start + SESSIONS_PER_PAGE < len(sessions), "total": len(sessions),
         "per_page": SESSIONS_PER_PAGE, "authors": authors,
         "upcoming": upcoming[:UPCOMING_SHOWN], "more_upcoming": len(upcoming) - UPCOMING_SHOWN,
@@ -176,7 +185,8 @@ def session(request: Request, session_id: str) -> Response:
     hidden = service.mentors.opted_out(_store(request))
     return render(request, "session.html", {
         "t": transcript.build(found, view.posts, view.people.activity.authors, view.role,
-                              hidden)})
+                              hidden),
+        "paper": service.journal_clubs.session_paper(found, view.posts)})
 
 
 # -- insights -----------------------------------------------------------------------------------

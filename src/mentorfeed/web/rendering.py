@@ -6,17 +6,19 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from contextvars import ContextVar
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mentorfeed import taxonomy
+from mentorfeed import service, taxonomy
 from mentorfeed.web import words
 from mentorfeed.web.security import CSRF_FIELD, is_safe_url, new_token
 
@@ -50,8 +52,68 @@ def _iso(value: date | datetime | None) -> str:
     return value.isoformat() if value else ""
 
 
+# The zone a page shows times in: the saved profile's (`chosen`), or UTC, which app.js then
+# rewrites in the viewer's own zone. Set by `render_bytes` for the one render it runs.
+_ZONE: ContextVar[tuple[tzinfo, bool]] = ContextVar("zone", default=(UTC, False))
+DAY = "%d %b %Y"  # one date format on every page: "14 Oct 2025"
+
+
+def _local(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)  # the store keeps UTC; SQLite forgets the zone
+    return value.astimezone(_ZONE.get()[0])
+
+
 def _day(value: date | datetime | None) -> str:
-    return f"{value:%d %b %Y}" if value else ""
+    if isinstance(value, datetime):
+        value = _local(value)
+    return f"{value:{DAY}}" if value else ""
+
+
+def when(value: datetime | None) -> Markup:
+    """A moment as a <time>, in the page's zone ("14 Oct 2025, 21:00 EDT"); without a chosen
+    zone, app.js shows it in the viewer's."""
+    if value is None:
+        return Markup("")
+    local = _local(value)
+    chosen = _ZONE.get()[1]
+    return Markup('<time datetime="{}"{}>{}</time>').format(
+        _iso(value), Markup("") if chosen else Markup(' data-local="datetime"'),
+        f"{local:{DAY}, %H:%M} {local.tzname() or 'UTC'}")
+
+
+def when_day(value: date | datetime | None) -> Markup:
+    """The day of a date or moment as a <time>, in the page's zone like `when`."""
+    if value is None:
+        return Markup("")
+    if not isinstance(value, datetime):
+        return Markup('<time datetime="{}">{}</time>').format(_iso(value), _day(value))
+    chosen = _ZONE.get()[1]
+    return Markup('<time datetime="{}"{}>{}</time>').format(
+        _iso(value), Markup("") if chosen else Markup(' data-local="date"'), _day(value))
+
+
+def profile_zone(request: Request) -> tzinfo | None:
+    """The time zone of the saved trainee profile, if there is one and it is a real zone."""
+    settings = getattr(getattr(request.app, "state", None), "settings", None)
+    if settings is None:
+        return None
+    try:
+        profile = service.tracking.get_profile(settings)
+    except Exception:  # an error page must render even when the store cannot answer
+        return None
+    if profile is None:
+        return None
+    try:
+        return ZoneInfo(profile.time_zone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def sentence(text: str) -> str:
+    """Text with its first letter made upper-case and the rest kept as written (Jinja's
+    `capitalize` lower-cases the rest: "DMs" became "dms")."""
+    return text[:1].upper() + text[1:]
 
 
 def action(card: Any) -> Markup:
@@ -96,7 +158,8 @@ def make_environment() -> Environment:
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       finalize=_finalize, undefined=StrictUndefined, trim_blocks=True,
                       lstrip_blocks=True, auto_reload=False, cache_size=-1)
-    env.filters.update(iso=_iso, day=_day, clean=clean,
+    env.filters.update(iso=_iso, day=_day, clean=clean, sentence=sentence, when=when,
+                       when_day=when_day,
                        caption_audience=lambda n: words.caption(taxonomy.AUDIENCE_CAPTIONS, n),
                        caption_contact=lambda n: words.caption(taxonomy.CONTACT_CAPTIONS, n),
                        caption_label=lambda n: words.caption(taxonomy.LABEL_CAPTIONS, n),
@@ -137,7 +200,12 @@ def render_bytes(request: Request, template: str, context: Mapping[str, Any] | N
     token = getattr(request.state, "csrf_token", "") if csrf_token is None else csrf_token
     values = {"request": request, "path": request.url.path, "csrf_token": token,
               **(context or {})}
-    html = environment.get_template(template).render(values)
+    zone = profile_zone(request)
+    reset = _ZONE.set((zone, True) if zone is not None else (UTC, False))
+    try:
+        html = environment.get_template(template).render(values)
+    finally:
+        _ZONE.reset(reset)
     # "replace" so one broken character in a stored post cannot turn a page into a 500.
     return html.encode("utf-8", "replace")
 

@@ -8,10 +8,10 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, Text, cast, delete, insert, or_, select, update
 
 from mentorfeed.people.activity import Key
-from mentorfeed.people.linking import Link, ordered
+from mentorfeed.people.linking import Link, ordered, profile_urls
 from mentorfeed.store import revision
 from mentorfeed.store.schema import account_links, author_profiles, authors
 
@@ -62,17 +62,24 @@ def _row(link: Link, kind: str, now: datetime) -> dict[str, Any]:
 
 
 def raw_profiles(engine: Engine) -> dict[Key, dict[str, Any]]:
-    """The raw profile of each account whose profile shows links beside its bio (Mastodon's
-    profile fields, X's entities)."""
-    query = select(authors.c.platform, authors.c.author_id, authors.c.raw).where(
-        authors.c.raw.is_not(None))
+    """The profile fields and links of each account whose raw profile shows links beside its
+    bio (Mastodon's profile fields, X's entities). A raw profile is kilobytes (an X user
+    carries its pinned post, a Mastodon account its emojis and roles) and most show no such
+    link, so the database picks the accounts by a look at the text (no JSON parsed) and reads
+    out only these two parts of theirs."""
+    text = cast(authors.c.raw, Text)
+    query = select(authors.c.platform, authors.c.author_id,
+                   authors.c.raw["fields"].label("fields"),
+                   authors.c.raw["entities"].label("entities")).where(
+        authors.c.raw.is_not(None),
+        or_(text.like("%expanded_url%"), text.like('%"fields":[{%'),
+            text.like('%"fields": [{%')))
     found: dict[Key, dict[str, Any]] = {}
     with engine.connect() as conn:
         for r in conn.execute(query):
-            raw = r.raw
-            if isinstance(raw, dict) and (raw.get("fields") or raw.get("entities")):
-                found[(r.platform, r.author_id)] = {"fields": raw.get("fields"),
-                                                    "entities": raw.get("entities")}
+            parts = {"fields": r.fields, "entities": r.entities}
+            if profile_urls(parts):
+                found[(r.platform, r.author_id)] = parts
     return found
 
 
@@ -104,3 +111,17 @@ def merged(engine: Engine) -> dict[Key, Key]:
     with engine.connect() as conn:
         return {(r.platform, r.author_id): (r.person_platform, r.person_id)
                 for r in conn.execute(query)}
+
+
+def names(engine: Engine, keys: Iterable[Key]) -> dict[Key, tuple[str, str | None]]:
+    """The handle and profile address of each of these accounts that is stored."""
+    wanted = list(keys)
+    found: dict[Key, tuple[str, str | None]] = {}
+    with engine.connect() as conn:
+        for platform in sorted({k[0] for k in wanted}):
+            ids = sorted({k[1] for k in wanted if k[0] == platform})
+            query = select(authors.c.author_id, authors.c.handle, authors.c.url).where(
+                authors.c.platform == platform, authors.c.author_id.in_(ids))
+            found.update({(platform, r.author_id): (r.handle, r.url)
+                          for r in conn.execute(query)})
+    return found

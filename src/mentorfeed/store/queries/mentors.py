@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy import Engine, and_, func, or_, select, tuple_
 from sqlalchemy.sql.elements import ColumnElement
 
 from mentorfeed.people.activity import Key
@@ -40,8 +40,17 @@ def _conditions(query: DirectoryQuery) -> list[ColumnElement[bool]]:
         found.append(author_profiles.c.interests[query.topic].as_float() > 0)
     if query.q and query.q.strip():
         pattern = _like(query.q.strip().lstrip("@"))
+        # A person is found by any of their accounts' handles and names (one pass over the
+        # merged accounts, not one per profile: `person_*` has no index).
+        other = author_profiles.alias("other_account")
+        by_other = tuple_(author_profiles.c.platform, author_profiles.c.author_id).in_(
+            select(other.c.person_platform, other.c.person_id).where(
+                other.c.person_id.is_not(None),
+                or_(func.lower(other.c.handle).like(pattern, escape="\\"),
+                    func.lower(other.c.name).like(pattern, escape="\\"))))
         found.append(or_(func.lower(author_profiles.c.handle).like(pattern, escape="\\"),
-                         func.lower(author_profiles.c.name).like(pattern, escape="\\")))
+                         func.lower(author_profiles.c.name).like(pattern, escape="\\"),
+                         by_other))
     return found
 
 
