@@ -70,7 +70,7 @@ def test_the_page_has_the_switch_and_says_why(premed: TestClient) -> None:
     assert "Not offered to you" not in html
 
     def count(page: str) -> int:
-        found = re.search(r"([\d,]+) opportunit", page)
+        found = re.search(r"<strong>([\d,]+) calls?</strong>", page)
         assert found, "the page states how many calls it lists"
         return int(found[1].replace(",", ""))
 
