@@ -3,7 +3,7 @@ language, place or the one person a reply offers to (classify/eligibility.py); N
 anyone, as for every post classified before it existed.
 
 Revision ID: 0013
-Revises: 0014 (written on 0011; re-chained after main merged 0012 and 0014)
+Revises: 0012
 """
 
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0013"
-down_revision = "0014"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
