@@ -228,6 +228,8 @@ class Classification:
     model_version: str
     closes_call: bool = False
     margin: float | None = None  # how near the model came to another answer; None: a person's
+    # Who may take the call (classify/eligibility.py, stored form); {} when anyone may.
+    eligibility: dict[str, Any] = field(default_factory=dict)
 
     @property
     def deadline(self) -> date | None:

@@ -34,7 +34,8 @@ def test_every_people_command_has_help(command: str) -> None:
 def test_match_ranks_mentors_and_opportunities_with_reasons(demo: Path, tmp_path: Path) -> None:
     profile = tmp_path / "me.toml"
     profile.write_text('stage = "MS2"\ninterests = ["skin of color", "hair"]\n'
-                       'goals = ["research", "urim_programs"]\n', encoding="utf-8")
+                       'goals = ["research", "urim_programs"]\n'
+                       '[background]\nurim = true\n', encoding="utf-8")  # URiM-only calls too
     result = run("--db", str(demo), "match", "--profile", str(profile), "--today", "2025-02-01",
                  "--json")
     assert result.returncode == 0, result.stderr
@@ -45,8 +46,12 @@ def test_match_ranks_mentors_and_opportunities_with_reasons(demo: Path, tmp_path
         assert {"platform", "handle", "score"} <= set(mentor)
     scores = [m["score"] for m in found["mentors"]]
     assert scores == sorted(scores, reverse=True)
+    # Calls serving the goals come first (fewer fit since calls for other stages or
+    # backgrounds are left out; the rest of the ten serve none).
+    serving = [bool(set(c["labels"]) & {"research_collaboration", "urim_outreach"})
+               for c in found["opportunities"]]
+    assert sum(serving) >= 5 and serving == sorted(serving, reverse=True)
     for call in found["opportunities"]:
-        assert set(call["labels"]) & {"research_collaboration", "urim_outreach"}
         assert call["url"] and call["reasons"]
         assert call["deadline"] is None or call["deadline"] >= "2025-02-01"
     supported = [p for m in found["mentors"] for r in m["reasons"] for p in r["posts"]]

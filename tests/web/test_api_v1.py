@@ -41,7 +41,8 @@ def test_opportunities_carry_the_fields_of_a_card(client: TestClient) -> None:
     item = body["items"][0]
     assert {"id", "platform", "url", "text", "labels", "fields", "state", "author",
             "created_at", "posts_in_group"} <= set(item)
-    assert set(item["fields"]) == {"deadline", "audience", "contact", "topics", "links", "form"}
+    assert set(item["fields"]) == {"deadline", "audience", "contact", "topics", "links", "form",
+                                   "eligibility"}
     assert item["fields"]["form"] in ("call", "event", "resource")
     assert set(item["author"]) >= {"handle", "name", "role", "url"}
     assert item["state"] in ("open", "closed", "expired")

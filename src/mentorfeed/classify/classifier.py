@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from mentorfeed.classify.eligibility import eligibility, is_attending_job
 from mentorfeed.classify.extract import extract
 from mentorfeed.classify.features import Features, PostInput, featurize
 from mentorfeed.classify.model import EMBEDDING, OPPORTUNITY, Model
@@ -32,6 +33,7 @@ class Result:
     why: str = ""
     closes_call: bool = False  # says that a call is filled or closed
     margin: float | None = None  # how near the model came to another answer (review queue)
+    eligibility: dict[str, Any] = field(default_factory=dict)  # who may take it (stored form)
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "labels": self.labels, "scores": self.scores,
@@ -83,11 +85,16 @@ class Classifier:
                 results.append(Result(post.id, [], row_scores, why=why))
                 continue
             chosen = decided[i]
+            job = bool(chosen) and is_attending_job(post.text)
+            if job:  # a job for attendings is never a trainee's opportunity (taxonomy.md)
+                chosen = []
             labels = [LABELS[j] for j in chosen]
             result = Result(post.id, labels, row_scores, closes_call=any(
                 cue.name == "neg:closed" for cue in features[i].cues), margin=float(near[i]))
             _fill_fields(result, post)
             result.why = self._why(features[i], matrix, i, chosen, row_scores)
+            if job:
+                result.why = "not an opportunity: a job for board-certified dermatologists"
             if ruled[i]:
                 says = "; ".join(c.says for c in convention_labels(post.text))
                 result.why += f"; convention: {says}"
@@ -143,6 +150,7 @@ def _fill_fields(result: Result, post: PostInput) -> None:
     found = extract(post.text, posted_at=post.created_at, urls=post.urls,
                     hashtags=post.hashtags, bio=post.bio, labels=result.labels)
     result.extract = found.to_json()
+    result.eligibility = eligibility(post.text, found.audience, is_reply=post.is_reply).to_json()
     result.links = [{"url": link.url, "kind": link.kind} for link in found.links]
 
 

@@ -40,12 +40,16 @@ def match(
         "store's newest post if that is older (e.g. the sample corpus).")] = None,
     limit: Annotated[int, typer.Option(help="How many of each to show.")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print both lists as JSON.")] = False,
+    everything: Annotated[bool, typer.Option(
+        "--everything", help="Also list the open calls never offered to you (your own posts, "
+        "calls for another stage, background or language), each with why.")] = False,
 ) -> None:
     """Rank the mentors and the opportunities that fit a trainee, each with its reasons."""
     trainee = service.people.trainee_from_file(profile)
     when = _today(today) if today else service.people.as_of(settings_of(ctx))
     known = service.people.people(settings_of(ctx), now=when)
-    found = service.people.match(settings_of(ctx), trainee, today=when, limit=limit, known=known)
+    found = service.people.match(settings_of(ctx), trainee, today=when, limit=limit, known=known,
+                                 everything=everything)
     urls = {p.key: p.url for p in known.activity.posts}
     authors = known.activity.authors
     mentors: list[dict[str, Any]] = [
@@ -57,9 +61,14 @@ def match(
         {"platform": o.key[0], "id": o.key[1], "url": o.url, "labels": o.labels,
          "deadline": o.deadline.isoformat() if o.deadline else None, "score": o.score,
          "reasons": _reasons(o.reasons, urls)} for o in found.opportunities]
+    hidden: list[dict[str, Any]] = [
+        {"platform": o.post.platform, "id": o.post.id, "url": o.post.url,
+         "labels": o.classification.labels, "not_for_you": why} for o, why in found.left_out]
     if as_json:
-        sys.stdout.write(orjson.dumps({"mentors": mentors, "opportunities": calls},
-                                      option=orjson.OPT_INDENT_2).decode() + "\n")
+        shown: dict[str, Any] = {"mentors": mentors, "opportunities": calls}
+        if everything:
+            shown["not_offered"] = hidden
+        sys.stdout.write(orjson.dumps(shown, option=orjson.OPT_INDENT_2).decode() + "\n")
         return
     console.print("[bold]Mentors worth contacting[/]")
     for m in mentors:
@@ -75,6 +84,11 @@ def match(
                                                                   "green"), f"  {o['url']}"))
         for reason in o["reasons"]:
             console.print(Text(f"   · {reason['text']}"))
+    if everything:
+        console.print(f"\n[bold]Not offered to you[/] ({len(hidden)})")
+        for o in hidden:
+            console.print(Text.assemble((" ".join(o["labels"]), "green"), f"  {o['url']}",
+                                        (f"  ({o['not_for_you']})", "dim")))
 
 
 people_app = typer.Typer(help="Author profiles, and which accounts are one person.")

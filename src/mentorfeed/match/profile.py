@@ -50,9 +50,10 @@ class TraineeProfile:
 
     @property
     def audience(self) -> str:
-        """The taxonomy audience this stage belongs to."""
-        return {"premed": "premed", "resident": "resident", "IMG": "img"}.get(
-            self.stage, "medical_student")
+        """The taxonomy audience this stage belongs to; "other" (a stage of its own, not a
+        medical student) belongs to none."""
+        return {"premed": "premed", "resident": "resident", "IMG": "img",
+                "other": "other"}.get(self.stage, "medical_student")
 
     @property
     def labels(self) -> list[str]:

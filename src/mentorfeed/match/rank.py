@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from mentorfeed.classify.eligibility import excludes
 from mentorfeed.classify.lifecycle import lifecycle
 from mentorfeed.match import evidence as ev
 from mentorfeed.match.evidence import Evidence
@@ -47,6 +48,7 @@ _BACKGROUND_WORDS = {"first_generation": "first-generation", "lgbtq": "LGBTQ+",
                      "language:fr": "French-speaking", "language:pt": "Portuguese-speaking"}
 _AUDIENCE_WORDS = {"premed": "premeds", "resident": "residents", "img": "IMGs",
                    "medical_student": "medical students"}
+_TOLD_APART = ("premed", "resident", "img")  # students are everyone's; "other" is no audience
 
 
 @dataclass(slots=True)
@@ -137,7 +139,7 @@ class _Wants:
         self.interests = list(trainee.interests)
         self.labels = frozenset(trainee.labels)
         self.near_peer = not NEAR_PEER_GOALS.isdisjoint(trainee.goals)
-        self.audience = None if trainee.audience == "medical_student" else trainee.audience
+        self.audience = trainee.audience if trainee.audience in _TOLD_APART else None
         self.today, self.met, self.chosen = today, met, chosen
         self.sessions = frozenset(sessions) - frozenset(met)
         self.stage = trainee.stage
@@ -306,9 +308,21 @@ def _diverse(ranked: Sequence[MentorMatch], profiles: Mapping[Key, AuthorProfile
     return (picked + held_back)[:limit]
 
 
+def left_out(item: Opportunity, trainee: TraineeProfile) -> str | None:
+    """Why a call is never offered to this trainee: their own post, or a call its text says
+    excludes them (classify/eligibility.py); None when it may be offered."""
+    author = item.post.author
+    mine = trainee.handles.get(item.post.platform, "").lower().lstrip("@")
+    if author is not None and mine and author.handle.lower().lstrip("@") in (
+            mine, mine.split("@")[0]):
+        return "your own post"
+    return excludes(item.classification.eligibility, trainee)
+
+
 def rank_opportunities(trainee: TraineeProfile, opportunities: Iterable[Opportunity], *,
                        today: datetime, limit: int = 10) -> list[OpportunityMatch]:
-    """Open opportunities posted by `today`, by fit to goals, stage, interests and freshness."""
+    """Open opportunities posted by `today`, by fit to goals, stage, interests and freshness;
+    never a call that leaves the trainee out (`left_out`)."""
     goals = set(trainee.labels)
     wanted = set(trainee.interests)
     # A trainee who asks for URiM programs, or opted in to a URiM background, is who a call
@@ -318,7 +332,7 @@ def rank_opportunities(trainee: TraineeProfile, opportunities: Iterable[Opportun
     results: list[OpportunityMatch] = []
     for item in opportunities:
         post, found = item.post, item.classification
-        if post.created_at > today or item.state != "open":
+        if post.created_at > today or item.state != "open" or left_out(item, trainee):
             continue
         session = event_time(post.text, post.created_at) if "journal_club" in found.labels \
             else None

@@ -101,7 +101,8 @@ def classify_store(settings: Settings, *, everything: bool = False,
 def stored(result: Result, version: str) -> Classification:
     """What the store keeps of a classifier's answer."""
     return Classification(result.labels, result.scores, result.extract, result.links,
-                          result.why, version, result.closes_call, result.margin)
+                          result.why, version, result.closes_call, result.margin,
+                          result.eligibility)
 
 
 def regroup(store: Store) -> int:

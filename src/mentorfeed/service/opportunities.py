@@ -14,10 +14,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from mentorfeed import service
+from mentorfeed.classify.eligibility import describe
 from mentorfeed.classify.topics import TOPICS as TOPICS  # the topics the filters offer
 from mentorfeed.config import Settings
 from mentorfeed.errors import QueryError
-from mentorfeed.models import Classification, Opportunity, Post
+from mentorfeed.models import Author, Classification, Opportunity, Post
 from mentorfeed.service.posts import MOST_ROWS, open_store
 from mentorfeed.store import Store, listing
 from mentorfeed.store.store import file_identity
@@ -58,6 +59,8 @@ class OpportunityQuery:
     due_within: int | None = None  # a deadline in the next so many days (from today)
     has_deadline: bool = False  # only calls that state a deadline
     sort: str = "newest"  # newest | deadline | fit
+    # With sort="fit": also the calls that leave the trainee out, each saying why.
+    everything: bool = False
     page: int = 1
     per_page: int = 20
 
@@ -100,6 +103,8 @@ class OpportunityCard:
     open_until: date | None = None
     open_until_basis: str | None = None
     event_at: datetime | None = None
+    eligibility: list[str] = field(default_factory=list)  # who may take it, as the post says
+    not_for_you: str | None = None  # why the trainee is left out (fit order, everything shown)
 
 
 @dataclass(slots=True)
@@ -248,7 +253,8 @@ def list_opportunities(settings: Settings, query: OpportunityQuery, *,
     key = ("list", query.q, query.label, query.audience, query.topic, query.topics,
            query.topic_match, query.form, query.platform, query.since, query.until,
            query.open_only, query.due_within, query.has_deadline, query.sort, page,
-           per_page, now.date(), repr(trainee) if query.sort == "fit" else None)
+           per_page, now.date(), repr(trainee) if query.sort == "fit" else None,
+           query.everything)
     return service.cache.remembered(store_for(settings), key, lambda: _listing(
         settings, query, trainee, now, page, per_page))
 
@@ -265,7 +271,8 @@ def _listing(settings: Settings, query: OpportunityQuery, trainee: TraineeProfil
     store = store_for(settings)
     with _running:
         if query.sort == "fit" and trainee is not None:
-            return _by_fit(store, filters, trainee, now, page, per_page)
+            return _by_fit(store, filters, trainee, now, page, per_page,
+                           everything=query.everything)
         sort = "newest" if query.sort == "fit" else query.sort
         counted = store.listing_count(filters, most=COUNT_MOST + 1, seconds=COUNT_SECONDS)
         total = counted if counted is not None and counted <= COUNT_MOST else None
@@ -293,6 +300,21 @@ def fitting(store: Store, trainee: TraineeProfile, now: datetime) -> list[Opport
     return _fits(store, listing.Filters(today=now.date(), state="open"), trainee, now)[1]
 
 
+def left_out_calls(store: Store, trainee: TraineeProfile, now: datetime
+                   ) -> list[tuple[Opportunity, str]]:
+    """The open calls among the newest FIT_CANDIDATES that are never offered to the trainee,
+    each with why (`mentorfeed match --everything` shows them)."""
+    from mentorfeed.match.rank import left_out
+
+    filters = listing.Filters(today=now.date(), state="open", posted_by=now)
+    found = []
+    for row in store.listing_candidates(filters, limit=FIT_CANDIDATES):
+        call = _as_opportunity(row)
+        if call.post.created_at <= now and (reason := left_out(call, trainee)) is not None:
+            found.append((call, reason))
+    return found
+
+
 def _fits(store: Store, filters: listing.Filters, trainee: TraineeProfile, now: datetime
           ) -> tuple[list[dict[str, Any]], list[OpportunityMatch]]:
     """The candidate rows, and those the ranker finds fitting, best first."""
@@ -306,17 +328,30 @@ def _fits(store: Store, filters: listing.Filters, trainee: TraineeProfile, now: 
 
 
 def _by_fit(store: Store, filters: listing.Filters, trainee: TraineeProfile,
-            now: datetime, page: int, per_page: int) -> OpportunityPage:
+            now: datetime, page: int, per_page: int, *, everything: bool = False
+            ) -> OpportunityPage:
     """The matching calls the ranker finds fitting, best first, then the others, newest
-    first (closed, expired or stale calls get no fit score); cards for one page only."""
+    first (closed, expired or stale calls get no fit score); cards for one page only. Calls
+    that leave the trainee out (their own, or not for their stage, background or language)
+    are hidden, or with `everything` shown last, each saying why."""
+    from mentorfeed.match.rank import left_out
+
     rows, matches = _fits(store, filters, trainee, now)
     by_key = {(row["platform"], row["post_id"]): row for row in rows}
     fits = {found.key: found for found in matches}
-    ordered = [by_key.pop(found.key) for found in matches] + list(by_key.values())
+    ordered = [by_key.pop(found.key) for found in matches]
+    why_not: dict[tuple[str, str], str] = {}
+    for key, row in by_key.items():
+        if (reason := left_out(_as_opportunity(row), trainee)) is not None:
+            why_not[key] = reason
+    ordered += [row for key, row in by_key.items() if key not in why_not]
+    if everything:
+        ordered += [by_key[key] for key in why_not]
     start = (page - 1) * per_page if page <= MAX_PAGE else len(ordered)
     cards = []
     for row in ordered[start:start + per_page]:
         card = _card(row)
+        card.not_for_you = why_not.get((row["platform"], row["post_id"]))
         if (found := fits.get((row["platform"], row["post_id"]))) is not None:
             card.fit = found.score
             card.fit_reasons = [reason.text for reason in found.reasons]
@@ -413,7 +448,7 @@ def _card(row: dict[str, Any]) -> OpportunityCard:
         open_until=row.get("open_until") or row["group_deadline"],
         open_until_basis=row.get("open_until_basis") or (
             "stated" if row["group_deadline"] else None),
-        event_at=_aware(row.get("event_at")))
+        event_at=_aware(row.get("event_at")), eligibility=describe(row.get("eligibility")))
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -423,10 +458,13 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 def _as_opportunity(row: dict[str, Any]) -> Opportunity:
     """The store's Opportunity shape, which the ranker reads."""
+    author = None if row["author_id"] is None else Author(
+        row["platform"], row["author_id"], row["author_handle"] or "")
     post = Post(platform=row["platform"], id=row["post_id"], url=row["url"],
-                author_id=row["author_id"], text=row["text"], created_at=row["created_at"])
+                author_id=row["author_id"], text=row["text"], created_at=row["created_at"],
+                author=author)
     found = Classification(row["labels"] or [], {}, row["extract"] or {},
-                           row["links"] or [], "", "")
+                           row["links"] or [], "", "", eligibility=row.get("eligibility") or {})
     return Opportunity(post, found, [post], row["group_deadline"], row["state"],
                        row.get("open_until") or row["group_deadline"],
                        row.get("open_until_basis"))

@@ -23,6 +23,7 @@ from mentorfeed.service.posts import open_store
 if TYPE_CHECKING:  # the model's modules load scikit-learn: only commands that classify pay
     from mentorfeed.match.evidence import Evidence
     from mentorfeed.match.rank import MentorMatch, OpportunityMatch
+    from mentorfeed.models import Opportunity
     from mentorfeed.people.directory import LinkedAccount
     from mentorfeed.people.profiles import AuthorProfile
     from mentorfeed.store.store import Store
@@ -118,6 +119,8 @@ class Matches:
     accounts: dict[Key, list[Key]] = field(default_factory=dict)
     # ...and the other accounts as the shells show them: handle, address, the link's reason.
     others: dict[Key, list[LinkedAccount]] = field(default_factory=dict)
+    # Open calls never offered to the trainee, with why (only when asked for everything).
+    left_out: list[tuple[Opportunity, str]] = field(default_factory=list)
 
     def handles(self, key: Key, authors: dict[Key, AuthorRow]) -> list[str]:
         """Every handle of the mentor ranked under `key`, as "platform:handle"."""
@@ -142,13 +145,15 @@ def moment_after(newest: datetime | None) -> datetime:
 
 
 def match(settings: Settings, trainee: TraineeProfile, *, today: datetime | None = None,
-          limit: int = 10, known: People | None = None, calls: bool = True) -> Matches:
+          limit: int = 10, known: People | None = None, calls: bool = True,
+          everything: bool = False) -> Matches:
     """Mentors and (unless not `calls`) opportunities for a trainee, best first, each with its
     reasons, as of `today` (default: `as_of` the store). The opportunities are those the web's
-    "fit" order ranks first (`service.opportunities.fitting`)."""
+    "fit" order ranks first (`service.opportunities.fitting`); with `everything`, also the
+    open calls that leave the trainee out, each with why."""
     from mentorfeed.match.rank import rank_mentors
     from mentorfeed.service.mentors import linked_accounts_of
-    from mentorfeed.service.opportunities import fitting
+    from mentorfeed.service.opportunities import fitting, left_out_calls
 
     today = today or as_of(settings)
     found = known or people(settings, now=today)
@@ -169,7 +174,8 @@ def match(settings: Settings, trainee: TraineeProfile, *, today: datetime | None
         also = {m.key: joined.accounts[m.key] for m in mentors if m.key in joined.accounts}
         others = linked_accounts_of(store, list(also))
         return Matches(mentors, fitting(store, trainee, today)[:limit] if calls else [], also,
-                       others)
+                       others,
+                       left_out_calls(store, trainee, today) if calls and everything else [])
 
 
 def match_evidence(settings: Settings, trainee: TraineeProfile, *, today: datetime,

@@ -73,6 +73,7 @@ def _save(engine: Engine, rows: Sequence[tuple[tuple[str, str], Classification]]
             "labels": c.labels, "scores": c.scores, "extract": c.extract, "links": c.links,
             "why": c.why, "deadline": c.deadline, "closes_call": c.closes_call,
             "opportunity_pk": None, "closed": False, "classified_at": now, "margin": c.margin,
+            "eligibility": c.eligibility or None,
         } for pk, c in stored])
         facets = [{"post_pk": pk, "facet": facet, "value": value, "created_at": times[pk]}
                   for pk, c in stored for facet, key in FACETS.items()

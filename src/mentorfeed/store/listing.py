@@ -118,7 +118,7 @@ def _cards() -> Select[Any]:
         select(posts.c.pk, posts.c.platform, posts.c.post_id, posts.c.url, posts.c.author_id,
                posts.c.text, posts.c.created_at, classifications.c.labels,
                classifications.c.extract, classifications.c.links,
-               group_deadline.label("group_deadline"),
+               classifications.c.eligibility, group_deadline.label("group_deadline"),
                classifications.c.open_until, classifications.c.open_until_basis,
                classifications.c.event_at,
                authors.c.handle.label("author_handle"), authors.c.name.label("author_name"),
@@ -436,7 +436,7 @@ def opportunities(engine: Engine, filters: Filters, *, limit: int) -> list[Oppor
     c = classifications.c
     heads = (posts_with_authors()
              .add_columns(c.labels, c.scores, c.extract, c.links, c.why, c.model_version,
-                          c.closes_call, group_deadline.label("group_deadline"),
+                          c.closes_call, c.eligibility, group_deadline.label("group_deadline"),
                           _state(filters).label("state"), open_until.label("open_until"),
                           c.open_until_basis)
              .join(classifications, c.post_pk == posts.c.pk))
@@ -455,7 +455,8 @@ def opportunities(engine: Engine, filters: Filters, *, limit: int) -> list[Oppor
                 found[m["pk"]] = Opportunity(
                     to_post(row), Classification(m["labels"], m["scores"], m["extract"],
                                                  m["links"], m["why"], m["model_version"],
-                                                 m["closes_call"]),
+                                                 m["closes_call"],
+                                                 eligibility=m["eligibility"] or {}),
                     [], m["group_deadline"], m["state"], m["open_until"],
                     m["open_until_basis"])
             for row in conn.execute(members, batch):

@@ -118,6 +118,7 @@ classifications = Table(
     Column("open_until", Date),
     Column("open_until_basis", String(16)),  # stated | event | estimated
     Column("event_at", Timestamp),  # when the call's event starts, if its text says
+    Column("eligibility", Json),  # who may take the call (0013); None: anyone
     Index("ix_classifications_opportunity", "is_opportunity", "deadline"),
     Index("ix_classifications_group", "opportunity_pk"),
     Index("ix_classifications_version", "model_version"),

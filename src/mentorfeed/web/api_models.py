@@ -117,6 +117,9 @@ class Fields(Shape):
     form: str | None = Field(description=(
         "call (respond to it), event (join it at its time) or resource (read or use it); "
         "null for a call classified before forms were read"))
+    eligibility: list[str] = Field([], description=(
+        "Who may take it, as the post says (stages, a required background or language, a "
+        "place); empty when it names no limit"))
 
 
 class Opportunity(Shape):
@@ -140,6 +143,9 @@ class Opportunity(Shape):
     posts_in_group: int
     fit: float | None = Field(None, description="With sort=fit and a saved profile")
     fit_reasons: list[str] = []
+    not_for_you: str | None = Field(None, description=(
+        "With sort=fit and everything=true: why the call is never offered to the trainee "
+        "(their own post, or it is for another stage, background or language)"))
 
     @model_validator(mode="before")
     @classmethod

@@ -89,6 +89,8 @@ async def opportunity_query(  # async: FastAPI would run a plain def in the thre
     has_deadline: Annotated[bool, Query(description="Only calls that state a deadline")
                             ] = False,
     sort: Literal["newest", "deadline", "fit"] = "newest",
+    everything: Annotated[bool, Query(description=(
+        "With sort=fit: also the calls never offered to the trainee, each with why"))] = False,
     page: Annotated[int, Query(ge=1, description=(
         "Past the last page (or page 10,000): no items, with `total` saying how many match"))
         ] = 1,
@@ -101,7 +103,7 @@ async def opportunity_query(  # async: FastAPI would run a plain def in the thre
         q=q, label=label, audience=audience, topic=topics[0] if topics else None,
         topics=topics[1:], topic_match=topic_match, form=form, platform=platform, since=since,
         until=until, open_only=open_only, due_within=due_within, has_deadline=has_deadline,
-        sort=sort, page=page, per_page=per_page)
+        sort=sort, everything=everything, page=page, per_page=per_page)
     service.opportunities.check_dates(query)  # QueryError: a 400, bad_query (errors.py)
     return query
 

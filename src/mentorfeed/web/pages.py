@@ -128,7 +128,8 @@ def _query(request: Request, problems: Problems) -> service.opportunities.Opport
         topic_match=checked.topic_match, form=checked.form, platform=checked.platform,
         since=checked.since, until=checked.until, open_only=open_only,
         due_within=checked.due_within, has_deadline=params.get("dated") == "1",
-        sort=checked.sort, page=checked.page, per_page=PER_PAGE)
+        sort=checked.sort, everything=params.get("everything") == "1", page=checked.page,
+        per_page=PER_PAGE)
     try:
         service.opportunities.check_dates(query)
     except QueryError as exc:

@@ -4,14 +4,14 @@ found again), and `author_profiles.person_*` names the main account of the perso
 belongs to (NULL for a main account or one on its own), so the directory lists a person once.
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
