@@ -16,16 +16,16 @@ from mentorfeed import service
 from mentorfeed.config import Settings, sqlite_url
 from mentorfeed.web import create_app
 
-# The sample store describes 15 May 2026 (the day after its newest post): these come after it.
+# The sample store describes 15 June 2026 (the day after its newest post): these come after it.
 AHEAD = [
-    {"id": "9950001", "created_at": "2026-05-14T15:00:00Z", "author_id": "995001",
+    {"id": "9950001", "created_at": "2026-06-14T15:00:00Z", "author_id": "995001",
      "author_handle": "fict_derm_jc", "author_name": "Fictional Derm JC",
-     "text": "#DermJC next Tuesday, May 19, 9pm ET: we're discussing a randomized trial of oral "
+     "text": "#DermJC next Tuesday, June 16, 9pm ET: we're discussing a randomized trial of oral "
              "minoxidil for androgenetic alopecia in women. Free full text: "
              "https://doi.org/10.5555/minoxidil.2026.0519 Students and residents welcome!"},
-    {"id": "9950002", "created_at": "2026-05-14T16:00:00Z", "author_id": "995002",
+    {"id": "9950002", "created_at": "2026-06-14T16:00:00Z", "author_id": "995002",
      "author_handle": "fict_residents_jc", "author_name": "Fictional Residents JC",
-     "text": "Dermatology journal club for students and residents, Thursday May 21 at 7pm ET "
+     "text": "Dermatology journal club for students and residents, Thursday June 18 at 7pm ET "
              "on Zoom. Paper: \"Biologics and infection risk in hidradenitis suppurativa\" "
              "(JAAD 2025). Register: https://forms.example/jc-may"},
 ]
@@ -69,10 +69,10 @@ def test_sessions_announced_ahead_are_listed_with_paper_and_time(clubs: TestClie
     assert "Paper: A randomized trial of oral minoxidil for androgenetic alopecia in women" \
         in shown
     assert "doi:10.5555/minoxidil.2026.0519" in shown
-    assert "20 May 2026, 01:00 UTC" in shown  # Tuesday 19 May, 9pm ET
+    assert "17 Jun 2026, 01:00 UTC" in shown  # Tuesday 16 June, 9pm ET
     # A club with no configured hashtag: its event post is enough.
     assert "“Biologics and infection risk in hidradenitis suppurativa”, JAAD 2025" in shown
-    assert "21 May 2026, 23:00 UTC" in shown
+    assert "18 Jun 2026, 23:00 UTC" in shown
 
 
 def test_every_past_session_names_its_paper(clubs: TestClient) -> None:
@@ -93,8 +93,8 @@ def test_the_api_gives_each_session_and_event_its_paper(clubs: TestClient) -> No
     for session in sessions:
         paper = session["paper"]
         assert (paper["title"] or paper["about"]) and paper["url"].startswith("https://")
-    events = clubs.get("/api/v1/events", params={"after": "2026-05-15T00:00:00Z"}).json()
+    events = clubs.get("/api/v1/events", params={"after": "2026-06-15T00:00:00Z"}).json()
     by_doi = {e["paper"]["doi"]: e for e in events}
     minoxidil = by_doi["10.5555/minoxidil.2026.0519"]
     assert minoxidil["paper"]["about"].startswith("a randomized trial of oral minoxidil")
-    assert minoxidil["starts"].startswith("2026-05-20T01:00")
+    assert minoxidil["starts"].startswith("2026-06-17T01:00")
