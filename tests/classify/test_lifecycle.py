@@ -128,3 +128,22 @@ def test_an_old_dm_me_offer_is_estimated_from_its_lifetime() -> None:
     found = lifecycle("MS1-MS3 welcome, DM me if you want to help with a case series",
                       posted, ["research_collaboration"], "call")
     assert (found.open_until, found.basis) == (date(2020, 5, 1), "estimated")
+
+
+@pytest.mark.parametrize(("text", "until"), [
+    # a series goes on after its first session
+    ("Starting a monthly student journal club on Zoom. First paper: Thursday Oct 23, 8 PM ET.",
+     date(2026, 2, 17)),
+    ("IMGs: a free Zoom Q&A, first Sunday of each month, 10am ET.", date(2026, 2, 17)),
+    ("You can shadow our bilingual clinic on Thursday mornings.", date(2026, 2, 17)),
+    # ... until the period it names ends
+    ("Every Thursday this month I'll hold 30-min office hours.", date(2025, 10, 31)),
+])
+def test_a_repeating_schedule_is_not_over_after_its_first_day(text: str, until: date) -> None:
+    assert lifecycle(text, MONDAY, ["specialty_information"], "event").open_until == until
+
+
+def test_a_single_session_is_still_over_once_it_happened() -> None:
+    found = lifecycle("Join #DermJC this Thursday 8pm ET! Monthly stipend talk.", MONDAY,
+                      ["journal_club"], "event")
+    assert found.open_until == date(2025, 10, 23)

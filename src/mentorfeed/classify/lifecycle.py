@@ -26,6 +26,10 @@ A trainee can act on a call until the first of these that the post gives:
 
   A call of several kinds takes the longest. The table is `LIFETIME_DAYS` and `EVENT_DAYS`.
 
+A schedule that repeats ("every Thursday", "Thursday mornings", "first Sunday of each month",
+"a monthly journal club", `recurring`) is not over on the first day it names: it stays open
+until a period it names ends ("every Thursday this month"), else `SERIES_DAYS` after the post.
+
 Times are read with their zone ("8pm ET", "6pm MT", "9 PM GMT"); a time with no zone is read
 in US Eastern time, where most of the community's live sessions are held.
 """
@@ -56,6 +60,16 @@ LIFETIME_DAYS: dict[str, int] = {
 CALL_DAYS = 90  # a call of no known kind
 RESOURCE_DAYS = 365
 EVENT_DAYS = {"journal_club": 1, "other": 14}
+SERIES_DAYS = 120  # a repeating session or office hours with no end named
+_WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_RECURRING = re.compile(
+    r"\b(?:every|each)\s+(?:other\s+)?(?:week|month|" + _WEEKDAY + r")\b"
+    r"|\b" + _WEEKDAY + r"s\b"
+    r"|\b" + _WEEKDAY + r"\s+(?:mornings|afternoons|evenings|nights)\b"
+    r"|\b(?:monthly|weekly|biweekly|fortnightly)\s+(?:[\w&-]+\s+){0,3}?(?:journal\s+club|"
+    r"club|q&a|sessions?|calls?|meetings?|meetups?|office\s+hours|groups?|chats?|webinars?|"
+    r"zooms?|hangouts?|study)\b",
+    re.I)
 
 YEARLESS_AHEAD = timedelta(days=300)  # see `_ahead`
 NEAR = 40  # characters between a day and the time that goes with it (see `_event`)
@@ -148,6 +162,10 @@ def lifecycle(text: str, posted_at: datetime, labels: Sequence[str], form: str |
             # an event is over once it has happened, whatever its registration says
             return Lifecycle(_local(event, zone).date(), "event", event)
         return Lifecycle(deadline, "stated", event)
+    if recurring(text):
+        end = period_end(text, posted)
+        return Lifecycle(end or posted + max(lifetime(labels, form),
+                                             timedelta(days=SERIES_DAYS)), "estimated", event)
     days = [d for d, _ in found if d >= posted]
     if event is not None:
         days.append(_local(event, zone).date())
@@ -157,6 +175,11 @@ def lifecycle(text: str, posted_at: datetime, labels: Sequence[str], form: str |
     if end is not None:
         return Lifecycle(end, "estimated", None)
     return Lifecycle(posted + lifetime(labels, form), "estimated", None)
+
+
+def recurring(text: str) -> bool:
+    """Whether the post offers something that repeats (a weekly group, monthly sessions)."""
+    return _RECURRING.search(text) is not None
 
 
 def event_at(text: str, posted_at: datetime, *, time_alone: bool = True) -> datetime | None:
