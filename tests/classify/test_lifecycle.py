@@ -96,7 +96,7 @@ def test_a_cycle_already_over_gives_no_period() -> None:
 
 
 def test_lifetimes_depend_on_kind_and_form() -> None:
-    assert lifetime(["research_collaboration"], "call") == timedelta(days=90)
+    assert lifetime(["research_collaboration"], "call") == timedelta(days=120)
     assert lifetime(["specialty_information"], "call") == timedelta(days=60)
     assert lifetime(["program_application", "specialty_information"], "call") == \
         timedelta(days=120)  # several kinds: the longest
@@ -127,7 +127,7 @@ def test_an_old_dm_me_offer_is_estimated_from_its_lifetime() -> None:
     posted = datetime(2020, 2, 1, 12, tzinfo=UTC)
     found = lifecycle("MS1-MS3 welcome, DM me if you want to help with a case series",
                       posted, ["research_collaboration"], "call")
-    assert (found.open_until, found.basis) == (date(2020, 5, 1), "estimated")
+    assert (found.open_until, found.basis) == (date(2020, 5, 31), "estimated")
 
 
 @pytest.mark.parametrize(("text", "until"), [

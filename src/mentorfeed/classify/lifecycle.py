@@ -16,7 +16,7 @@ A trainee can act on a call until the first of these that the post gives:
   event, journal club (no day read)     1 day: its posts are written while it happens
   event, other (no day read)            14 days
   resource (advice, lists, guides)      365 days
-  call, research collaboration          90 days
+  call, research collaboration          120 days
   call, program application             120 days (to the cycle's end when one is named)
   call, URiM outreach                   120 days
   call, specialty information           60 days (a "DM me" offer)
@@ -50,7 +50,7 @@ BASES = ("stated", "event", "estimated")  # how `open_until` was known
 
 # Days a call without a deadline or a date stays open, by kind (see the module docstring).
 LIFETIME_DAYS: dict[str, int] = {
-    "research_collaboration": 90,
+    "research_collaboration": 120,
     "program_application": 120,
     "urim_outreach": 120,
     "specialty_information": 60,
