@@ -147,3 +147,9 @@ def test_a_single_session_is_still_over_once_it_happened() -> None:
     found = lifecycle("Join #DermJC this Thursday 8pm ET! Monthly stipend talk.", MONDAY,
                       ["journal_club"], "event")
     assert found.open_until == date(2025, 10, 23)
+
+
+def test_a_series_in_a_named_month_ends_with_that_month() -> None:
+    found = lifecycle("Hosting an open zoom every Sunday in December for interview debriefs.",
+                      MONDAY, ["peer_mentorship"], "event")
+    assert (found.open_until, found.basis) == (date(2025, 12, 31), "event")

@@ -28,7 +28,8 @@ A trainee can act on a call until the first of these that the post gives:
 
 A schedule that repeats ("every Thursday", "Thursday mornings", "first Sunday of each month",
 "a monthly journal club", `recurring`) is not over on the first day it names: it stays open
-until a period it names ends ("every Thursday this month"), else `SERIES_DAYS` after the post.
+until a period or month it names ends ("every Thursday this month", "every Sunday in
+December"), else `SERIES_DAYS` after the post (or its lifetime, when longer).
 
 Times are read with their zone ("8pm ET", "6pm MT", "9 PM GMT"); a time with no zone is read
 in US Eastern time, where most of the community's live sessions are held.
@@ -61,6 +62,8 @@ CALL_DAYS = 90  # a call of no known kind
 RESOURCE_DAYS = 365
 EVENT_DAYS = {"journal_club": 1, "other": 14}
 SERIES_DAYS = 120  # a repeating session or office hours with no end named
+_IN_MONTH = re.compile(r"\b(?:in|through|thru|until|till|during)\s+(?P<mon>[^\W\d_]{3,9})\b",
+                       re.I)
 _WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 _RECURRING = re.compile(
     r"\b(?:every|each)\s+(?:other\s+)?(?:week|month|" + _WEEKDAY + r")\b"
@@ -162,10 +165,12 @@ def lifecycle(text: str, posted_at: datetime, labels: Sequence[str], form: str |
             # an event is over once it has happened, whatever its registration says
             return Lifecycle(_local(event, zone).date(), "event", event)
         return Lifecycle(deadline, "stated", event)
-    if recurring(text):
-        end = period_end(text, posted)
-        return Lifecycle(end or posted + max(lifetime(labels, form),
-                                             timedelta(days=SERIES_DAYS)), "estimated", event)
+    if recurring(text):  # ends when the text says (as an event does), else estimated
+        end = series_end(text, posted)
+        if end is not None:
+            return Lifecycle(end, "event", event)
+        return Lifecycle(posted + max(lifetime(labels, form), timedelta(days=SERIES_DAYS)),
+                         "estimated", event)
     days = [d for d, _ in found if d >= posted]
     if event is not None:
         days.append(_local(event, zone).date())
@@ -180,6 +185,20 @@ def lifecycle(text: str, posted_at: datetime, labels: Sequence[str], form: str |
 def recurring(text: str) -> bool:
     """Whether the post offers something that repeats (a weekly group, monthly sessions)."""
     return _RECURRING.search(text) is not None
+
+
+def series_end(text: str, posted: date) -> date | None:
+    """The last day of a repeating schedule: the end of a period it names ("every Thursday
+    this month") or of the month it runs in ("every Sunday in December")."""
+    end = period_end(text, posted)
+    if end is not None:
+        return end
+    for m in _IN_MONTH.finditer(text):
+        month = _MONTHS.get(m["mon"].lower())
+        if month is not None:
+            year = posted.year + (month < posted.month)
+            return date(year, month, calendar.monthrange(year, month)[1])
+    return None
 
 
 def event_at(text: str, posted_at: datetime, *, time_alone: bool = True) -> datetime | None:
