@@ -153,3 +153,12 @@ def test_a_series_in_a_named_month_ends_with_that_month() -> None:
     found = lifecycle("Hosting an open zoom every Sunday in December for interview debriefs.",
                       MONDAY, ["peer_mentorship"], "event")
     assert (found.open_until, found.basis) == (date(2025, 12, 31), "event")
+
+
+def test_today_in_a_call_is_when_it_was_written_unless_a_time_follows() -> None:
+    reply = lifecycle("@someone You found one tonight. Our partner needs help coding consult "
+                      "data this fall. Email me.", MONDAY, ["research_collaboration"], "call")
+    assert reply.open_until == date(2025, 11, 30)  # this fall, not tonight
+    session = lifecycle("Info session tonight at 8pm ET, then apply on our site.", MONDAY,
+                        ["program_application"], "call")
+    assert session.open_until == date(2025, 10, 20)

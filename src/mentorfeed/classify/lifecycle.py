@@ -61,6 +61,7 @@ LIFETIME_DAYS: dict[str, int] = {
 CALL_DAYS = 90  # a call of no known kind
 RESOURCE_DAYS = 365
 EVENT_DAYS = {"journal_club": 1, "other": 14}
+_NOW = re.compile(r"(?:today|tonight|this (?:evening|afternoon|morning))\b", re.I)
 SERIES_DAYS = 120  # a repeating session or office hours with no end named
 _IN_MONTH = re.compile(r"\b(?:in|through|thru|until|till|during)\s+(?P<mon>[^\W\d_]{3,9})\b",
                        re.I)
@@ -157,6 +158,11 @@ def lifecycle(text: str, posted_at: datetime, labels: Sequence[str], form: str |
     posted_local = _local(posted_at, zone)
     posted = posted_local.date()
     found = _days(text, posted)
+    if form != "event" and "journal_club" not in labels:
+        # In a call, "today" or "tonight" with no time at hand is when it was written ("you
+        # found one tonight"), not a day the call ends.
+        found = [(day, at) for day, at in found
+                 if not _NOW.match(text, at) or _TIME.search(text, at, at + 40)]
     # A time alone ("9pm ET") dates an event; in a call it is office hours or a reply time.
     event = _event(text, posted_local, zone, found,
                    time_alone=form == "event" or "journal_club" in labels)
