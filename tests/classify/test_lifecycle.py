@@ -136,6 +136,7 @@ def test_an_old_dm_me_offer_is_estimated_from_its_lifetime() -> None:
      date(2026, 2, 17)),
     ("IMGs: a free Zoom Q&A, first Sunday of each month, 10am ET.", date(2026, 2, 17)),
     ("You can shadow our bilingual clinic on Thursday mornings.", date(2026, 2, 17)),
+    ("IMG friends: Saturday study group for Step 2. Reply if you want in", date(2026, 2, 17)),
     # ... until the period it names ends
     ("Every Thursday this month I'll hold 30-min office hours.", date(2025, 10, 31)),
 ])

@@ -69,7 +69,8 @@ _WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 _RECURRING = re.compile(
     r"\b(?:every|each)\s+(?:other\s+)?(?:week|month|" + _WEEKDAY + r")\b"
     r"|\b" + _WEEKDAY + r"s\b"
-    r"|\b" + _WEEKDAY + r"\s+(?:mornings|afternoons|evenings|nights)\b"
+    r"|\b" + _WEEKDAY + r"\s+(?:mornings|afternoons|evenings|nights|study\s+group|"
+    r"journal\s+club|meetups|sessions)\b"
     r"|\b(?:monthly|weekly|biweekly|fortnightly)\s+(?:[\w&-]+\s+){0,3}?(?:journal\s+club|"
     r"club|q&a|sessions?|calls?|meetings?|meetups?|office\s+hours|groups?|chats?|webinars?|"
     r"zooms?|hangouts?|study)\b",
