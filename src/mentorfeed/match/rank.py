@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mentorfeed.classify.eligibility import excludes
-from mentorfeed.classify.lifecycle import event_at, lifecycle, recurring
+from mentorfeed.classify.lifecycle import lifecycle, recurring
 from mentorfeed.match import evidence as ev
 from mentorfeed.match.evidence import Evidence
 from mentorfeed.match.profile import TraineeProfile
@@ -334,11 +334,8 @@ def rank_opportunities(trainee: TraineeProfile, opportunities: Iterable[Opportun
         post, found = item.post, item.classification
         if post.created_at > today or item.state != "open" or left_out(item, trainee):
             continue
-        # A session's start by the announcement's clock ("8pm ET"), else as the lifecycle
-        # reads it (a 24-hour time, "10 Dec, 19:00 UTC").
-        session = (event_time(post.text, post.created_at) or
-                   event_at(post.text, post.created_at, time_alone=False)) \
-            if "journal_club" in found.labels else None
+        session = event_time(post.text, post.created_at) if "journal_club" in found.labels \
+            else None
         if session is not None and session < today:
             session = None
         if set(found.labels) == {"journal_club"} and session is None and \
