@@ -96,7 +96,7 @@ def test_a_cycle_already_over_gives_no_period() -> None:
 
 
 def test_lifetimes_depend_on_kind_and_form() -> None:
-    assert lifetime(["research_collaboration"], "call") == timedelta(days=90)
+    assert lifetime(["research_collaboration"], "call") == timedelta(days=120)
     assert lifetime(["specialty_information"], "call") == timedelta(days=60)
     assert lifetime(["program_application", "specialty_information"], "call") == \
         timedelta(days=120)  # several kinds: the longest
@@ -127,4 +127,39 @@ def test_an_old_dm_me_offer_is_estimated_from_its_lifetime() -> None:
     posted = datetime(2020, 2, 1, 12, tzinfo=UTC)
     found = lifecycle("MS1-MS3 welcome, DM me if you want to help with a case series",
                       posted, ["research_collaboration"], "call")
-    assert (found.open_until, found.basis) == (date(2020, 5, 1), "estimated")
+    assert (found.open_until, found.basis) == (date(2020, 5, 31), "estimated")
+
+
+@pytest.mark.parametrize(("text", "until"), [
+    # a series goes on after its first session
+    ("Starting a monthly student journal club on Zoom. First paper: Thursday Oct 23, 8 PM ET.",
+     date(2026, 2, 17)),
+    ("IMGs: a free Zoom Q&A, first Sunday of each month, 10am ET.", date(2026, 2, 17)),
+    ("You can shadow our bilingual clinic on Thursday mornings.", date(2026, 2, 17)),
+    ("IMG friends: Saturday study group for Step 2. Reply if you want in", date(2026, 2, 17)),
+    # ... until the period it names ends
+    ("Every Thursday this month I'll hold 30-min office hours.", date(2025, 10, 31)),
+])
+def test_a_repeating_schedule_is_not_over_after_its_first_day(text: str, until: date) -> None:
+    assert lifecycle(text, MONDAY, ["specialty_information"], "event").open_until == until
+
+
+def test_a_single_session_is_still_over_once_it_happened() -> None:
+    found = lifecycle("Join #DermJC this Thursday 8pm ET! Monthly stipend talk.", MONDAY,
+                      ["journal_club"], "event")
+    assert found.open_until == date(2025, 10, 23)
+
+
+def test_a_series_in_a_named_month_ends_with_that_month() -> None:
+    found = lifecycle("Hosting an open zoom every Sunday in December for interview debriefs.",
+                      MONDAY, ["peer_mentorship"], "event")
+    assert (found.open_until, found.basis) == (date(2025, 12, 31), "event")
+
+
+def test_today_in_a_call_is_when_it_was_written_unless_a_time_follows() -> None:
+    reply = lifecycle("@someone You found one tonight. Our partner needs help coding consult "
+                      "data this fall. Email me.", MONDAY, ["research_collaboration"], "call")
+    assert reply.open_until == date(2025, 11, 30)  # this fall, not tonight
+    session = lifecycle("Info session tonight at 8pm ET, then apply on our site.", MONDAY,
+                        ["program_application"], "call")
+    assert session.open_until == date(2025, 10, 20)

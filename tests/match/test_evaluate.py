@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from mentorfeed.config import Settings
 from mentorfeed.errors import ConfigError
 from mentorfeed.match.evaluate import as_expected, load_scenarios, ndcg
 from mentorfeed.service.people import evaluate_people
@@ -68,3 +69,21 @@ def test_each_folder_of_scenarios_is_reported_apart(tmp_path: Path) -> None:
     assert dev_row["mentors_ndcg"] == 1.0  # she talked with CurlsAndScalp: first
     assert 0.5 < blind_row["mentors_ndcg"] < 1.0  # half of the ideal people exist
     assert dev_row["false_reasons"] == 0 and sets[str(dev)]["false_reasons_total"] == 0
+
+
+def test_a_card_counts_as_found_by_any_post_of_its_call(demo_settings: Settings) -> None:
+    """A judge may name a session's announcement, a cross-post or the update that moved a
+    deadline; the matcher returns the call's card, keyed by its first post."""
+    from mentorfeed import service
+    from mentorfeed.store import Store
+
+    grouped = [o for o in service.opportunities.opportunities(demo_settings, limit=100_000)
+               if len({p.key for p in o.posts}) > 1]
+    assert grouped
+    with Store(demo_settings.database_url) as store:
+        found = store.call_posts([o.post.key for o in grouped])
+    for call in grouped:
+        keys = found[call.post.key]
+        assert keys[0] == call.post.key and set(keys) == {p.key for p in call.posts}
+        later = keys[-1]  # a judge who named a later post of the call finds the card
+        assert as_expected([keys, [call.post.key]], {later: 1.0}) == [later, call.post.key]

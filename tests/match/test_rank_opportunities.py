@@ -45,6 +45,15 @@ def test_an_announced_session_stays_until_it_happens() -> None:
     assert after == []
 
 
+def test_a_session_announced_with_a_24_hour_time_stays_until_it_happens() -> None:
+    announced = call("jc", "Fediverse derm journal club returns 23 Jan, 19:00 UTC: a cohort "
+                           "study on JAK inhibitors for vitiligo.", ["journal_club"], days_ago=11)
+    found = rank_opportunities(MS2, [announced], today=TODAY)
+    assert [m.key[1] for m in found] == ["jc"]
+    assert any("session is on 23 Jan 2025, 19:00 UTC" in r.text for r in found[0].reasons)
+    assert rank_opportunities(MS2, [announced], today=TODAY + timedelta(days=5)) == []
+
+
 def test_closed_expired_and_stale_calls_are_left_out() -> None:
     assert ids(call("closed", "Filled, thanks!", ["research_collaboration"], state="closed"),
                call("past", "Apply by Jan 1", ["research_collaboration"],

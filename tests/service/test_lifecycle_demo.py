@@ -6,13 +6,20 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from mentorfeed import service
-from mentorfeed.classify.lifecycle import days_in, lifetime, period_end
+from mentorfeed.classify.lifecycle import (
+    SERIES_DAYS,
+    days_in,
+    lifetime,
+    period_end,
+    recurring,
+    series_end,
+)
 from mentorfeed.config import Settings, sqlite_url
 from mentorfeed.models import Opportunity, Post
 from mentorfeed.service.people import moment_after
@@ -31,11 +38,15 @@ def _still_actionable(post: Post, call: Opportunity, today: date) -> bool:
     """No day the post names (ahead of it when written) has passed, and it is within its
     lifetime or a day or period it names is still ahead."""
     posted = post.created_at.date()
+    kinds, form = call.classification.labels, call.classification.extract.get("form")
+    if recurring(post.text):  # a repeating schedule: its first day does not end it
+        end = series_end(post.text, posted)
+        return end >= today if end is not None else \
+            posted + max(lifetime(kinds, form), timedelta(days=SERIES_DAYS)) >= today
     named = [d for d in days_in(post.text, post.created_at) if d >= posted]
     if any(d < today for d in named):
         return False
     end = period_end(post.text, posted)
-    kinds, form = call.classification.labels, call.classification.extract.get("form")
     return bool(named) or (end is not None and end >= today) or \
         posted + lifetime(kinds, form) >= today
 

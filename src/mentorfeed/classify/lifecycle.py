@@ -16,7 +16,7 @@ A trainee can act on a call until the first of these that the post gives:
   event, journal club (no day read)     1 day: its posts are written while it happens
   event, other (no day read)            14 days
   resource (advice, lists, guides)      365 days
-  call, research collaboration          90 days
+  call, research collaboration          120 days
   call, program application             120 days (to the cycle's end when one is named)
   call, URiM outreach                   120 days
   call, specialty information           60 days (a "DM me" offer)
@@ -25,6 +25,11 @@ A trainee can act on a call until the first of these that the post gives:
   ====================================  ==========
 
   A call of several kinds takes the longest. The table is `LIFETIME_DAYS` and `EVENT_DAYS`.
+
+A schedule that repeats ("every Thursday", "Thursday mornings", "first Sunday of each month",
+"a monthly journal club", `recurring`) is not over on the first day it names: it stays open
+until a period or month it names ends ("every Thursday this month", "every Sunday in
+December"), else `SERIES_DAYS` after the post (or its lifetime, when longer).
 
 Times are read with their zone ("8pm ET", "6pm MT", "9 PM GMT"); a time with no zone is read
 in US Eastern time, where most of the community's live sessions are held.
@@ -46,7 +51,7 @@ BASES = ("stated", "event", "estimated")  # how `open_until` was known
 
 # Days a call without a deadline or a date stays open, by kind (see the module docstring).
 LIFETIME_DAYS: dict[str, int] = {
-    "research_collaboration": 90,
+    "research_collaboration": 120,
     "program_application": 120,
     "urim_outreach": 120,
     "specialty_information": 60,
@@ -56,6 +61,20 @@ LIFETIME_DAYS: dict[str, int] = {
 CALL_DAYS = 90  # a call of no known kind
 RESOURCE_DAYS = 365
 EVENT_DAYS = {"journal_club": 1, "other": 14}
+_NOW = re.compile(r"(?:today|tonight|this (?:evening|afternoon|morning))\b", re.I)
+SERIES_DAYS = 120  # a repeating session or office hours with no end named
+_IN_MONTH = re.compile(r"\b(?:in|through|thru|until|till|during)\s+(?P<mon>[^\W\d_]{3,9})\b",
+                       re.I)
+_WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_RECURRING = re.compile(
+    r"\b(?:every|each)\s+(?:other\s+)?(?:week|month|" + _WEEKDAY + r")\b"
+    r"|\b" + _WEEKDAY + r"s\b"
+    r"|\b" + _WEEKDAY + r"\s+(?:mornings|afternoons|evenings|nights|study\s+group|"
+    r"journal\s+club|meetups|sessions)\b"
+    r"|\b(?:monthly|weekly|biweekly|fortnightly)\s+(?:[\w&-]+\s+){0,3}?(?:journal\s+club|"
+    r"club|q&a|sessions?|calls?|meetings?|meetups?|office\s+hours|groups?|chats?|webinars?|"
+    r"zooms?|hangouts?|study)\b",
+    re.I)
 
 YEARLESS_AHEAD = timedelta(days=300)  # see `_ahead`
 NEAR = 40  # characters between a day and the time that goes with it (see `_event`)
@@ -140,6 +159,11 @@ def lifecycle(text: str, posted_at: datetime, labels: Sequence[str], form: str |
     posted_local = _local(posted_at, zone)
     posted = posted_local.date()
     found = _days(text, posted)
+    if form != "event" and "journal_club" not in labels:
+        # In a call, "today" or "tonight" with no time at hand is when it was written ("you
+        # found one tonight"), not a day the call ends.
+        found = [(day, at) for day, at in found
+                 if not _NOW.match(text, at) or _TIME.search(text, at, at + 40)]
     # A time alone ("9pm ET") dates an event; in a call it is office hours or a reply time.
     event = _event(text, posted_local, zone, found,
                    time_alone=form == "event" or "journal_club" in labels)
@@ -148,6 +172,12 @@ def lifecycle(text: str, posted_at: datetime, labels: Sequence[str], form: str |
             # an event is over once it has happened, whatever its registration says
             return Lifecycle(_local(event, zone).date(), "event", event)
         return Lifecycle(deadline, "stated", event)
+    if recurring(text):  # ends when the text says (as an event does), else estimated
+        end = series_end(text, posted)
+        if end is not None:
+            return Lifecycle(end, "event", event)
+        return Lifecycle(posted + max(lifetime(labels, form), timedelta(days=SERIES_DAYS)),
+                         "estimated", event)
     days = [d for d, _ in found if d >= posted]
     if event is not None:
         days.append(_local(event, zone).date())
@@ -157,6 +187,25 @@ def lifecycle(text: str, posted_at: datetime, labels: Sequence[str], form: str |
     if end is not None:
         return Lifecycle(end, "estimated", None)
     return Lifecycle(posted + lifetime(labels, form), "estimated", None)
+
+
+def recurring(text: str) -> bool:
+    """Whether the post offers something that repeats (a weekly group, monthly sessions)."""
+    return _RECURRING.search(text) is not None
+
+
+def series_end(text: str, posted: date) -> date | None:
+    """The last day of a repeating schedule: the end of a period it names ("every Thursday
+    this month") or of the month it runs in ("every Sunday in December")."""
+    end = period_end(text, posted)
+    if end is not None:
+        return end
+    for m in _IN_MONTH.finditer(text):
+        month = _MONTHS.get(m["mon"].lower())
+        if month is not None:
+            year = posted.year + (month < posted.month)
+            return date(year, month, calendar.monthrange(year, month)[1])
+    return None
 
 
 def event_at(text: str, posted_at: datetime, *, time_alone: bool = True) -> datetime | None:

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mentorfeed.classify.eligibility import excludes
-from mentorfeed.classify.lifecycle import lifecycle
+from mentorfeed.classify.lifecycle import lifecycle, recurring
 from mentorfeed.match import evidence as ev
 from mentorfeed.match.evidence import Evidence
 from mentorfeed.match.profile import TraineeProfile
@@ -339,7 +339,7 @@ def rank_opportunities(trainee: TraineeProfile, opportunities: Iterable[Opportun
         if session is not None and session < today:
             session = None
         if set(found.labels) == {"journal_club"} and session is None and \
-                (today - post.created_at).days > 7:
+                (today - post.created_at).days > 7 and not recurring(post.text):
             continue  # a live session's prompt, or an announcement of a session now past
         deadline = item.deadline
         # Past its deadline, a day it names or its lifetime (classify/lifecycle.py, the rule

@@ -269,7 +269,12 @@ def _evaluate_matching(settings: Settings, known: People, folder: Path,
         # A person with several accounts is right under any of them the judge named.
         mentors = as_expected((found.handles(m.key, now.activity.authors) for m in found.mentors),
                               scenario.mentors)
-        calls = [keys.get(o.key, "") for o in found.opportunities]
+        # A card is right under any post of its call the judge named (a session's announcement,
+        # a cross-post, an update that moved the deadline), as a person is under any account.
+        with open_store(settings) as store:
+            grouped = store.call_posts([o.key for o in found.opportunities])
+        calls = as_expected(([keys.get(k, "") for k in grouped[o.key]]
+                             for o in found.opportunities), scenario.opportunities)
         base_mentors, base_calls = _follower_baseline(settings, known, scenario.today)
         evidence = match_evidence(settings, scenario.trainee, today=scenario.today, known=now)
         wrong = false_reasons(found.mentors, evidence, trainee_stage=scenario.trainee.stage) + \

@@ -34,6 +34,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    tuple_,
     union_all,
 )
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -474,6 +475,26 @@ def heads_by_key(engine: Engine, platform: str, post_id: str, today: date
             .where(posts.c.platform == platform, posts.c.post_id == post_id)).scalar()
         return [] if head is None else _cards_of(conn, Filters(today=today), [head])
 
+
+
+def call_posts(engine: Engine, keys: list[tuple[str, str]]
+               ) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """The posts of each of these calls (keyed by its first post): the call first, then the
+    posts grouped into it (a session's posts, cross-posts, updates), so that a card counts as
+    the call its judge named by any of them."""
+    head, member = posts.alias("head"), posts.alias("member")
+    query = (select(head.c.platform, head.c.post_id, member.c.platform, member.c.post_id)
+             .join(classifications, _head(classifications) == head.c.pk)
+             .join(member, member.c.pk == classifications.c.post_pk)
+             .where(tuple_(head.c.platform, head.c.post_id).in_(keys))
+             .order_by(member.c.created_at))
+    found: dict[tuple[str, str], list[tuple[str, str]]] = {key: [key] for key in keys}
+    with engine.connect() as conn:
+        for h_platform, h_id, m_platform, m_id in conn.execute(query):
+            group = found[(h_platform, h_id)]
+            if (m_platform, m_id) not in group:
+                group.append((m_platform, m_id))
+    return found
 
 
 def thread(engine: Engine, head_pk: int) -> list[dict[str, Any]]:

@@ -639,6 +639,11 @@ class Store:
                            ) -> list[dict[str, Any]]:
         return listing.candidates(self._engine, filters, limit=limit)
 
+    def call_posts(self, keys: list[tuple[str, str]]
+                   ) -> dict[tuple[str, str], list[tuple[str, str]]]:
+        """Each call's posts (by its first post's key): the first, then those grouped in."""
+        return listing.call_posts(self._engine, keys)
+
     def listing_heads(self, platform: str, post_id: str, today: date) -> list[dict[str, Any]]:
         """The card of the call that post belongs to (its state as of `today`)."""
         return listing.heads_by_key(self._engine, platform, post_id, today)
