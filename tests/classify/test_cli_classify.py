@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -137,7 +138,8 @@ def test_opportunities_of_one_form(tmp_path: Path) -> None:
         assert all(row["extract"]["form"] == form for row in rows)
         human = runner.invoke(app, ["--db", str(db), "opportunities", "--form", form,
                                     "--limit", "3"])
-        heads = [line for line in human.stdout.splitlines() if line[:2] == "20"]
+        heads = [line for line in human.stdout.splitlines()
+                 if re.match(r"\d{4}-\d\d-\d\d (OPEN|CLOSED|EXPIRED) ", line)]
         assert len(heads) == 3 and all(f" {form} " in line for line in heads), human.stdout
     wrong = runner.invoke(app, ["--db", str(db), "opportunities", "--form", "meeting"])
     assert wrong.exit_code == 2

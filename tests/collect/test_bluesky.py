@@ -59,11 +59,14 @@ def test_logs_in_pages_through_everything_and_fills_bios(
     fake_bluesky.page_size = 25
     report = bluesky.collect(sqlite_store, archive, tag="#DermSky", politeness=polite(clock))
     expected = tagged(fake_bluesky)
-    assert (report.pages, report.posts, report.new) == (7, 168, len(stored_ids(sqlite_store)))
+    pages = -(-len(expected) // 25)  # every tagged post, 25 to a page
+    assert pages > 2
+    assert (report.pages, report.posts, report.new) == \
+        (pages, len(expected), len(stored_ids(sqlite_store)))
     assert matched_ids(sqlite_store) == expected
     assert fake_bluesky.sessions == 1
     first, *_ = searches = fake_bluesky.requests_to("app.bsky.feed.searchPosts")
-    assert len(searches) == 7
+    assert len(searches) == pages
     assert (first.query["q"], first.query["tag"], first.query["sort"]) == \
         (["#DermSky"], ["DermSky"], ["latest"])
     assert "since" not in first.query and first.headers["authorization"].startswith("Bearer ")
@@ -76,9 +79,10 @@ def test_logs_in_pages_through_everything_and_fills_bios(
         profile = fake_bluesky.profiles[did]
         assert author is not None and author.followers == profile["followersCount"]
         assert author.bio == (profile.get("description") or None)
-    pages = archived(archive)
-    assert sum("posts" in p for p in pages) == 7 and sum("profiles" in p for p in pages) == 2
-    assert all("__mentorfeed" in p for p in pages)
+    archived_pages = archived(archive)
+    assert sum("posts" in p for p in archived_pages) == pages
+    assert sum("profiles" in p for p in archived_pages) == 2
+    assert all("__mentorfeed" in p for p in archived_pages)
 
 
 def test_the_next_run_asks_only_for_newer_posts_and_known_bios(
@@ -201,9 +205,10 @@ def test_an_interrupted_run_resumes_with_no_gap_and_no_duplicate(
     assert 0 < sqlite_store.count_posts() < len(tagged(fake_bluesky))
     report = bluesky.collect(sqlite_store, archive, tag=TAG, politeness=polite(clock))
     searches = fake_bluesky.requests_to("app.bsky.feed.searchPosts")
-    assert len(searches) == 7 and report.pages == 5  # pages 3 to 7, none twice
+    pages = -(-len(tagged(fake_bluesky)) // 25)
+    assert len(searches) == pages and report.pages == pages - 2  # pages 3 on, none twice
     assert searches[2].query["cursor"] == ["50"] and "since" not in searches[-1].query
-    assert sum("posts" in p for p in archived(archive)) == 7
+    assert sum("posts" in p for p in archived(archive)) == pages
     with Store(f"sqlite:///{tmp_path / 'once.db'}") as once:
         bluesky.collect(once, RawArchive(tmp_path / "raw2"), tag=TAG, politeness=polite(clock))
         assert stored_ids(sqlite_store) == stored_ids(once)
