@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -100,3 +101,20 @@ def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings
     path, _, _ = service.demo.build_demo(tmp_path_factory.mktemp("web-demo") / "demo.db")
     yield Settings(database_url=sqlite_url(path))
     service.opportunities.close_stores()  # the pages keep one open store per database
+
+
+@pytest.fixture(scope="session")
+def demo_copy(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory
+              ) -> Callable[[str], Settings]:
+    """A fresh copy of the sample store, for a test module that changes it (a saved profile,
+    imported posts)."""
+    def copy(name: str) -> Settings:
+        path = tmp_path_factory.mktemp(name) / "copy.db"
+        source = sqlite3.connect(demo_settings.database_url.removeprefix("sqlite:///"))
+        target = sqlite3.connect(path)
+        with target:
+            source.backup(target)
+        source.close()
+        target.close()
+        return Settings(database_url=sqlite_url(path))
+    return copy

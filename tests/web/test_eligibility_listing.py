@@ -4,33 +4,23 @@ them, each saying why, with the "show everything" switch (page and API)."""
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 
 from mentorfeed import service
-from mentorfeed.config import Settings, sqlite_url
+from mentorfeed.config import Settings
 from mentorfeed.match.profile import TraineeProfile
-from mentorfeed.store import Store
 from mentorfeed.web import create_app
 
 BASE = "http://127.0.0.1:8000"
 
 
 @pytest.fixture(scope="module")
-def premed(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory,
-           engine_of: Callable[[Store], Engine]) -> Iterator[TestClient]:
+def premed(demo_copy: Callable[[str], Settings]) -> Iterator[TestClient]:
     """A copy of the sample store with a premed's profile saved (no background opted into)."""
-    source = Path(demo_settings.database_url.removeprefix("sqlite:///"))
-    with Store(demo_settings.database_url) as store, engine_of(store).connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    path = tmp_path_factory.mktemp("eligibility") / "premed.db"
-    shutil.copy(source, path)
-    settings = Settings(database_url=sqlite_url(path))
+    settings = demo_copy("eligibility")
     service.tracking.save_profile(settings, TraineeProfile(
         stage="premed", interests=["skin of color"], goals=["research", "urim_programs"]))
     with TestClient(create_app(settings), base_url=BASE) as client:

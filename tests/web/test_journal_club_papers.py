@@ -6,14 +6,13 @@ from __future__ import annotations
 import csv
 import html
 import re
-import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
 from mentorfeed import service
-from mentorfeed.config import Settings, sqlite_url
+from mentorfeed.config import Settings
 from mentorfeed.web import create_app
 
 # The sample store describes 15 June 2026 (the day after its newest post): these come after it.
@@ -32,18 +31,10 @@ AHEAD = [
 
 
 @pytest.fixture(scope="module")
-def clubs(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory
+def clubs(demo_copy: Callable[[str], Settings], tmp_path_factory: pytest.TempPathFactory
           ) -> Iterator[TestClient]:
-    folder = tmp_path_factory.mktemp("jc-papers")
-    path = folder / "copy.db"
-    src = sqlite3.connect(demo_settings.database_url.removeprefix("sqlite:///"))
-    dst = sqlite3.connect(path)
-    with dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
-    settings = Settings(database_url=sqlite_url(path))
-    table = folder / "ahead.csv"
+    settings = demo_copy("jc-papers")
+    table = tmp_path_factory.mktemp("jc-ahead") / "ahead.csv"
     with table.open("w", newline="", encoding="utf-8") as out:
         writer = csv.DictWriter(out, ["platform", "id", "text", "created_at", "url",
                                       "author_id", "author_handle", "author_name"])

@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 import re
-import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
 from mentorfeed import service
-from mentorfeed.config import Settings, sqlite_url
+from mentorfeed.config import Settings
 from mentorfeed.service.people import TraineeProfile
 from mentorfeed.web import create_app
 
@@ -21,16 +20,8 @@ ONE_FORMAT = re.compile(r"\d\d [A-Z][a-z]{2} \d{4}(, \d\d:\d\d [A-Z][A-Za-z0-9+\
 
 
 @pytest.fixture(scope="module")
-def chicago(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory
-            ) -> Iterator[TestClient]:
-    path = tmp_path_factory.mktemp("zone") / "copy.db"
-    src = sqlite3.connect(demo_settings.database_url.removeprefix("sqlite:///"))
-    dst = sqlite3.connect(path)
-    with dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
-    settings = Settings(database_url=sqlite_url(path))
+def chicago(demo_copy: Callable[[str], Settings]) -> Iterator[TestClient]:
+    settings = demo_copy("zone")
     service.tracking.save_profile(settings, TraineeProfile(
         stage="MS3", interests=["hair"], goals=["journal_clubs"], time_zone="America/Chicago"))
     with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as client:  # type: ignore[arg-type]

@@ -6,18 +6,14 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 
 from mentorfeed import service
-from mentorfeed.config import Settings, sqlite_url
+from mentorfeed.config import Settings
 from mentorfeed.service.people import TraineeProfile
-from mentorfeed.store import Store
 from mentorfeed.web import create_app
 
 # Case matters: each is how a stored name or a lower-cased sentence leaked onto a page.
@@ -26,15 +22,9 @@ WRONG = [r"\bdms\b", r"\burim outreach\b", r"\b1 times\b", r"Saved: Saved",
 
 
 @pytest.fixture(scope="module")
-def web(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory,
-        engine_of: Callable[[Store], Engine]) -> Iterator[tuple[TestClient, Settings]]:
+def web(demo_copy: Callable[[str], Settings]) -> Iterator[tuple[TestClient, Settings]]:
     """A copy of the sample store with a trainee profile (so "for me" ranks) and a saved call."""
-    source = Path(demo_settings.database_url.removeprefix("sqlite:///"))
-    with Store(demo_settings.database_url) as store, engine_of(store).connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    path = tmp_path_factory.mktemp("wording") / "copy.db"
-    shutil.copy(source, path)
-    settings = Settings(database_url=sqlite_url(path))
+    settings = demo_copy("wording")
     service.tracking.save_profile(settings, TraineeProfile(
         stage="MS2", interests=["skin of color", "hair"],
         goals=["research", "urim_programs", "peer_support", "specialty_information"],
