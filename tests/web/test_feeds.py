@@ -85,6 +85,30 @@ def test_calendar_of_clubs_and_deadlines(client: TestClient) -> None:
     assert len({str(e["uid"]) for e in events}) == len(events)
 
 
+
+def test_calendar_gives_events_their_time_and_every_deadline_ahead(
+        client: TestClient, demo_settings: Settings) -> None:
+    """At the demo's today: an event whose text gives its time (a Q&A night, a dermpath
+    evening) is in the calendar at that time, and no open deadline ahead is left out."""
+    today = datetime(2026, 6, 15, tzinfo=UTC)
+    response = client.get("/feeds/calendar.ics", params={"after": today.isoformat()})
+    events = list(Calendar.from_ical(response.content).walk("VEVENT"))
+    timed = {str(e["uid"]): e.decoded("dtstart") for e in events
+             if str(e["uid"]).startswith("event-")}
+    deadlines = [e for e in events if str(e["uid"]).startswith("deadline-")]
+    cards = service.opportunities.list_opportunities(
+        demo_settings, service.opportunities.OpportunityQuery(open_only=True, per_page=100),
+        today=today).items
+    clubs = {str(e["uid"]) for e in events if str(e["uid"]).startswith("club-")}
+    ahead = [c for c in cards if c.event_at is not None and c.event_at > today
+             and f"club-{c.platform}-{c.post_id}@mentorfeed" not in clubs]
+    assert ahead, "the demo has events ahead that are not journal clubs"
+    for card in ahead:
+        assert timed[f"event-{card.id}@mentorfeed"] == card.event_at
+    assert len(deadlines) == sum(c.deadline is not None and c.deadline >= today.date()
+                                 for c in cards)
+
+
 @pytest.fixture(scope="module")
 def hostile(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory,
             engine_of: Callable[[Store], Engine]) -> Iterator[TestClient]:

@@ -1,5 +1,5 @@
 """Feeds for feed readers and calendars: an Atom feed for any filter of the Opportunities page,
-and an iCal calendar of upcoming journal clubs and open deadlines.
+and an iCal calendar of upcoming journal clubs, events and open deadlines.
 
 Post text is untrusted: it goes in as plain text (the libraries escape it), without the
 characters XML cannot hold, and links only when they are http(s).
@@ -129,7 +129,8 @@ def _calendar(settings: Settings, view: PeopleView, after: datetime | None) -> b
     cal.add("version", "2.0")
     cal.add("x-wr-calname", "mentorfeed")
     stamp = datetime.now(UTC)
-    for event in upcoming(view, after):  # the view's own list unless `after` is asked for
+    listed = upcoming(view, after)  # the view's own list unless `after` is asked for
+    for event in listed:
         item = Event()
         item.add("uid", f"club-{clean(event.post[0])}-{clean(event.post[1])}@mentorfeed")
         item.add("dtstamp", stamp)
@@ -145,33 +146,47 @@ def _calendar(settings: Settings, view: PeopleView, after: datetime | None) -> b
         if is_safe_url(url):
             item.add("url", url)
         cal.add_component(item)
-    for card in _open_deadlines(settings, now):
-        assert card.deadline is not None
-        item = Event()
-        item.add("uid", f"deadline-{clean(card.id)}@mentorfeed")
-        item.add("dtstamp", stamp)
-        item.add("dtstart", card.deadline)
-        item.add("dtend", card.deadline + timedelta(days=1))
-        item.add("summary", clean("Deadline: " + _title(card), 200))
-        item.add("description", clean(_summary(card)))
-        if is_safe_url(card.url):
-            item.add("url", card.url)
-        cal.add_component(item)
+    clubs = {f"{key[0]}:{key[1]}" for key in (e.post for e in listed)}
+    for card in _open_dated(settings, now):
+        if card.event_at is not None and card.event_at > now and card.id not in clubs:
+            # An event the text gives a time for (a Q&A night, a webinar): at that time.
+            item = _card_event(card, "event", stamp)
+            item.add("dtstart", card.event_at)
+            item.add("dtend", card.event_at + SESSION_LENGTH)
+            item.add("summary", clean(_title(card), 200))
+            cal.add_component(item)
+        if card.deadline is not None and card.deadline >= now.date():
+            item = _card_event(card, "deadline", stamp)
+            item.add("dtstart", card.deadline)
+            item.add("dtend", card.deadline + timedelta(days=1))
+            item.add("summary", clean("Deadline: " + _title(card), 200))
+            cal.add_component(item)
     data: bytes = cal.to_ical()
     return data
 
 
-def _open_deadlines(settings: Settings,
-                    now: datetime) -> list[service.opportunities.OpportunityCard]:
-    """Open calls whose deadline is still ahead, soonest first."""
+def _card_event(card: service.opportunities.OpportunityCard, kind: str,
+                stamp: datetime) -> Event:
+    item = Event()
+    item.add("uid", f"{kind}-{clean(card.id)}@mentorfeed")
+    item.add("dtstamp", stamp)
+    item.add("description", clean(_summary(card)))
+    if is_safe_url(card.url):
+        item.add("url", card.url)
+    return item
+
+
+def _open_dated(settings: Settings, now: datetime) -> list[service.opportunities.OpportunityCard]:
+    """Open calls whose deadline or event is still ahead, soonest first (the deadline order
+    puts them before the calls that name no day)."""
     cards: list[service.opportunities.OpportunityCard] = []
     query = service.opportunities.OpportunityQuery(open_only=True, sort="deadline",
                                     per_page=service.opportunities.MAX_PER_PAGE)
     while len(cards) < CALENDAR_DEADLINES:
         found = service.opportunities.list_opportunities(settings, query, today=now)
-        dated = [c for c in found.items if c.deadline is not None]
+        dated = [c for c in found.items if c.deadline is not None or c.event_at is not None]
         cards += dated
         if len(dated) < len(found.items) or not found.has_next:
-            break  # calls without a deadline come after the dated ones
+            break  # the calls that name no day come after the dated ones
         query.page += 1
     return cards[:CALENDAR_DEADLINES]
