@@ -4,14 +4,13 @@ profile, changing a saved item's status. Each gets its answer; none gets a 500."
 from __future__ import annotations
 
 import re
-import sqlite3
 import threading
-from pathlib import Path
+from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
 from mentorfeed import service
-from mentorfeed.config import Settings, sqlite_url
+from mentorfeed.config import Settings
 from mentorfeed.web import create_app
 from mentorfeed.web.security import CSRF_COOKIE
 
@@ -19,19 +18,9 @@ BASE = "http://127.0.0.1:8000"
 TABS = 6
 
 
-def _copy(source: Settings, target: Path) -> Settings:
-    src = sqlite3.connect(source.database_url.removeprefix("sqlite:///"))
-    dst = sqlite3.connect(target)
-    with dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
-    return Settings(database_url=sqlite_url(target))
-
-
-def test_tabs_submitting_at_once_all_get_an_answer(demo_settings: Settings,
-                                                   tmp_path: Path) -> None:
-    settings = _copy(demo_settings, tmp_path / "tabs.db")
+def test_tabs_submitting_at_once_all_get_an_answer(
+        demo_copy: Callable[[str], Settings]) -> None:
+    settings = demo_copy("tabs")
     app = create_app(settings)
     with TestClient(app, base_url=BASE) as first:
         ids = re.findall(r'name="opportunity_id" value="([^"]+)"', first.get("/").text)

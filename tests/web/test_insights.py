@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import html
 import re
-import sqlite3
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,16 +21,9 @@ from mentorfeed.web import create_app
 
 
 @pytest.fixture(scope="module")
-def settings(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """A private copy of the demo store with its author profiles built."""
-    target = tmp_path_factory.mktemp("insights") / "insights.db"
-    src = sqlite3.connect(demo_settings.database_url.removeprefix("sqlite:///"))
-    dst = sqlite3.connect(target)
-    with dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
-    return Settings(database_url=sqlite_url(target))  # build_demo stored the profiles
+def settings(demo_copy: Callable[[str], Settings]) -> Settings:
+    """A private copy of the demo store (build_demo stored its author profiles)."""
+    return demo_copy("insights")
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,8 @@ from __future__ import annotations
 import csv
 import html
 import re
-import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
@@ -20,7 +19,7 @@ from fastapi.testclient import TestClient
 
 from mentorfeed import service
 from mentorfeed.collect.community import load as load_community
-from mentorfeed.config import Settings, sqlite_url
+from mentorfeed.config import Settings
 from mentorfeed.match.profile import TraineeProfile
 from mentorfeed.people.profiles import AuthorProfile
 from mentorfeed.service import people_view as people_cache
@@ -56,17 +55,6 @@ EXTRA_POSTS = [
 ]
 
 
-def _copy_store(source: Settings, target: Path) -> Settings:
-    """A private copy of the shared demo store (SQLite's backup, so a busy store copies whole)."""
-    src = sqlite3.connect(source.database_url.removeprefix("sqlite:///"))
-    dst = sqlite3.connect(target)
-    with dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
-    return Settings(database_url=sqlite_url(target))
-
-
 def refresh_profiles(settings: Settings) -> None:
     """Fill author_profiles as `mentorfeed people` does, with a community config that lists
     one sample dermatologist under [people] opt_out."""
@@ -76,10 +64,10 @@ def refresh_profiles(settings: Settings) -> None:
 
 
 @pytest.fixture(scope="module")
-def people_settings(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory
-                    ) -> Settings:
-    folder = tmp_path_factory.mktemp("people-pages")
-    settings = _copy_store(demo_settings, folder / "people.db")
+def people_settings(demo_copy: Callable[[str], Settings],
+                    tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    settings = demo_copy("people-pages")
+    folder = tmp_path_factory.mktemp("people-extra")
     session = next(s for s in service.people.people(settings).sessions if s.id == SESSION)
     answer = session.questions[0].answers[0]  # the first answer to Q1
     table = folder / "extra.csv"
@@ -387,9 +375,9 @@ def test_people_pages_keep_the_strict_content_security_policy(web: TestClient) -
         assert " style=" not in page.text and "<style" not in page.text
 
 
-def test_the_people_cache_is_reused_until_the_store_changes(demo_settings: Settings,
-                                                            tmp_path: Path) -> None:
-    settings = _copy_store(demo_settings, tmp_path / "cache.db")
+def test_the_people_cache_is_reused_until_the_store_changes(
+        demo_copy: Callable[[str], Settings], tmp_path: Path) -> None:
+    settings = demo_copy("cache")
     state = SimpleNamespace(settings=settings)
     first = people_view(state)
     assert people_view(state) is first  # nothing changed: no second pass over the posts
@@ -406,9 +394,10 @@ def test_the_people_cache_is_reused_until_the_store_changes(demo_settings: Setti
 
 
 def test_while_a_long_rebuild_runs_the_pages_show_the_previous_view_and_say_so(
-        demo_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        demo_copy: Callable[[str], Settings], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """On a large store a rebuild takes minutes; it is held here until the pages were seen."""
-    settings = _copy_store(demo_settings, tmp_path / "slow.db")
+    settings = demo_copy("slow")
     release = threading.Event()
     build = people_cache._new_view
 
