@@ -15,7 +15,7 @@ from mentorfeed.match.profile import TraineeProfile
 from mentorfeed.match.rank import MentorMatch, Reason, rank_mentors
 from mentorfeed.people.activity import Activity, AuthorRow, Key, PostRow
 from mentorfeed.people.profiles import build_profiles
-from mentorfeed.service.people import match, match_evidence, people
+from mentorfeed.service.people import match, people
 
 TODAY = datetime(2025, 3, 1, 12, tzinfo=UTC)
 SCENARIOS = Path(__file__).resolve().parents[2] / "corpus" / "scenarios"
@@ -181,8 +181,8 @@ def test_every_reason_in_the_sample_matches_is_shown_by_its_posts(
     for scenario in scenarios:
         known = people(demo_settings, now=scenario.today)
         found = match(demo_settings, scenario.trainee, today=scenario.today, known=known)
-        evidence = match_evidence(demo_settings, scenario.trainee, today=scenario.today,
-                                  known=known)
+        evidence = found.evidence
+        assert evidence is not None
         for matches in (found.mentors, found.opportunities):
             wrong += ev.false_reasons(matches, evidence, trainee_stage=scenario.trainee.stage,
                                       top=10)

@@ -32,7 +32,6 @@ if TYPE_CHECKING:  # the model's modules load scikit-learn: only commands that c
 __all__ = ["BACKGROUND", "GOALS", "STAGES", "Activity", "AuthorRow", "Event", "FollowUp", "Key",
            "Matches", "People", "PeopleReport", "PostRow", "Session", "SessionsView",
            "TraineeProfile", "as_of", "evaluate_people", "export_graph", "follow_ups", "match",
-           "match_evidence",
            "moment_after", "people", "profiles", "refresh_people", "sessions",
            "trainee_from_file", "upcoming_events"]
 
@@ -121,6 +120,8 @@ class Matches:
     others: dict[Key, list[LinkedAccount]] = field(default_factory=dict)
     # Open calls never offered to the trainee, with why (only when asked for everything).
     left_out: list[tuple[Opportunity, str]] = field(default_factory=list)
+    # What the reasons rest on, and what `match.evidence` checks them against.
+    evidence: Evidence | None = None
 
     def handles(self, key: Key, authors: dict[Key, AuthorRow]) -> list[str]:
         """Every handle of the mentor ranked under `key`, as "platform:handle"."""
@@ -175,17 +176,8 @@ def match(settings: Settings, trainee: TraineeProfile, *, today: datetime | None
         others = linked_accounts_of(store, list(also))
         return Matches(mentors, fitting(store, trainee, today)[:limit] if calls else [], also,
                        others,
-                       left_out_calls(store, trainee, today) if calls and everything else [])
-
-
-def match_evidence(settings: Settings, trainee: TraineeProfile, *, today: datetime,
-                   known: People) -> Evidence:
-    """What a match's reasons rest on, and what `match.evidence` checks them against: the
-    posts, roles, the trainee's own accounts and exchanges, and the calls still open."""
-    with open_store(settings) as store:
-        joined = accounts.persons(known.profiles, store.account_links(accounts.LINKED),
-                                  known.activity, today)
-        return _per_person(_evidence(store, known, trainee, today), joined)
+                       left_out_calls(store, trainee, today) if calls and everything else [],
+                       evidence)
 
 
 def _evidence(store: Store, found: People, trainee: TraineeProfile, today: datetime
@@ -276,7 +268,8 @@ def _evaluate_matching(settings: Settings, known: People, folder: Path,
         calls = as_expected(([keys.get(k, "") for k in grouped[o.key]]
                              for o in found.opportunities), scenario.opportunities)
         base_mentors, base_calls = _follower_baseline(settings, known, scenario.today)
-        evidence = match_evidence(settings, scenario.trainee, today=scenario.today, known=now)
+        evidence = found.evidence
+        assert evidence is not None
         wrong = false_reasons(found.mentors, evidence, trainee_stage=scenario.trainee.stage) + \
             false_reasons(found.opportunities, evidence, trainee_stage=scenario.trainee.stage)
         rows.append({
